@@ -1,0 +1,33 @@
+// Owns the public surface of Troupe's actor kernel (the only place nact is used, behind it).
+//
+// - Actors: typed message unions, bounded mailboxes with an overflow policy, one message at a time
+//   (async handlers included), timers and pipe-to-self owned by an incarnation.
+// - ask: the Reply travels inside the message; deadline -> DEADLINE_EXCEEDED; stopped -> UNAVAILABLE
+//   at once; full mailbox -> RESOURCE_EXHAUSTED at once; error replies keep their GameError.
+// - Supervision as data: one-for-one / one-for-all / rest-for-one with restart intensity; children
+//   permanent / transient / temporary; escalation to the parent, `onFatal` at the root.
+// - Messages that arrive while an actor restarts stay in its mailbox (bounded) and are handled by the
+//   next incarnation; messages to a stopped actor, and those left in its mailbox when it stops, are
+//   dead letters (counted, logged at debug).
+export { createKernel, Kernel } from "./kernel.js";
+export { tell, ask, stop, stopChildren, spawn, supervisor, mailboxDepth, dropCount, isAlive, whenStopped } from "./ops.js";
+export { Reply } from "./reply.js";
+export { ManualClock, systemClock } from "./clock.js";
+export type { Clock, TimerHandle } from "./clock.js";
+export type {
+  ActorContext,
+  ActorRef,
+  ActorSpec,
+  KernelMetrics,
+  KernelOptions,
+  MailboxSpec,
+  Overflow,
+  Parent,
+  RestartType,
+  Result,
+  Strategy,
+  SupervisionSpec,
+  Supervisor,
+  SupervisorSpec,
+  Timer,
+} from "./types.js";

@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS user_tombstone;
+DROP TABLE IF EXISTS user_device;
+DROP TABLE IF EXISTS users;

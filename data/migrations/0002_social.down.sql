@@ -1,0 +1,4 @@
+DROP TABLE IF EXISTS notification;
+DROP TABLE IF EXISTS group_edge;
+DROP TABLE IF EXISTS groups;
+DROP TABLE IF EXISTS user_edge;

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS subscription;
+DROP TABLE IF EXISTS purchase;

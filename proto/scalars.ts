@@ -1,0 +1,268 @@
+// Owns scalar conversions shared by the JSON and protobuf codecs: 64-bit integers as decimal
+// strings, integer/float checks, protojson float text, base64, RFC 3339 timestamps (with an optional
+// sub-millisecond part carried on the Date), and the internal ProtoFail error with its field path.
+
+/** A codec failure inside a message; `path` grows as it unwinds. The API turns it into a GameError. */
+export class ProtoFail extends Error {
+  readonly path: string[] = [];
+  readonly detail: string;
+  /** The detail already names the JSON key being read, so the first `at` must not add it again. */
+  namesKey: boolean;
+  constructor(detail: string, namesKey = false) {
+    super(detail);
+    this.name = "ProtoFail";
+    this.detail = detail;
+    this.namesKey = namesKey;
+  }
+  /** "a.b[2].c" */
+  pathText(): string {
+    let s = "";
+    for (const seg of this.path) s = seg.startsWith("[") || s === "" ? s + seg : `${s}.${seg}`;
+    return s;
+  }
+}
+
+export function fail(detail: string): never {
+  throw new ProtoFail(detail);
+}
+
+/** Prepends a path segment to a ProtoFail (anything else passes through untouched). */
+export function at(e: unknown, seg: string | number): unknown {
+  if (!(e instanceof ProtoFail)) return e;
+  if (e.namesKey) e.namesKey = false;
+  else e.path.unshift(typeof seg === "number" ? `[${seg}]` : seg);
+  return e;
+}
+
+/** A failure about the key itself (unknown, duplicate, second oneof member). */
+export function failKey(detail: string): never {
+  throw new ProtoFail(detail, true);
+}
+
+/** Short description of a bad value for error messages. */
+export function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (v instanceof Uint8Array) return "bytes";
+  if (v instanceof Date) return "Date";
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === "object") return "object";
+  if (typeof v === "bigint") return `${v}n`;
+  return typeof v === "number" || typeof v === "boolean" ? String(v) : typeof v;
+}
+
+export function expected(what: string, v: unknown): never {
+  throw new ProtoFail(`expected ${what}, got ${describe(v)}`);
+}
+
+// ---- integers -------------------------------------------------------------------------------
+
+const INT_RE = /^-?(?:0|[1-9]\d*)$/;
+const NUM_RE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+const U64_MAX = 2n ** 64n - 1n;
+
+export type IntKind = "int32" | "uint32" | "int64" | "uint64";
+
+function inRange(kind: IntKind, n: number): boolean {
+  switch (kind) {
+    case "int32": return n >= -2147483648 && n <= 2147483647;
+    case "uint32": return n >= 0 && n <= 4294967295;
+    case "int64": return n >= -9223372036854775808 && n < 9223372036854775808;
+    case "uint64": return n >= 0 && n < 18446744073709551616;
+  }
+}
+
+function bigInRange(kind: IntKind, b: bigint): boolean {
+  if (kind === "int64") return b >= I64_MIN && b <= I64_MAX;
+  if (kind === "uint64") return b >= 0n && b <= U64_MAX;
+  return inRange(kind, Number(b));
+}
+
+/** Decimal text of an integer given as JSON number, decimal/exponent string or bigint; checks range. */
+export function intText(kind: IntKind, v: unknown): string {
+  if (typeof v === "string") {
+    if (INT_RE.test(v)) {
+      if (v.length <= 15) {
+        const n = Number(v);
+        if (!inRange(kind, n)) fail(`${kind} out of range: ${v}`);
+        return String(n); // "-0" → "0"
+      }
+      if (!bigInRange(kind, BigInt(v))) fail(`${kind} out of range: ${v}`);
+      return v;
+    }
+    if (NUM_RE.test(v)) return intText(kind, Number(v));
+    return expected(`${kind} (number or numeric string)`, v);
+  }
+  if (typeof v === "number") {
+    if (!Number.isInteger(v)) return expected(`${kind} (integral number)`, v);
+    if (!inRange(kind, v)) fail(`${kind} out of range: ${v}`);
+    return Number.isSafeInteger(v) ? String(v === 0 ? 0 : v) : BigInt(v).toString();
+  }
+  if (typeof v === "bigint") {
+    if (!bigInRange(kind, v)) fail(`${kind} out of range: ${v}`);
+    return v.toString();
+  }
+  return expected(`${kind} (number or numeric string)`, v);
+}
+
+/** A 32-bit integer from JSON (number or numeric string). */
+export function int32From(kind: "int32" | "uint32", v: unknown): number {
+  if (typeof v === "number" && Number.isInteger(v) && inRange(kind, v)) return v === 0 ? 0 : v;
+  return Number(intText(kind, v));
+}
+
+/** Splits a 64-bit integer (decimal string, number or bigint) into two's-complement 32-bit halves. */
+export function int64Parts(kind: "int64" | "uint64", v: unknown): [lo: number, hi: number] {
+  if (typeof v === "number" && Number.isSafeInteger(v)) {
+    if (kind === "uint64" && v < 0) fail(`uint64 out of range: ${v}`);
+    const hi = Math.floor(v / 4294967296);
+    return [(v - hi * 4294967296) >>> 0, hi >>> 0];
+  }
+  const text = intText(kind, v);
+  if (text.length <= 15) return int64Parts(kind, Number(text));
+  const b = BigInt.asUintN(64, BigInt(text));
+  return [Number(b & 0xffffffffn), Number(b >> 32n)];
+}
+
+/** Decimal text from two's-complement 32-bit halves. */
+export function int64FromParts(lo: number, hi: number, signed: boolean): string {
+  if (hi < 0x200000) return String(hi * 4294967296 + lo);
+  const b = (BigInt(hi) << 32n) | BigInt(lo);
+  return (signed ? BigInt.asIntN(64, b) : b).toString();
+}
+
+// ---- floats ---------------------------------------------------------------------------------
+
+const F32_MAX = 3.4028234663852886e38;
+
+/** A double/float from JSON: number, numeric string, or "NaN" / "Infinity" / "-Infinity". */
+export function floatFrom(kind: "double" | "float", v: unknown): number {
+  let n: number;
+  if (typeof v === "number") n = v;
+  else if (typeof v === "string") {
+    if (v === "NaN") return NaN;
+    if (v === "Infinity") return Infinity;
+    if (v === "-Infinity") return -Infinity;
+    if (!NUM_RE.test(v)) return expected(`${kind} (number or numeric string)`, v);
+    n = Number(v);
+  } else return expected(`${kind} (number or numeric string)`, v);
+  if (!Number.isFinite(n)) fail(`${kind} out of range: ${describe(v)}`);
+  if (kind === "float") {
+    if (Math.abs(n) > F32_MAX) fail(`float out of range: ${describe(v)}`);
+    return Math.fround(n);
+  }
+  return n;
+}
+
+/** protojson text for a double (ES and Go print the same shortest digits and exponent rules). */
+export function doubleText(v: number): string {
+  if (typeof v !== "number") return expected("double (number)", v);
+  if (v !== v) return '"NaN"';
+  if (v === Infinity) return '"Infinity"';
+  if (v === -Infinity) return '"-Infinity"';
+  if (v === 0 && 1 / v < 0) return "-0";
+  return String(v);
+}
+
+/** protojson text for a float: the shortest decimal that reads back as the same float32. */
+export function floatText(v: number): string {
+  if (typeof v !== "number") return expected("float (number)", v);
+  const f = Math.fround(v);
+  if (f !== f || f === Infinity || f === -Infinity || f === 0) return doubleText(f);
+  for (let p = 1; p < 9; p++) {
+    const n = Number(f.toPrecision(p));
+    if (Math.fround(n) === f) return String(n);
+  }
+  return String(Number(f.toPrecision(9)));
+}
+
+// ---- bytes ----------------------------------------------------------------------------------
+
+/** Standard base64 with padding. */
+export function base64Encode(b: Uint8Array): string {
+  if (!(b instanceof Uint8Array)) return expected("bytes (Uint8Array)", b);
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+}
+
+const STD_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+const URL_RE = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/** Standard or URL-safe base64, padded or not (as protojson accepts). Returns a new plain Uint8Array. */
+export function base64Decode(v: unknown): Uint8Array {
+  if (typeof v !== "string") return expected("bytes (base64 string)", v);
+  const urlSafe = v.includes("-") || v.includes("_");
+  if (!(urlSafe ? URL_RE : STD_RE).test(v)) return expected("bytes (base64 string)", v);
+  const pad = v.endsWith("==") ? 2 : v.endsWith("=") ? 1 : 0;
+  if ((pad > 0 && v.length % 4 !== 0) || v.length % 4 === 1) return expected("bytes (base64 string)", v);
+  if (v.length === 0) return new Uint8Array(0);
+  const b = Buffer.from(v, "base64"); // pooled; handles both alphabets, with or without padding
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+// ---- timestamps -----------------------------------------------------------------------------
+
+/** Where a Date may carry its sub-millisecond part, in nanoseconds (0–999 999). */
+const SUB_MS = Symbol("proto.subMillisecondNanos");
+type PreciseDate = Date & { [SUB_MS]?: number };
+
+const MIN_SECONDS = -62135596800; // 0001-01-01T00:00:00Z
+const MAX_SECONDS = 253402300799; // 9999-12-31T23:59:59Z
+
+/** A Date for `seconds` + `nanos` since the epoch that keeps sub-millisecond precision for the codecs. */
+export function timestampFrom(seconds: number, nanos: number): Date {
+  const d: PreciseDate = new Date(seconds * 1000 + Math.floor(nanos / 1e6));
+  const sub = nanos % 1e6;
+  if (sub !== 0) Object.defineProperty(d, SUB_MS, { value: sub, enumerable: false });
+  return d;
+}
+
+/** Splits a Date into protobuf Timestamp {seconds, nanos} (nanos include any sub-ms part). */
+export function timestampParts(d: unknown): [seconds: number, nanos: number] {
+  if (!(d instanceof Date)) return expected("Timestamp (Date)", d);
+  const ms = d.getTime();
+  if (ms !== ms) fail("invalid Date");
+  const seconds = Math.floor(ms / 1000);
+  return [seconds, (ms - seconds * 1000) * 1e6 + ((d as PreciseDate)[SUB_MS] ?? 0)];
+}
+
+/** RFC 3339 in UTC with "Z" and 0, 3, 6 or 9 fractional digits, as protojson prints it. */
+export function timestampText(d: unknown): string {
+  const [seconds, nanos] = timestampParts(d);
+  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) fail("Timestamp out of range (years 1–9999)");
+  const base = (d as Date).toISOString().slice(0, 19);
+  if (nanos === 0) return `${base}Z`;
+  const digits = String(nanos).padStart(9, "0");
+  if (nanos % 1e6 === 0) return `${base}.${digits.slice(0, 3)}Z`;
+  if (nanos % 1e3 === 0) return `${base}.${digits.slice(0, 6)}Z`;
+  return `${base}.${digits}Z`;
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Parses an RFC 3339 timestamp (any offset, up to 9 fractional digits). */
+export function timestampParse(v: unknown): Date {
+  if (typeof v !== "string") return expected("Timestamp (RFC 3339 string)", v);
+  const m = RFC3339.exec(v);
+  if (!m) return expected("Timestamp (RFC 3339 string)", v);
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1] || (mo === 2 && d === 29 && !leap) || h > 23 || mi > 59 || s > 59) {
+    return expected("Timestamp (valid RFC 3339 date and time)", v);
+  }
+  let offset = 0;
+  if (m[8] !== "Z") {
+    const oh = Number(m[8].slice(1, 3));
+    const om = Number(m[8].slice(4, 6));
+    if (oh > 23 || om > 59) return expected("Timestamp (valid RFC 3339 offset)", v);
+    offset = (m[8][0] === "-" ? -1 : 1) * (oh * 3600 + om * 60);
+  }
+  const day = new Date(0);
+  day.setUTCFullYear(y, mo - 1, d);
+  const seconds = Math.floor(day.getTime() / 1000) + h * 3600 + mi * 60 + s - offset;
+  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) fail(`Timestamp out of range: ${describe(v)}`);
+  const nanos = m[7] === undefined ? 0 : Number(m[7].padEnd(9, "0"));
+  return timestampFrom(seconds, nanos);
+}

@@ -1,0 +1,97 @@
+// Owns the one request pipeline every API call and realtime message goes through:
+// before-hook → core function → reply → after-hook (async, cannot change the reply).
+// The runtime framework plugs its registered hooks in through a HookRegistry; until then the registry
+// is empty and the pipeline is a direct call.
+import { E, GameError, fail, toGameError } from "../errors.js";
+import type { Logger } from "../log.js";
+
+/** What a hook sees about the caller (Nakama's runtime context, filled per request). */
+export interface CallContext {
+  /** Empty for server-to-server calls (http_key) and unauthenticated routes. */
+  userId: string;
+  username: string;
+  vars: Record<string, string>;
+  /** Session expiry, unix seconds; 0 when there is no session. */
+  expiry: number;
+  sessionId: string;
+  clientIp: string;
+  clientPort: string;
+  lang: string;
+  headers: Record<string, string[]>;
+  queryParams: Record<string, string[]>;
+}
+
+export function emptyContext(over: Partial<CallContext> = {}): CallContext {
+  return {
+    userId: "", username: "", vars: {}, expiry: 0, sessionId: "", clientIp: "", clientPort: "", lang: "",
+    headers: {}, queryParams: {}, ...over,
+  };
+}
+
+/** Returns the (possibly changed) request, or null to reject it. */
+export type BeforeHook = (ctx: CallContext, request: unknown) => Promise<unknown>;
+/** Sees the response and the request; its result is ignored and its errors only logged. */
+export type AfterHook = (ctx: CallContext, response: unknown, request: unknown) => Promise<void>;
+
+export interface HookRegistry {
+  /** `name` is the request name (AuthenticateDevice, ChannelJoin…); lookups are case-insensitive. */
+  before(name: string): BeforeHook | undefined;
+  after(name: string): AfterHook | undefined;
+}
+
+/** A registry with nothing registered. */
+export const noHooks: HookRegistry = { before: () => undefined, after: () => undefined };
+
+export interface PipelineDeps {
+  hooks: () => HookRegistry;
+  log: Logger;
+}
+
+/**
+ * Runs one named request through its hooks. A before hook returning null/undefined rejects the request
+ * the way Nakama does (NOT_FOUND "Requested resource was not found."); a hook's GameError reaches the
+ * client with its code. The after hook starts once the core result is ready and is not awaited.
+ */
+export async function runPipeline<Req, Res>(
+  deps: PipelineDeps,
+  name: string,
+  ctx: CallContext,
+  request: Req,
+  core: (request: Req) => Promise<Res>,
+): Promise<Res> {
+  const registry = deps.hooks();
+  const before = registry.before(name);
+  let req = request;
+  if (before) {
+    let out: unknown;
+    try {
+      out = await before(ctx, req);
+    } catch (err) {
+      throw hookError(deps.log, name, "before", err);
+    }
+    if (out === null || out === undefined) throw fail(E.requestRejected);
+    req = out as Req;
+  }
+  const res = await core(req);
+  const after = registry.after(name);
+  if (after) {
+    // Runs after the reply is on its way; it cannot change it, and its failures are only logged.
+    queueMicrotask(() => {
+      after(ctx, res, req).catch((err: unknown) => {
+        deps.log.warn({ hook: name, err: describe(err) }, "after hook failed");
+      });
+    });
+  }
+  return res;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function hookError(log: Logger, name: string, phase: string, err: unknown): GameError {
+  if (err instanceof GameError) return err;
+  log.error({ hook: name, phase, err: describe(err) }, "hook failed");
+  return toGameError(err, err instanceof Error ? err.message : "Internal Server Error");
+}
+

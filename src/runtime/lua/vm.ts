@@ -1,0 +1,316 @@
+// Owns one Lua VM: a sandboxed fengari state, its modules, and the driver that runs every call
+// inside a coroutine. Calls into one VM never interleave: they queue and run one at a time (the VM
+// is safe on its own; an actor may wrap it later). A call that awaits an asynchronous host function
+// is suspended (lua_yieldk) and resumed by the driver when the promise settles.
+//
+// Limits: each call has a deadline (opts.timeoutMs, else callTimeoutMs) checked by an instruction
+// count hook every HOOK_INTERVAL instructions and by a timer while awaiting host promises. Past it
+// the call fails with GameError(DEADLINE_EXCEEDED, "…exceeded…"); the hook then fires on every
+// instruction, so even code that catches the error with pcall cannot keep running. The coroutine is
+// discarded and the VM stays usable (Lua-level state the code left half-updated stays as it is).
+// Memory: fengari has no allocator limit; strings are capped at LUA_MAX_STRING_BYTES (concatenation,
+// string.rep, buffers) and the time limit bounds how fast a call can grow tables. Host functions
+// must not call back into the same VM (the nested call would queue behind its caller).
+import { Code, GameError } from "../../errors.js";
+import type { Logger } from "../../log.js";
+import { lua, LUA_MASKCOUNT, LUA_OK, LUA_YIELD, T, toLuaString } from "./api.js";
+import type { LuaState } from "./api.js";
+import { hostFunction } from "./hostcall.js";
+import type { HostBridge, Settled } from "./hostcall.js";
+import { errorFromValue, luaError, tracebackOf } from "./lua-errors.js";
+import { describeReference, MarshalError, pushJs, toJs } from "./marshal.js";
+import { ModuleSet } from "./modules.js";
+import { runPrelude } from "./prelude.js";
+import { newSandbox, STD_MODULES } from "./sandbox.js";
+import { LuaRef } from "./types.js";
+import type { HostFn, LuaCallOptions, LuaModuleSource, LuaRefKind } from "./types.js";
+import { SerialQueue } from "./serial-queue.js";
+
+/** Instructions between two deadline checks. */
+const HOOK_INTERVAL = 1000;
+
+export interface LuaVmOptions {
+  /** Module name ("clientrpc", "lib.util") → source and file path (for error messages). */
+  readonly modules: ReadonlyMap<string, LuaModuleSource>;
+  /** Modules implemented in JS, e.g. { nakama: { register_rpc, storage_read, … } }. */
+  readonly hostModules?: Readonly<Record<string, Readonly<Record<string, HostFn>>>>;
+  /** Time limit of each call into the VM, in milliseconds. */
+  readonly callTimeoutMs: number;
+  readonly log: Logger;
+}
+
+export interface LuaVm {
+  /** Requires every module in sorted name order (registrations happen as side effects). */
+  loadAll(): Promise<void>;
+  /** require(name) inside the VM; the module's value stays in the VM (e.g. a match handler table). */
+  requireModule(name: string): Promise<LuaRef>;
+  /** Calls a Lua function captured earlier; resolves with its converted results. */
+  call(fn: LuaRef, args?: readonly unknown[], opts?: LuaCallOptions): Promise<unknown[]>;
+  /** Raw field of a table held by ref: functions and tables come back as LuaRef, others as JS values. */
+  getField(table: LuaRef, key: string | number): unknown;
+  /** Converts the value held by a ref to JS (tables with Nakama's rules). */
+  toJs(ref: LuaRef): unknown;
+  /** Drops a ref (optional: refs are also freed when garbage collected). */
+  release(ref: LuaRef): void;
+  /** Fails queued calls and frees the state. */
+  close(): void;
+  readonly closed: boolean;
+}
+
+const KIND_BY_TYPE = new Map<number, LuaRefKind>([
+  [T.NIL, "nil"],
+  [T.NONE, "nil"],
+  [T.BOOLEAN, "boolean"],
+  [T.NUMBER, "number"],
+  [T.STRING, "string"],
+  [T.TABLE, "table"],
+  [T.FUNCTION, "function"],
+  [T.USERDATA, "userdata"],
+  [T.LIGHTUSERDATA, "userdata"],
+  [T.THREAD, "thread"],
+]);
+
+const closedError = (): GameError => luaError(Code.UNAVAILABLE, "Lua VM is closed", { kind: "closed" });
+
+class Vm implements LuaVm, HostBridge {
+  readonly log: Logger;
+  readonly #L: LuaState;
+  readonly #owner = {};
+  readonly #modules: ModuleSet;
+  readonly #pushRequire: (L: LuaState) => void;
+  readonly #queue = new SerialQueue();
+  readonly #timeoutMs: number;
+  readonly #hostErrors = new Map<string, Code>();
+  #idle: LuaState | null = null;
+  #deadline = 0;
+  #limitMs = 0;
+  #timedOut = false;
+  #pending: PromiseLike<unknown> | null = null;
+  #settled: Settled | null = null;
+  #closed = false;
+
+  constructor(opts: LuaVmOptions) {
+    this.log = opts.log;
+    this.#timeoutMs = opts.callTimeoutMs;
+    this.#modules = new ModuleSet(opts.modules);
+    this.#L = newSandbox(opts.log, performance.now());
+    this.#pushRequire = runPrelude(this.#L, {
+      findModule: (L, key) => this.#modules.pushChunk(L, key),
+      findFile: (L, path) => this.#modules.pushFile(L, path),
+      pushBuiltins: (L) => this.#pushBuiltins(L, opts.hostModules ?? {}),
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  // --- HostBridge / MarshalContext ---
+  hostFunction(fn: HostFn, name: string): (L: LuaState) => number {
+    return hostFunction(this, fn, name);
+  }
+  ref(L: LuaState, idx: number): LuaRef {
+    const kind = KIND_BY_TYPE.get(lua.lua_type(L, idx) as number) ?? "userdata";
+    const text = kind === "function" || kind === "table" || kind === "userdata" || kind === "thread" ? describeReference(L, idx) : kind;
+    return new LuaRef(kind, this.#owner, text, lua.lua_toproxy(L, idx) as (L: unknown) => void);
+  }
+  pushRef(L: LuaState, ref: LuaRef): void {
+    if (ref.owner !== this.#owner) throw new MarshalError("LuaRef belongs to another Lua VM");
+    ref.pushOnto(L);
+  }
+  recordHostError(message: string, code: Code): void {
+    this.#hostErrors.set(message, code);
+  }
+  suspend(pending: PromiseLike<unknown>): void {
+    this.#pending = pending;
+  }
+  takeSettled(): Settled {
+    const s = this.#settled;
+    this.#settled = null;
+    return s ?? { ok: false, error: new Error("resumed without a result") };
+  }
+
+  // --- public API ---
+  async loadAll(): Promise<void> {
+    for (const name of this.#modules.names()) await this.#run(this.#pushRequire, [name], {});
+  }
+
+  async requireModule(name: string): Promise<LuaRef> {
+    const [value] = await this.#run(this.#pushRequire, [name], { refResults: [0] });
+    return value as LuaRef;
+  }
+
+  call(fn: LuaRef, args: readonly unknown[] = [], opts: LuaCallOptions = {}): Promise<unknown[]> {
+    if (fn.owner !== this.#owner) return Promise.reject(new GameError(Code.INTERNAL, "LuaRef belongs to another Lua VM"));
+    return this.#run((L) => fn.pushOnto(L), args, opts);
+  }
+
+  getField(table: LuaRef, key: string | number): unknown {
+    const L = this.#L;
+    this.pushRef(L, table);
+    try {
+      if (lua.lua_type(L, -1) !== T.TABLE) throw new GameError(Code.INTERNAL, `getField on a ${table.kind}, not a table`);
+      pushJs(this, L, key);
+      lua.lua_rawget(L, -2);
+      const t: number = lua.lua_type(L, -1);
+      return t === T.TABLE || t === T.FUNCTION ? this.ref(L, -1) : toJs(this, L, -1);
+    } finally {
+      lua.lua_settop(L, 0);
+    }
+  }
+
+  toJs(ref: LuaRef): unknown {
+    const L = this.#L;
+    this.pushRef(L, ref);
+    try {
+      return toJs(this, L, -1);
+    } finally {
+      lua.lua_settop(L, 0);
+    }
+  }
+
+  release(ref: LuaRef): void {
+    ref.release();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#idle = null;
+    this.#queue.failPending(closedError);
+  }
+
+  // --- the driver ---
+  #run(push: (L: LuaState) => void, args: readonly unknown[], opts: LuaCallOptions): Promise<unknown[]> {
+    if (this.#closed) return Promise.reject(closedError());
+    return this.#queue.run(() => this.#execute(push, args, opts));
+  }
+
+  #takeThread(): LuaState {
+    const idle = this.#idle;
+    if (idle !== null) {
+      this.#idle = null;
+      return idle;
+    }
+    const co: LuaState = lua.lua_newthread(this.#L);
+    lua.lua_pop(this.#L, 1); // fengari threads are ordinary JS objects: holding `co` keeps it alive
+    return co;
+  }
+
+  readonly #hook = (L: LuaState): void => {
+    if (!this.#timedOut && performance.now() <= this.#deadline) return;
+    if (!this.#timedOut) {
+      this.#timedOut = true;
+      lua.lua_sethook(L, this.#hook, LUA_MASKCOUNT, 1); // from now on every instruction fails
+    }
+    lua.lua_pushstring(L, toLuaString(`Lua call exceeded its time limit of ${this.#limitMs} ms`));
+    lua.lua_error(L);
+  };
+
+  #begin(co: LuaState, opts: LuaCallOptions): void {
+    this.#hostErrors.clear();
+    this.#limitMs = opts.timeoutMs ?? this.#timeoutMs;
+    this.#deadline = performance.now() + this.#limitMs;
+    this.#timedOut = false;
+    this.#pending = null;
+    this.#settled = null;
+    lua.lua_sethook(co, this.#hook, LUA_MASKCOUNT, HOOK_INTERVAL);
+  }
+
+  #pushArgs(co: LuaState, push: (L: LuaState) => void, args: readonly unknown[]): number {
+    try {
+      if (!lua.lua_checkstack(co, args.length + 1)) throw new MarshalError("too many arguments");
+      push(co);
+      for (const a of args) pushJs(this, co, a);
+      return args.length;
+    } catch (e) {
+      lua.lua_settop(co, 0);
+      this.#idle = co;
+      throw luaError(Code.INTERNAL, `cannot pass arguments to Lua: ${(e as Error).message}`, { kind: "argument", error: e });
+    }
+  }
+
+  async #execute(push: (L: LuaState) => void, args: readonly unknown[], opts: LuaCallOptions): Promise<unknown[]> {
+    if (this.#closed) throw closedError();
+    const co = this.#takeThread();
+    this.#begin(co, opts);
+    const nargs = this.#pushArgs(co, push, args);
+    let status: number = lua.lua_resume(co, this.#L, nargs);
+    while (status === LUA_YIELD) {
+      const pending = this.#pending;
+      this.#pending = null;
+      if (pending === null) throw luaError(Code.INTERNAL, "Lua code yielded outside a host call", { kind: "runtime" });
+      const outcome = await this.#await(pending);
+      if (outcome === "timeout") {
+        throw luaError(Code.DEADLINE_EXCEEDED, `Lua call exceeded its time limit of ${this.#limitMs} ms (waiting for a host function)`, { kind: "timeout" });
+      }
+      if (this.#closed) throw closedError();
+      this.#settled = outcome;
+      status = lua.lua_resume(co, this.#L, 0);
+    }
+    if (status !== LUA_OK) throw this.#failure(co);
+    return this.#results(co, opts);
+  }
+
+  #await(pending: PromiseLike<unknown>): Promise<Settled | "timeout"> {
+    const remaining = Math.max(0, this.#deadline - performance.now());
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve("timeout"), remaining);
+      void Promise.resolve(pending).then(
+        (value) => {
+          clearTimeout(timer);
+          resolve({ ok: true, value });
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          resolve({ ok: false, error });
+        },
+      );
+    });
+  }
+
+  #failure(co: LuaState): GameError {
+    const traceback = tracebackOf(this.#L, co);
+    const { code, message } = errorFromValue(co, -1, this.#hostErrors);
+    if (this.#timedOut) return luaError(Code.DEADLINE_EXCEEDED, message, { kind: "timeout", traceback });
+    return luaError(code, message, { kind: "runtime", traceback });
+  }
+
+  #results(co: LuaState, opts: LuaCallOptions): unknown[] {
+    try {
+      const n: number = lua.lua_gettop(co);
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        if (opts.refResults?.includes(i)) out[i] = lua.lua_isnil(co, i + 1) ? null : this.ref(co, i + 1);
+        else out[i] = toJs(this, co, i + 1, opts.rawStrings === true);
+      }
+      return out;
+    } catch (e) {
+      throw luaError(Code.INTERNAL, `cannot convert Lua results: ${(e as Error).message}`, { kind: "argument", error: e });
+    } finally {
+      lua.lua_settop(co, 0);
+      this.#idle = co;
+    }
+  }
+
+  #pushBuiltins(L: LuaState, hostModules: Readonly<Record<string, Readonly<Record<string, HostFn>>>>): void {
+    lua.lua_createtable(L, 0, STD_MODULES.length + Object.keys(hostModules).length);
+    for (const name of STD_MODULES) {
+      lua.lua_getglobal(L, toLuaString(name));
+      lua.lua_setfield(L, -2, toLuaString(name));
+    }
+    for (const [modName, fns] of Object.entries(hostModules)) {
+      lua.lua_createtable(L, 0, Object.keys(fns).length);
+      for (const [fnName, fn] of Object.entries(fns)) {
+        lua.lua_pushcfunction(L, this.hostFunction(fn, `${modName}.${fnName}`));
+        lua.lua_setfield(L, -2, toLuaString(fnName));
+      }
+      lua.lua_setfield(L, -2, toLuaString(modName));
+    }
+  }
+}
+
+/** Creates a sandboxed Lua VM. Call loadAll() to run its modules. */
+export async function createLuaVm(opts: LuaVmOptions): Promise<LuaVm> {
+  return new Vm(opts);
+}

@@ -1,0 +1,118 @@
+// Owns Nakama's session token format: HS256 JWTs signed with node:crypto (no JWT library), the claim
+// set {tid, uid, usn, vrs, exp, iat} in Nakama's field order with zero values omitted, and parsing that
+// accepts only HS256, requires an unexpired `exp` and a UUID `uid`.
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
+import { parseUuid } from "./uuid.js";
+
+/** The claims Troupe reads and writes; all optional on the wire (Go `omitempty`). */
+export interface SessionClaims {
+  /** Token id (UUID), shared by a session token and its refresh token. */
+  tid: string;
+  /** User id, canonical UUID. */
+  uid: string;
+  /** Username. */
+  usn: string;
+  /** Session vars; empty when the token has none. */
+  vrs: Record<string, string>;
+  /** Expiry, unix seconds. */
+  exp: number;
+  /** Issue time, unix seconds; 0 when the token carries none (tokens from Nakama < 3.17). */
+  iat: number;
+}
+
+/** A prepared HMAC key, so the hot path does not rebuild it per token. */
+export interface SigningKey {
+  readonly key: KeyObject;
+}
+
+export function signingKey(secret: string): SigningKey {
+  return { key: createSecretKey(Buffer.from(secret, "utf8")) };
+}
+
+// {"alg":"HS256","typ":"JWT"}, as golang-jwt writes it.
+const HEADER_B64 = Buffer.from('{"alg":"HS256","typ":"JWT"}', "utf8").toString("base64url");
+
+/** Serialises claims in Nakama's order, omitting empty values as Go's omitempty does. */
+function claimsJson(c: SessionClaims): string {
+  const out: Record<string, unknown> = {};
+  if (c.tid !== "") out.tid = c.tid;
+  if (c.uid !== "") out.uid = c.uid;
+  if (c.usn !== "") out.usn = c.usn;
+  if (Object.keys(c.vrs).length > 0) out.vrs = c.vrs;
+  if (c.exp !== 0) out.exp = c.exp;
+  if (c.iat !== 0) out.iat = c.iat;
+  return JSON.stringify(out);
+}
+
+function mac(key: SigningKey, signingInput: string): Buffer {
+  return createHmac("sha256", key.key).update(signingInput).digest();
+}
+
+/** Signs the claims into a compact JWT. */
+export function signToken(key: SigningKey, claims: SessionClaims): string {
+  const input = `${HEADER_B64}.${Buffer.from(claimsJson(claims), "utf8").toString("base64url")}`;
+  return `${input}.${mac(key, input).toString("base64url")}`;
+}
+
+const B64URL = /^[A-Za-z0-9_-]*$/;
+
+function decodeJsonSegment(seg: string): unknown {
+  if (!B64URL.test(seg)) return undefined;
+  try {
+    return JSON.parse(Buffer.from(seg, "base64url").toString("utf8")) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Reads the claims object into SessionClaims, or null when a claim has the wrong type. */
+function readClaims(p: Record<string, unknown>): SessionClaims | null {
+  const str = (v: unknown): string | null => (v === undefined ? "" : typeof v === "string" ? v : null);
+  const num = (v: unknown): number | null => (v === undefined ? 0 : typeof v === "number" ? Math.trunc(v) : null);
+  const tid = str(p.tid);
+  const uid = str(p.uid);
+  const usn = str(p.usn);
+  const exp = num(p.exp);
+  const iat = num(p.iat);
+  if (tid === null || uid === null || usn === null || exp === null || iat === null) return null;
+  let vrs: Record<string, string> = {};
+  if (p.vrs !== undefined && p.vrs !== null) {
+    if (!isRecord(p.vrs)) return null;
+    vrs = {};
+    for (const [k, v] of Object.entries(p.vrs)) {
+      if (typeof v !== "string") return null;
+      vrs[k] = v;
+    }
+  }
+  return { tid, uid, usn, vrs, exp, iat };
+}
+
+/**
+ * Verifies signature, algorithm and expiry (`exp` must be after `nowSec`; a missing `exp` counts as
+ * expired, as Nakama's claims check does) and that `uid` is a UUID. Returns the claims with `uid` in
+ * canonical form, or null for any failure. Revocation is the session cache's business, not this one.
+ */
+export function verifyToken(key: SigningKey, token: string, nowSec: number): SessionClaims | null {
+  const dot1 = token.indexOf(".");
+  const dot2 = dot1 < 0 ? -1 : token.indexOf(".", dot1 + 1);
+  if (dot1 <= 0 || dot2 < 0 || token.indexOf(".", dot2 + 1) >= 0) return null;
+  const sigText = token.slice(dot2 + 1);
+  if (!B64URL.test(sigText)) return null;
+  const sig = Buffer.from(sigText, "base64url");
+  const expected = mac(key, token.slice(0, dot2));
+  if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) return null;
+  const header = decodeJsonSegment(token.slice(0, dot1));
+  if (!isRecord(header) || header.alg !== "HS256") return null;
+  const payload = decodeJsonSegment(token.slice(dot1 + 1, dot2));
+  if (!isRecord(payload)) return null;
+  const claims = readClaims(payload);
+  if (claims === null || claims.exp <= nowSec) return null;
+  const uid = parseUuid(claims.uid);
+  if (uid === null) return null;
+  claims.uid = uid;
+  return claims;
+}

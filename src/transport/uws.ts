@@ -1,0 +1,272 @@
+// Owns the uWebSockets.js implementation (@rjweb/uws 1.5.0): one `any("/*")` HTTP route (this
+// build's parameter routes never match on Node 20, so we route ourselves) and one `ws(path)` route.
+// uWS rules kept here: bytes are copied out of req/message inside the callback, every response has
+// onAborted and is never written after it, async writes are corked, send() results are checked.
+import { createRequire } from "node:module";
+import type * as Uws from "@rjweb/uws";
+import { BodyCollector } from "./body.js";
+import { HttpPipeline } from "./pipeline.js";
+import { addHeader, reasonPhrase } from "./request.js";
+import type { RequestHead } from "./request.js";
+import type { FinalResponse } from "./response.js";
+import { BaseConn, CLOSE_GOING_AWAY, CLOSE_TOO_BIG } from "./ws-conn.js";
+import type { ConnLimits } from "./ws-conn.js";
+import type { Logger } from "../log.js";
+import type { Transport, WsHooks } from "./types.js";
+
+export type UwsModule = typeof Uws;
+
+/** Loads the native binary; throws when this platform/Node ABI has none. */
+export function loadUws(): UwsModule {
+  const require = createRequire(import.meta.url);
+  return require("@rjweb/uws") as UwsModule;
+}
+
+export interface UwsSettings {
+  port: number;
+  address: string;
+  maxMessageSizeBytes: number;
+  limits: ConnLimits;
+  wsPath: string;
+  log: Logger;
+}
+
+interface ResState {
+  /** Aborted by the peer, or already answered: either way never touch `res` again. */
+  finished: boolean;
+}
+
+interface UserData<D> {
+  data: D;
+  remoteAddress: string;
+  conn: UwsConn<D> | null;
+}
+
+/**
+ * MEASURED BUG in @rjweb/uws 1.5.0: a single send() of 16 KiB or more that meets a partial socket
+ * write loses 4 bytes of the stream (the peer then sees garbage frames). Messages below 16 KiB are
+ * unaffected, and so are fragments: bigger messages are therefore sent as fragments of this size.
+ */
+export const UWS_FRAGMENT_BYTES = 16_000;
+const UWS_UNSAFE_SEND_BYTES = 16_384;
+
+/** The fragment API this build has but its typings omit. */
+interface FragmentingSocket {
+  sendFirstFragment(message: Uint8Array, isBinary: boolean, compress: boolean): number;
+  sendFragment(message: Uint8Array, compress: boolean): number;
+  sendLastFragment(message: Uint8Array, compress: boolean): number;
+}
+
+function sendFragmented(ws: FragmentingSocket, msg: Uint8Array, isBinary: boolean): number {
+  let off = UWS_FRAGMENT_BYTES;
+  let status = ws.sendFirstFragment(msg.subarray(0, off), isBinary, false);
+  while (msg.length - off > UWS_FRAGMENT_BYTES) {
+    status = Math.max(status, ws.sendFragment(msg.subarray(off, off + UWS_FRAGMENT_BYTES), false));
+    off += UWS_FRAGMENT_BYTES;
+  }
+  return Math.max(status, ws.sendLastFragment(msg.subarray(off), false));
+}
+
+class UwsConn<D> extends BaseConn<D> {
+  constructor(
+    private readonly ws: Uws.WebSocket<UserData<D>>,
+    data: D,
+    remoteAddress: string,
+    limits: ConnLimits,
+    hooks: WsHooks<D>,
+    log: Logger,
+  ) {
+    super(data, remoteAddress, limits, hooks, log);
+  }
+  protected rawSend(data: Uint8Array | string, isBinary: boolean): boolean {
+    const big = typeof data === "string" ? data.length * 3 >= UWS_UNSAFE_SEND_BYTES : data.length >= UWS_UNSAFE_SEND_BYTES;
+    if (!big) return this.ws.send(data, isBinary, false) !== 2;
+    const bytes = typeof data === "string" ? Buffer.from(data) : data;
+    if (bytes.length < UWS_UNSAFE_SEND_BYTES) return this.ws.send(bytes, isBinary, false) !== 2;
+    return sendFragmented(this.ws as unknown as FragmentingSocket, bytes, isBinary) !== 2;
+  }
+  protected rawBuffered(): number {
+    return this.ws.getBufferedAmount();
+  }
+  protected rawClose(code: number, reason: string): void {
+    this.ws.end(code, reason); // runs the uWS close handler synchronously
+  }
+  protected rawCork(fn: () => void): void {
+    this.ws.cork(fn);
+  }
+  protected rawPing(): void {
+    this.ws.ping();
+  }
+}
+
+function readHead(req: Uws.HttpRequest, res: Uws.HttpResponse): RequestHead {
+  const query: string | undefined = req.getQuery(); // undefined at runtime when there is none
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  req.forEachHeader((k, v) => addHeader(headers, k, v));
+  return {
+    method: req.getMethod().toUpperCase(),
+    path: req.getUrl(),
+    rawQuery: query ?? "",
+    headers,
+    peerAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+  };
+}
+
+function write(res: Uws.HttpResponse, state: ResState, f: FinalResponse): void {
+  if (state.finished) return;
+  state.finished = true;
+  res.cork(() => {
+    res.writeStatus(`${f.status} ${reasonPhrase(f.status)}`);
+    for (const [k, v] of f.headers) res.writeHeader(k, v);
+    if (!f.sendBody) {
+      // endWithoutBody(length) leaves the response open in this build; write the length ourselves.
+      if (f.contentLength !== null) res.writeHeader("Content-Length", String(f.contentLength));
+      res.endWithoutBody();
+    } else if (f.contentLength === null) {
+      res.endWithoutBody();
+    } else {
+      res.end(f.body, f.close); // closeConnection also writes "Connection: close"
+    }
+  });
+}
+
+function copy(ab: ArrayBuffer): Buffer {
+  return Buffer.copyBytesFrom(new Uint8Array(ab));
+}
+
+function serveHttp<D>(pipeline: HttpPipeline<D>, log: Logger, res: Uws.HttpResponse, req: Uws.HttpRequest): void {
+  const head = readHead(req, res);
+  const state: ResState = { finished: false };
+  res.onAborted(() => {
+    state.finished = true;
+  });
+  const reply = (p: Promise<FinalResponse>): void => {
+    p.then(
+      (f) => write(res, state, f),
+      (err: unknown) => log.error({ err }, "uws response failed"),
+    );
+  };
+  const early = pipeline.early(head);
+  if (early !== null) {
+    reply(early);
+    return;
+  }
+  const collector = new BodyCollector(pipeline.limit);
+  let done = false;
+  res.onData((chunk, isLast) => {
+    if (done) return;
+    // Copy now: uWS neuters the ArrayBuffer when this callback returns.
+    const more = collector.push(collector.overflowed ? chunk.byteLength : copy(chunk));
+    if (more === "stop") {
+      done = true;
+      reply(pipeline.tooLarge(head, true));
+    } else if (isLast) {
+      done = true;
+      reply(pipeline.run(head, collector));
+    }
+  });
+}
+
+function wsBehavior<D>(
+  uws: UwsModule,
+  pipeline: HttpPipeline<D>,
+  hooks: WsHooks<D>,
+  s: UwsSettings,
+  conns: Set<UwsConn<D>>,
+): Uws.WebSocketBehavior<UserData<D>> {
+  return {
+    // Messages up to 2x the limit (at least +64 KiB) reach us and are closed with a 1009 frame,
+    // as Nakama does; uWS itself cuts anything bigger abruptly.
+    maxPayloadLength: Math.max(2 * s.maxMessageSizeBytes, s.maxMessageSizeBytes + 65536),
+    // BaseConn enforces limits.hardBytes before each send; uWS must never drop part of a message.
+    maxBackpressure: 1 << 30,
+    closeOnBackpressureLimit: 0,
+    idleTimeout: 0,
+    maxLifetime: 0,
+    sendPingsAutomatically: false,
+    compression: uws.DISABLED,
+    upgrade: (res, req, context) => {
+      const head = readHead(req, res);
+      const key = req.getHeader("sec-websocket-key");
+      const extensions = req.getHeader("sec-websocket-extensions");
+      const state: ResState = { finished: false };
+      res.onAborted(() => {
+        state.finished = true;
+      });
+      pipeline.wsGate(head).then(
+        (gate) => {
+          if (state.finished) return;
+          if (!gate.ok) return write(res, state, gate.response);
+          if (!HttpPipeline.validHandshake(head)) return write(res, state, pipeline.badHandshake(head));
+          state.finished = true;
+          const ud: UserData<D> = { data: gate.data, remoteAddress: gate.req.remoteAddress, conn: null };
+          // No subprotocol is ever selected, as Nakama's upgrader does.
+          res.cork(() => res.upgrade(ud, key, "", extensions, context));
+        },
+      ).catch((err: unknown) => s.log.error({ err }, "uws upgrade failed"));
+    },
+    open: (ws) => {
+      const ud = ws.getUserData();
+      const conn = new UwsConn(ws, ud.data, ud.remoteAddress, s.limits, hooks, s.log);
+      ud.conn = conn;
+      conns.add(conn);
+      conn.open();
+    },
+    message: (ws, message, isBinary) => {
+      const conn = ws.getUserData().conn;
+      if (conn === null) return;
+      if (message.byteLength > s.maxMessageSizeBytes) {
+        conn.closeAs(CLOSE_TOO_BIG, "", "message too big");
+        return;
+      }
+      conn.deliver(copy(message), isBinary);
+    },
+    drain: (ws) => ws.getUserData().conn?.onRawDrain(),
+    pong: (ws) => ws.getUserData().conn?.onRawPong(),
+    close: (ws, code, message) => {
+      const conn = ws.getUserData().conn;
+      if (conn === null) return;
+      conns.delete(conn);
+      conn.onRawClose(code, Buffer.from(message).toString());
+    },
+  };
+}
+
+function listen(uws: UwsModule, app: Uws.TemplatedApp, address: string, port: number): Promise<Uws.us_listen_socket> {
+  return new Promise((resolve, reject) => {
+    const done = (ls: Uws.us_listen_socket | false): void => {
+      if (ls === false) reject(new Error(`uws: cannot listen on ${address || "*"}:${port}`));
+      else resolve(ls);
+    };
+    if (address === "") app.listen(port, done);
+    else app.listen(address, port, done);
+  });
+}
+
+export async function startUws<D>(
+  uws: UwsModule,
+  s: UwsSettings,
+  pipeline: HttpPipeline<D>,
+  hooks: WsHooks<D> | undefined,
+): Promise<Transport> {
+  const app = uws.App();
+  const conns = new Set<UwsConn<D>>();
+  if (hooks !== undefined) app.ws<UserData<D>>(s.wsPath, wsBehavior(uws, pipeline, hooks, s, conns));
+  app.any("/*", (res, req) => serveHttp(pipeline, s.log, res, req));
+  const listenSocket = await listen(uws, app, s.address, s.port);
+  const port = uws.getSocketPort(listenSocket);
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    uws.closeSocket(listenSocket);
+    for (const conn of [...conns]) conn.close(CLOSE_GOING_AWAY, "server shutting down");
+    // One loop turn so the close frames leave before every socket is cut.
+    await new Promise<void>((r) => setImmediate(r));
+    const closeAll = (app as unknown as { close?: () => void }).close;
+    if (typeof closeAll === "function") closeAll.call(app);
+  };
+  return {
+    port,
+    impl: "uws",
+    close: () => (closing ??= close()),
+  };
+}
