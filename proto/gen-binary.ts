@@ -4,7 +4,7 @@
 // decoder (Reader → value; unknown fields and wire-type mismatches skipped, packed or unpacked
 // repeated accepted, repeated occurrences of a message merged, last oneof member wins).
 import type { Field, MessageType, ScalarKind, ValueType } from "./schema.js";
-import { at, expected, fail } from "./scalars.js";
+import { at, EMPTY_BYTES, expected, fail } from "./scalars.js";
 import type { Reader } from "./reader.js";
 import { presentCond, SCAN_ONEOF, defaultsObject } from "./gen-json.js";
 import type { Refs } from "./gen-json.js";
@@ -65,6 +65,7 @@ function clearOneof(m: Record<string, unknown>, members: readonly string[], keep
 
 /** Runtime helpers the generated binary code calls (`h.*`). */
 export const binaryHelpers = Object.freeze({
+  EMPTY: EMPTY_BYTES,
   at,
   bad: expected,
   at2: (e: unknown, f: string, ix: number | string): unknown => {
@@ -163,7 +164,7 @@ function readExpr(vt: ValueType, lim: string, refs: Refs): string {
     case "timestamp": return `r.timestamp(r.sub(${lim}))`;
     case "message": return `c${refs.msg(resolve(vt.ref))}.db(r, r.sub(${lim}), undefined)`;
     case "wrapper": {
-      const zero = { string: '""', bool: "false", int64: '"0"', uint64: '"0"', bytes: "new Uint8Array(0)" }[vt.scalar as string] ?? "0";
+      const zero = { string: '""', bool: "false", int64: '"0"', uint64: '"0"', bytes: "h.EMPTY" }[vt.scalar as string] ?? "0";
       return `h.unwrap(r, r.sub(${lim}), ${tag(1, scalarWire(vt.scalar))}, h.readers.${vt.scalar}, ${zero})`;
     }
   }
@@ -200,7 +201,7 @@ function defaultOf(vt: ValueType): string {
   if (vt.t === "enum") return "0";
   if (vt.t === "timestamp") return "new Date(0)";
   if (vt.t === "message") return "undefined";
-  return { string: '""', bool: "false", int64: '"0"', uint64: '"0"', bytes: "new Uint8Array(0)" }[vt.scalar as string] ?? "0";
+  return { string: '""', bool: "false", int64: '"0"', uint64: '"0"', bytes: "h.EMPTY" }[vt.scalar as string] ?? "0";
 }
 
 /** Source of `function(r, end, into)` for one message. */

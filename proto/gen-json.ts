@@ -4,7 +4,7 @@
 // The sources are compiled once by codec.ts; `jsonHelpers` is what the generated code calls.
 import type { Field, MessageType, ValueType } from "./schema.js";
 import {
-  at, base64Decode, base64Encode, doubleText, expected, fail, failKey, floatFrom, floatText, int32From,
+  at, base64Decode, base64Encode, doubleText, EMPTY_BYTES, expected, fail, failKey, floatFrom, floatText, int32From,
   intText, timestampParse, timestampText,
 } from "./scalars.js";
 import type { EnumType } from "./schema.js";
@@ -38,6 +38,7 @@ function setKey(r: Record<string, unknown>, k: string, v: unknown): void {
 
 /** Runtime helpers the generated JSON code calls (`h.*`). */
 export const jsonHelpers = Object.freeze({
+  EMPTY: EMPTY_BYTES,
   at2,
   bad: expected,
   unknown: (k: string): never => failKey(`unknown field ${JSON.stringify(k)}`),
@@ -194,7 +195,7 @@ export function defaultLiteral(f: Field): string | undefined {
   if (f.value.t === "enum") return "0";
   if (f.value.t !== "scalar") return undefined;
   return { string: '""', bool: "false", int32: "0", uint32: "0", int64: '"0"', uint64: '"0"', double: "0",
-    float: "0", bytes: "new Uint8Array(0)" }[f.value.scalar];
+    float: "0", bytes: "h.EMPTY" }[f.value.scalar];
 }
 
 export function defaultsObject(t: MessageType): string {

@@ -1,6 +1,6 @@
 // Owns protobuf binary reading: varints (32/64-bit), fixed-width numbers, validated UTF-8 strings,
 // copied bytes, sub-message bounds and skipping unknown fields (all wire types, including groups).
-import { fail, int64FromParts, timestampFrom } from "./scalars.js";
+import { EMPTY_BYTES, fail, int64FromParts, timestampFrom } from "./scalars.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
@@ -139,7 +139,7 @@ export class Reader {
   bytes(limit: number): Uint8Array {
     const end = this.sub(limit);
     const n = end - this.pos;
-    if (n === 0) return new Uint8Array(0);
+    if (n === 0) return EMPTY_BYTES;
     const out = Buffer.allocUnsafe(n);
     out.set(this.buf.subarray(this.pos, end));
     this.pos = end;

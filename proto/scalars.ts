@@ -180,6 +180,9 @@ export function floatText(v: number): string {
 
 // ---- bytes ----------------------------------------------------------------------------------
 
+/** The default of every absent bytes field: one shared, frozen, empty array. */
+export const EMPTY_BYTES: Uint8Array = Object.freeze(new Uint8Array(0));
+
 /** Standard base64 with padding. */
 export function base64Encode(b: Uint8Array): string {
   if (!(b instanceof Uint8Array)) return expected("bytes (Uint8Array)", b);
@@ -196,7 +199,7 @@ export function base64Decode(v: unknown): Uint8Array {
   if (!(urlSafe ? URL_RE : STD_RE).test(v)) return expected("bytes (base64 string)", v);
   const pad = v.endsWith("==") ? 2 : v.endsWith("=") ? 1 : 0;
   if ((pad > 0 && v.length % 4 !== 0) || v.length % 4 === 1) return expected("bytes (base64 string)", v);
-  if (v.length === 0) return new Uint8Array(0);
+  if (v.length === 0) return EMPTY_BYTES;
   const b = Buffer.from(v, "base64"); // pooled; handles both alphabets, with or without padding
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
@@ -227,11 +230,32 @@ export function timestampParts(d: unknown): [seconds: number, nanos: number] {
   return [seconds, (ms - seconds * 1000) * 1e6 + ((d as PreciseDate)[SUB_MS] ?? 0)];
 }
 
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/** "YYYY-MM-DDTHH:MM:SS" for seconds since the epoch (civil-from-days arithmetic; toISOString is slow). */
+function civilText(seconds: number): string {
+  const days = Math.floor(seconds / 86400);
+  const sod = seconds - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const h = Math.floor(sod / 3600);
+  const mi = Math.floor((sod - h * 3600) / 60);
+  const y = year < 1000 ? String(year).padStart(4, "0") : String(year);
+  return `${y}-${pad2(month)}-${pad2(day)}T${pad2(h)}:${pad2(mi)}:${pad2(sod - h * 3600 - mi * 60)}`;
+}
+
 /** RFC 3339 in UTC with "Z" and 0, 3, 6 or 9 fractional digits, as protojson prints it. */
 export function timestampText(d: unknown): string {
   const [seconds, nanos] = timestampParts(d);
   if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) fail("Timestamp out of range (years 1–9999)");
-  const base = (d as Date).toISOString().slice(0, 19);
+  const base = civilText(seconds);
   if (nanos === 0) return `${base}Z`;
   const digits = String(nanos).padStart(9, "0");
   if (nanos % 1e6 === 0) return `${base}.${digits.slice(0, 3)}Z`;

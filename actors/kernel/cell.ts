@@ -137,7 +137,7 @@ export abstract class Cell {
       await this.giveUp(exit);
       return;
     }
-    const group = affected(spec.strategy, this.children(), child);
+    const group = spec.strategy === "one-for-one" ? [child] : affected(spec.strategy, this.children(), child);
     log.warn({ ...fields, strategy: spec.strategy, restarting: group.length }, "supervision: restarting");
     await this.restartGroup(group, child);
   }

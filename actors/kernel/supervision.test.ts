@@ -208,3 +208,24 @@ test("a failing init is a crash: retried until the intensity is exceeded", async
   await fatal.count(1);
   assert.equal(inits, 4);
 });
+
+test("asks keep flowing through repeated crashes: every ask settles, none hangs", { timeout: 10_000 }, async () => {
+  const kernel = createKernel({ log: silentLogger(), root: { strategy: "one-for-one", maxRestarts: 1000, withinMs: 60_000 } });
+  type A = { type: "q"; n: number; replyTo: Reply<number> };
+  const ref = kernel.spawn(kernel.root, {
+    name: "flaky",
+    init: () => 0,
+    handle: async (s: number, m: A) => {
+      if (m.n % 3 === 0) await Promise.resolve();
+      if (m.n % 10 === 7) throw new Error("flaky");
+      m.replyTo.ok(m.n);
+      return s + 1;
+    },
+  });
+  const results = await Promise.allSettled(Array.from({ length: 500 }, (_, n) => ask(ref, (replyTo) => ({ type: "q", n, replyTo }), 5000)));
+  const failed = results.filter((r) => r.status === "rejected");
+  assert.equal(failed.length, 50);
+  for (const r of results) if (r.status === "rejected") assert.equal((r.reason as GameError).code, 13);
+  assert.equal(kernel.metrics().restarts, 50);
+  await kernel.shutdown();
+});

@@ -39,6 +39,8 @@ export interface SessionCache {
   removeAll(userId: string): void;
   /** Full invalidation for each user (their tokens stop working; the DB flag stops new logins). */
   ban(userIds: readonly string[]): void;
+  /** Full invalidation of one user as of an earlier second (restoring bans after a restart). */
+  banAt(userId: string, atSec: number): void;
   /** Nothing to undo in a deny-list (Nakama: no-op); kept for symmetry. */
   unban(userIds: readonly string[]): void;
   /** Drops entries that can no longer deny anything. Called lazily by writes; exposed for tests. */
@@ -115,6 +117,9 @@ export function createSessionCache(opts: SessionCacheOptions): SessionCache {
       const t = nowSec();
       for (const id of userIds) invalidate(id, t);
       maybeSweep();
+    },
+    banAt(userId, atSec) {
+      invalidate(userId, atSec);
     },
     unban() {
       // A deny-list has nothing to lift: banned users' old tokens stay revoked, new logins check the DB.

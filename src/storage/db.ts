@@ -64,7 +64,8 @@ export interface OpenDbOptions {
   /** `database.conn_max_lifetime_ms`; 0 = unlimited. */
   connMaxLifetimeMs: number;
   log: Logger;
-  /** PGlite only: where initialised data-dir templates are cached (default `<os tmpdir>/troupe-pglite`). */
+  /** PGlite only: where the initialised data-dir template is cached (default: node_modules/.cache/troupe-pglite,
+   * falling back to <os tmpdir>/troupe-pglite). */
   pgliteCacheDir?: string;
   /** PostgreSQL only: how long to wait for a connection (default 10000 ms). */
   connectTimeoutMs?: number;

@@ -8,12 +8,13 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { PGliteOptions } from "@electric-sql/pglite";
 import type { Logger } from "../log.js";
-import { deleteTemplate, initdbArgs, readTemplate, templatePath, writeTemplate } from "./pglite-template.js";
+import { deleteTemplate, initdbArgs, readTemplate, writeTemplate } from "./pglite-template.js";
 
 export interface StartPgliteOptions {
   dataDir: string;
   inMemory: boolean;
-  cacheDir: string;
+  /** Template cache directories, in order of preference (see defaultCacheDirs). */
+  cacheDirs: readonly string[];
   log: Logger;
 }
 
@@ -59,31 +60,31 @@ export async function startPglite(o: StartPgliteOptions): Promise<{ pg: PGlite; 
     }
     await mkdir(o.dataDir, { recursive: true });
   }
-  const file = templatePath(o.cacheDir);
-  const template = await readTemplate(file);
+  const template = await readTemplate(o.cacheDirs);
   if (template !== null) {
     try {
-      const pg = await PGlite.create(dir, { ...baseOptions(), loadDataDir: new Blob([template]) });
+      const pg = await PGlite.create(dir, { ...baseOptions(), loadDataDir: new Blob([template.data]) });
       return { pg, how: "template" };
     } catch (err) {
-      o.log.warn({ err, file }, "cached PGlite template failed to load; deleting it and running initdb");
-      await deleteTemplate(file);
+      o.log.warn({ err, file: template.file }, "cached PGlite template failed to load; deleting it and running initdb");
+      await deleteTemplate(template.file);
       if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     }
   }
+  o.log.info("no cached PGlite template: running initdb (once per machine, a few seconds)");
   const pg = await PGlite.create(dir, baseOptions());
-  await saveTemplate(pg, file, o.log);
+  await saveTemplate(pg, o.cacheDirs, o.log);
   return { pg, how: "initdb" };
 }
 
 // Best effort: a failure only means the next fresh start runs initdb again.
-async function saveTemplate(pg: PGlite, file: string, log: Logger): Promise<void> {
+async function saveTemplate(pg: PGlite, dirs: readonly string[], log: Logger): Promise<void> {
   try {
     await pg.exec("CHECKPOINT");
     const tar = await pg.dumpDataDir("none");
-    await writeTemplate(file, new Uint8Array(await tar.arrayBuffer()));
+    const file = await writeTemplate(dirs, new Uint8Array(await tar.arrayBuffer()));
     log.debug({ file }, "saved PGlite template");
   } catch (err) {
-    log.warn({ err, file }, "could not save the PGlite template; the next fresh start will run initdb again");
+    log.warn({ err, dirs }, "could not save the PGlite template; the next fresh start will run initdb again");
   }
 }

@@ -50,7 +50,7 @@ async function rawLoop(port: number, end: number): Promise<number> {
   });
   socket.setNoDelay(true);
   let count = 0;
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   await new Promise<void>((resolve, reject) => {
     socket.on("error", reject);
     socket.on("data", (d: Buffer) => {

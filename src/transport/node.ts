@@ -161,9 +161,17 @@ function attach<D>(ws: WebSocket, socket: Duplex, data: D, remote: string, hooks
   conn.open();
 }
 
+interface Tracked<D> {
+  conns: Set<NodeConn<D>>;
+  /** Upgrade sockets still waiting for hooks.upgrade; the http server no longer tracks them. */
+  pending: Set<Duplex>;
+}
+
 function serveUpgrade<D>(pipeline: HttpPipeline<D>, wss: WebSocketServer, hooks: WsHooks<D> | undefined,
-  s: NodeSettings, conns: Set<NodeConn<D>>, req: IncomingMessage, socket: Duplex, rest: Buffer): void {
+  s: NodeSettings, tracked: Tracked<D>, req: IncomingMessage, socket: Duplex, rest: Buffer): void {
   socket.on("error", () => socket.destroy());
+  tracked.pending.add(socket);
+  socket.once("close", () => tracked.pending.delete(socket));
   const head = readHead(req);
   if (hooks === undefined || !pipeline.isWsUpgrade(head)) {
     // Not our WebSocket endpoint: answer as plain HTTP (uWS routes these to the HTTP handler too).
@@ -175,7 +183,9 @@ function serveUpgrade<D>(pipeline: HttpPipeline<D>, wss: WebSocketServer, hooks:
     if (socket.destroyed) return;
     if (!gate.ok) return writeRaw(socket, gate.response);
     if (!HttpPipeline.validHandshake(head)) return writeRaw(socket, pipeline.badHandshake(head));
-    wss.handleUpgrade(req, socket, rest, (ws) => attach(ws, socket, gate.data, gate.req.remoteAddress, hooks, s, conns));
+    tracked.pending.delete(socket);
+    wss.handleUpgrade(req, socket, rest, (ws) =>
+      attach(ws, socket, gate.data, gate.req.remoteAddress, hooks, s, tracked.conns));
   }).catch((err: unknown) => s.log.error({ err }, "node upgrade failed"));
 }
 
@@ -193,7 +203,7 @@ function listen(server: Server, address: string, port: number): Promise<number> 
 }
 
 export async function startNode<D>(s: NodeSettings, pipeline: HttpPipeline<D>, hooks: WsHooks<D> | undefined): Promise<Transport> {
-  const conns = new Set<NodeConn<D>>();
+  const tracked: Tracked<D> = { conns: new Set(), pending: new Set() };
   const server = createServer({ keepAliveTimeout: s.idleTimeoutMs });
   const wss = new WebSocketServer({
     noServer: true,
@@ -204,13 +214,14 @@ export async function startNode<D>(s: NodeSettings, pipeline: HttpPipeline<D>, h
   });
   server.on("request", (req: IncomingMessage, res: ServerResponse) => serveHttp(pipeline, s.log, req, res));
   server.on("upgrade", (req: IncomingMessage, socket: Socket, rest: Buffer) =>
-    serveUpgrade(pipeline, wss, hooks, s, conns, req, socket, rest));
+    serveUpgrade(pipeline, wss, hooks, s, tracked, req, socket, rest));
   const port = await listen(server, s.address, s.port);
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
     const stopped = new Promise<void>((r) => server.close(() => r()));
-    const open = [...conns];
+    const open = [...tracked.conns];
     for (const conn of open) conn.close(CLOSE_GOING_AWAY, "server shutting down");
+    for (const socket of tracked.pending) socket.destroy();
     // One loop turn so the close frames leave before every socket is cut.
     await new Promise<void>((r) => setImmediate(r));
     for (const conn of open) conn.terminate();

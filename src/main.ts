@@ -1,0 +1,139 @@
+// The composition root: builds every part from the config and starts them, in dependency order, under
+// the root supervisor (actors/system.ts). `startServer` is Troupe's programmatic API: the CLI, the tests'
+// boot helper and anyone embedding Troupe as a match host call it.
+import type { DestinationStream } from "pino";
+import { startSystem } from "../actors/system.js";
+import { configFrom, type LoadedConfig } from "./config/load.js";
+import type { Config } from "./config/schema.js";
+import { createLogger, type Logger } from "./log.js";
+import { packageVersion } from "./lib/paths.js";
+import { openDatabase } from "./storage/open.js";
+import { Router, addHealthRoutes } from "./transport/router.js";
+import { startTransport } from "./transport/index.js";
+import { noHooks, type PipelineDeps } from "./pipeline/hooks.js";
+import { createSessionService, sessionSettingsFrom } from "./session/service.js";
+import { registerIdentityRoutes } from "./api/identity.js";
+import type { Db } from "./storage/db.js";
+
+export interface ServerHandle {
+  /** e.g. http://127.0.0.1:7350 */
+  readonly httpUrl: string;
+  /** e.g. ws://127.0.0.1:7350/ws */
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly config: Config;
+  readonly log: Logger;
+  /** Stops accepting, ends sessions and matches, closes the database. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where log lines go (default stdout per logger.stdout/file). */
+  logDestination?: DestinationStream;
+  /** Called when the root supervisor gives up; default: log and exit(1). */
+  onFatal?: (err: Error) => void;
+}
+
+function asLoaded(input: Config | LoadedConfig | Record<string, unknown>): LoadedConfig {
+  if ("config" in input && "warnings" in input) return input as LoadedConfig;
+  if ("socket" in input && "session" in input && "runtime" in input) return { config: input as Config, warnings: [], files: [] };
+  return configFrom(input);
+}
+
+/** Starts a server. Accepts a loaded config, a Config, or flat dotted overrides ({"socket.port": 0}). */
+export async function startServer(
+  input: Config | LoadedConfig | Record<string, unknown> = {},
+  opts: StartOptions = {},
+): Promise<ServerHandle> {
+  const began = performance.now();
+  const { config, warnings } = asLoaded(input);
+  const log = createLogger({
+    level: config.logger.level as "debug" | "info" | "warn" | "error",
+    destination: opts.logDestination,
+    stdout: config.logger.stdout,
+    file: config.logger.file || undefined,
+    format: config.logger.format as "json" | "stackdriver",
+  });
+  log.info({ version: packageVersion(), node: config.name, pid: process.pid }, "Troupe starting");
+  for (const w of warnings) log.warn(w);
+
+  const system = startSystem({
+    log,
+    onFatal: opts.onFatal ?? ((err) => {
+      log.fatal({ err }, "supervisor gave up; exiting");
+      process.exitCode = 1;
+    }),
+  });
+  try {
+    const db = await system.service("storage", async () => {
+      const value = await openDatabase(config, log);
+      return { value, stop: () => value.close() };
+    });
+    const pipeline: PipelineDeps = { hooks: () => noHooks, log };
+    const sessions = createSessionService(sessionSettingsFrom(config.session));
+    const router = buildRouter({ config, log, db, pipeline, sessions });
+    const transport = await system.service("transport", async () => {
+      const t = await startTransport(transportOptions(config, log), { http: router.handle });
+      return { value: t, stop: () => t.close() };
+    });
+    const host = config.socket.address && config.socket.address !== "0.0.0.0" ? config.socket.address : "127.0.0.1";
+    const httpUrl = `http://${host.includes(":") ? `[${host}]` : host}:${transport.port}`;
+    log.info({
+      port: transport.port, transport: transport.impl, database: db.kind,
+      ms: Math.round(performance.now() - began),
+    }, "Startup done");
+    let stopped: Promise<void> | null = null;
+    return {
+      httpUrl,
+      wsUrl: `${httpUrl.replace(/^http/, "ws")}/ws`,
+      port: transport.port,
+      config,
+      log,
+      stop: () => (stopped ??= (async () => {
+        log.info("Troupe stopping");
+        await system.stop();
+        log.info("Troupe stopped");
+        log.flush();
+      })()),
+    };
+  } catch (err) {
+    await system.stop();
+    log.flush();
+    throw err;
+  }
+}
+
+interface RouterDeps {
+  config: Config;
+  log: Logger;
+  db: Db;
+  pipeline: PipelineDeps;
+  sessions: ReturnType<typeof createSessionService>;
+}
+
+function buildRouter(d: RouterDeps): Router {
+  const router = addHealthRoutes(new Router({ log: d.log.child({ module: "api" }) }));
+  registerIdentityRoutes(router, { db: d.db, config: d.config, log: d.log, pipeline: d.pipeline, sessions: d.sessions });
+  return router;
+}
+
+function transportOptions(config: Config, log: Logger) {
+  const responseHeaders: Record<string, string> = {};
+  for (const h of config.socket.response_headers) {
+    const i = h.indexOf("=");
+    responseHeaders[h.slice(0, i)] = h.slice(i + 1);
+  }
+  return {
+    port: config.socket.port,
+    address: config.socket.address,
+    impl: config.socket.transport as "auto" | "uws" | "node",
+    maxRequestSizeBytes: config.socket.max_request_size_bytes,
+    maxMessageSizeBytes: config.socket.max_message_size_bytes,
+    idleTimeoutMs: config.socket.idle_timeout_ms,
+    maxBackpressureBytes: Math.max(64 * 1024, config.socket.outgoing_queue_size * config.socket.max_message_size_bytes),
+    responseHeaders,
+    proxyCount: config.socket.proxy_count,
+    closeAckWaitMs: config.socket.close_ack_wait_ms,
+    log: log.child({ module: "transport" }),
+  };
+}
