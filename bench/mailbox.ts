@@ -3,6 +3,7 @@
 //  (b) ask round-trip latency p50/p99 at a sustained 50,000 asks/s;
 //  (c) memory held by 100,000 idle actors (RSS and heapUsed deltas).
 // Prints a Markdown table. Bounded in count and time (well under a minute).
+import { loadavg } from "node:os";
 import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
 import { silentLogger } from "../src/log.js";
@@ -90,8 +91,15 @@ async function kernelPingPongMicros(kernel: Kernel, n: number): Promise<number> 
 
 type Q = { type: "q"; replyTo: Reply<number> };
 
+/** Event-loop turns that took more than 1 ms (the pump runs every turn): how often the loop itself stalled. */
+interface Stalls {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+}
+
 /** Sends asks at a fixed rate, spread over event-loop turns; returns latencies in µs, sorted. */
-async function askLatencies(kernel: Kernel, rate: number, seconds: number): Promise<{ lat: Float64Array; achieved: number }> {
+async function askLatencies(kernel: Kernel, rate: number, seconds: number): Promise<{ lat: Float64Array; achieved: number; stalls: Stalls }> {
   const ref = kernel.spawn(kernel.root, {
     name: "echo",
     init: () => 0,
@@ -104,6 +112,7 @@ async function askLatencies(kernel: Kernel, rate: number, seconds: number): Prom
   const lat = new Float64Array(total);
   let sent = 0;
   let answered = 0;
+  const stalls: Stalls = { count: 0, totalMs: 0, maxMs: 0 };
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
     const one = (i: number): void => {
@@ -113,7 +122,16 @@ async function askLatencies(kernel: Kernel, rate: number, seconds: number): Prom
         if (++answered === total) resolve();
       }, reject);
     };
+    let last = performance.now();
     const pump = (): void => {
+      const now = performance.now();
+      const gap = now - last;
+      last = now;
+      if (gap > 1) {
+        stalls.count++;
+        stalls.totalMs += gap;
+        stalls.maxMs = Math.max(stalls.maxMs, gap);
+      }
       const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000));
       while (sent < due) one(sent++);
       if (sent < total) setImmediate(pump);
@@ -123,7 +141,26 @@ async function askLatencies(kernel: Kernel, rate: number, seconds: number): Prom
   const achieved = total / ((performance.now() - started) / 1000);
   await stop(ref);
   lat.sort();
-  return { lat, achieved };
+  return { lat, achieved, stalls };
+}
+
+/** Closed loop: waves of `inFlight` concurrent asks; returns µs per ask (throughput cost). */
+async function askClosedLoopMicros(kernel: Kernel, total: number, inFlight: number): Promise<number> {
+  const ref = kernel.spawn(kernel.root, {
+    name: "echo-closed",
+    init: () => 0,
+    handle: (s: number, m: Q) => {
+      m.replyTo.ok(s);
+      return s + 1;
+    },
+  });
+  const started = performance.now();
+  for (let done = 0; done < total; done += inFlight) {
+    await Promise.all(Array.from({ length: inFlight }, () => ask(ref, (replyTo) => ({ type: "q", replyTo }), 5000)));
+  }
+  const micros = ((performance.now() - started) * 1000) / total;
+  await stop(ref);
+  return micros;
 }
 
 const pct = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
@@ -176,12 +213,22 @@ async function main(): Promise<void> {
   // (b) ask latency at a sustained rate.
   const k2 = createKernel({ log: silentLogger() });
   await askLatencies(k2, 20_000, 1); // warm-up
-  const { lat, achieved } = await askLatencies(k2, 50_000, 4);
-  rows.push(["ask round trip at 50k/s: achieved rate", `${fmt(achieved, 0)} asks/s`, "50,000"]);
-  rows.push(["ask round trip at 50k/s: p50 / p99 / max", `${fmt(pct(lat, 0.5), 0)} / ${fmt(pct(lat, 0.99), 0)} / ${fmt(lat[lat.length - 1], 0)} µs`, "p99 ≤ 1000 µs"]);
+  await askClosedLoopMicros(k2, 50_000, 1000);
+  rows.push(["ask closed loop (1,000 in flight), per ask", `${fmt(await askClosedLoopMicros(k2, 300_000, 1000))} µs`, "—"]);
+  // Three runs of 2 s each, all reported: on a shared machine the tail is dominated by CPU contention.
+  for (let run = 1; run <= 3; run++) {
+    const { lat, achieved, stalls } = await askLatencies(k2, 50_000, 2);
+    rows.push([
+      `ask round trip at 50k/s, run ${run}: p50 / p99 / max`,
+      `${fmt(pct(lat, 0.5), 0)} / ${fmt(pct(lat, 0.99), 0)} / ${fmt(lat[lat.length - 1], 0)} µs (${fmt(achieved, 0)} asks/s; ` +
+        `loop stalls > 1 ms: ${stalls.count}, ${fmt(stalls.totalMs, 0)} ms in all, longest ${fmt(stalls.maxMs, 1)} ms)`,
+      "p99 ≤ 1000 µs",
+    ]);
+  }
   await k2.shutdown();
 
-  console.log(`\n## Actor kernel micro-benchmark (node ${process.version}, ${fmt((performance.now() - benchStart) / 1000, 1)} s)\n`);
+  const load = loadavg().map((x) => x.toFixed(1)).join(" ");
+  console.log(`\n## Actor kernel micro-benchmark (node ${process.version}, ${fmt((performance.now() - benchStart) / 1000, 1)} s, load average ${load})\n`);
   console.log("| measure | result | target |");
   console.log("|---|---|---|");
   for (const [what, result, target] of rows) console.log(`| ${what} | ${result} | ${target} |`);

@@ -189,18 +189,18 @@ export function base64Encode(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
 }
 
-const STD_RE = /^[A-Za-z0-9+/]*={0,2}$/;
-const URL_RE = /^[A-Za-z0-9_-]*={0,2}$/;
-
-/** Standard or URL-safe base64, padded or not (as protojson accepts). Returns a new plain Uint8Array. */
+/**
+ * Standard or URL-safe base64, padded or not (as protojson accepts). Returns a new plain Uint8Array.
+ * Node's decoder skips characters outside both alphabets, so any such character shows up as a
+ * decoded length shorter than the text implies: that check replaces a (slower) regex.
+ */
 export function base64Decode(v: unknown): Uint8Array {
   if (typeof v !== "string") return expected("bytes (base64 string)", v);
-  const urlSafe = v.includes("-") || v.includes("_");
-  if (!(urlSafe ? URL_RE : STD_RE).test(v)) return expected("bytes (base64 string)", v);
-  const pad = v.endsWith("==") ? 2 : v.endsWith("=") ? 1 : 0;
-  if ((pad > 0 && v.length % 4 !== 0) || v.length % 4 === 1) return expected("bytes (base64 string)", v);
   if (v.length === 0) return EMPTY_BYTES;
+  const pad = v.charCodeAt(v.length - 1) !== 61 ? 0 : v.charCodeAt(v.length - 2) === 61 ? 2 : 1; // "="
+  if ((pad > 0 && v.length % 4 !== 0) || v.length % 4 === 1) return expected("bytes (base64 string)", v);
   const b = Buffer.from(v, "base64"); // pooled; handles both alphabets, with or without padding
+  if (b.length !== Math.floor(((v.length - pad) * 3) / 4)) return expected("bytes (base64 string)", v);
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
@@ -263,30 +263,54 @@ export function timestampText(d: unknown): string {
   return `${base}.${digits}Z`;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Parses an RFC 3339 timestamp (any offset, up to 9 fractional digits). */
+/** Days since 1970-01-01 of a proleptic Gregorian date. */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+/** `n` decimal digits of `s` at `i`, or -1. */
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+const badTime = (v: string): never => expected("Timestamp (RFC 3339 string)", v);
+
+/** Parses an RFC 3339 timestamp "YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)" (Go's time.RFC3339Nano rules). */
 export function timestampParse(v: unknown): Date {
   if (typeof v !== "string") return expected("Timestamp (RFC 3339 string)", v);
-  const m = RFC3339.exec(v);
-  if (!m) return expected("Timestamp (RFC 3339 string)", v);
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  if (mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1] || (mo === 2 && d === 29 && !leap) || h > 23 || mi > 59 || s > 59) {
-    return expected("Timestamp (valid RFC 3339 date and time)", v);
+  if (v.length < 20 || v[4] !== "-" || v[7] !== "-" || v[10] !== "T" || v[13] !== ":" || v[16] !== ":") badTime(v);
+  const [y, mo, d, h, mi, sec] = [digits(v, 0, 4), digits(v, 5, 2), digits(v, 8, 2), digits(v, 11, 2), digits(v, 14, 2), digits(v, 17, 2)];
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1] || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) badTime(v);
+  if (mo === 2 && d === 29 && !((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0)) badTime(v);
+  let i = 19;
+  let nanos = 0;
+  if (v[i] === ".") {
+    const start = ++i;
+    while (i < v.length && i - start < 10 && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
+    if (i === start || i - start > 9) badTime(v);
+    nanos = Number(v.slice(start, i).padEnd(9, "0"));
   }
   let offset = 0;
-  if (m[8] !== "Z") {
-    const oh = Number(m[8].slice(1, 3));
-    const om = Number(m[8].slice(4, 6));
-    if (oh > 23 || om > 59) return expected("Timestamp (valid RFC 3339 offset)", v);
-    offset = (m[8][0] === "-" ? -1 : 1) * (oh * 3600 + om * 60);
-  }
-  const day = new Date(0);
-  day.setUTCFullYear(y, mo - 1, d);
-  const seconds = Math.floor(day.getTime() / 1000) + h * 3600 + mi * 60 + s - offset;
+  if (v[i] === "Z" && i + 1 === v.length) offset = 0;
+  else if ((v[i] === "+" || v[i] === "-") && i + 6 === v.length && v[i + 3] === ":") {
+    const oh = digits(v, i + 1, 2);
+    const om = digits(v, i + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) badTime(v);
+    offset = (v[i] === "-" ? -1 : 1) * (oh * 3600 + om * 60);
+  } else badTime(v);
+  const seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
   if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) fail(`Timestamp out of range: ${describe(v)}`);
-  const nanos = m[7] === undefined ? 0 : Number(m[7].padEnd(9, "0"));
   return timestampFrom(seconds, nanos);
 }

@@ -66,7 +66,7 @@ export function sessionContext(req: HttpRequest, s: SessionInfo): CallContext {
   return emptyContext({
     userId: s.userId,
     username: s.username,
-    vars: s.vars,
+    vars: { ...s.vars },
     expiry: s.expiresAt,
     sessionId: "",
     clientIp: req.remoteAddress,

@@ -80,6 +80,7 @@ function hooks(rec: Recorder): WsHooks<ConnData> {
       else if (text === "ping-me") conn.ping();
       else if (text === "flood") flood(conn, rec, false);
       else if (text === "overflow") flood(conn, rec, true);
+      else if (text === "throw") throw new Error("hook bug");
       else if (text === "corked") conn.cork(() => ["a", "b", "c"].forEach((m) => conn.send(m, false)));
       else conn.send(data, isBinary);
     },
@@ -185,6 +186,15 @@ for (const impl of IMPLS) {
       const ev2 = await rec.waitFor("close", "ok-cliclose");
       assert.deepEqual([ev2.code, ev2.reason], [4001, "client bye"]);
       assert.equal(rec.events.filter((e) => e.kind === "close" && e.token === "ok-srvclose").length, 1);
+    });
+
+    it("closes with 1011 when a message hook throws", async () => {
+      const ws = await openWs(`${url}?token=ok-throw`);
+      const seen = closed(ws);
+      ws.send("throw");
+      assert.equal((await seen).code, 1011);
+      const ev = await rec.waitFor("close", "ok-throw");
+      assert.deepEqual([ev.code, ev.reason], [1011, "internal error"]);
     });
 
     it("reports pongs to the hook after ping()", async () => {

@@ -136,6 +136,14 @@ export const PATCHES: readonly SourcePatch[] = [
     replace: "const lua_tointegerx = function(L, idx) {\n    return __troupe.lenientInteger(lvm.tonumber(index2addr(L, idx)));",
     why: "library arguments truncate like Lua 5.1 (string.sub(s, 1, n/2) works)",
   },
+  {
+    file: "lapi.js",
+    find: "ci.callstatus &= ~lstate.CIST_OAH | L.allowhook;",
+    replace: "ci.callstatus = (ci.callstatus & ~lstate.CIST_OAH) | L.allowhook;  /* troupe: fengari bug, see below */",
+    why:
+      "fengari bug: the saved 'allowhook' bit was never set, so an error recovered by pcall after a yield " +
+      "switched hooks (and with them the time limit) off for the rest of the coroutine",
+  },
   // lstrlib.js: string.format, string.rep
   {
     file: "lstrlib.js",

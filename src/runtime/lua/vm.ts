@@ -270,8 +270,18 @@ class Vm implements LuaVm, HostBridge {
   }
 
   #failure(co: LuaState): GameError {
-    const traceback = tracebackOf(this.#L, co);
-    const { code, message } = errorFromValue(co, -1, this.#hostErrors);
+    const L = this.#L;
+    const traceback = tracebackOf(L, co);
+    // Inspect the error value on the main thread: a dead coroutine has no stack space left.
+    lua.lua_checkstack(L, 8);
+    lua.lua_xmove(co, L, 1);
+    let code: Code;
+    let message: string;
+    try {
+      ({ code, message } = errorFromValue(L, -1, this.#hostErrors));
+    } finally {
+      lua.lua_settop(L, 0);
+    }
     if (this.#timedOut) return luaError(Code.DEADLINE_EXCEEDED, message, { kind: "timeout", traceback });
     return luaError(code, message, { kind: "runtime", traceback });
   }

@@ -1,18 +1,19 @@
 // Owns the transport's quick throughput measurement (a tool, not a test): a tiny server per
 // implementation (router + full pipeline) in a child process pinned to CPU 0, loaded from this
 // process (pin it to CPU 1) by 32 keep-alive loops for 3 s, once with a minimal raw-socket HTTP/1.1
-// client (cheap enough to load the server) and once with fetch. Rounds alternate the
-// implementations because this shared machine is noisy. Run:
+// client (cheap enough to load the server) and once with fetch. Besides req/s it reports the
+// server's own CPU time per request (process.cpuUsage in the child), which stays meaningful on a
+// busy machine. Rounds alternate the implementations because this shared machine is noisy. Run:
 //   taskset -c 1 npx tsx src/transport/echo-bench.ts [rounds]
 import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { silentLogger } from "../log.js";
-import { startTransport } from "./index.js";
-import { json } from "./json.js";
-import { Router } from "./router.js";
+import { silentLogger } from "../src/log.js";
+import { startTransport } from "../src/transport/index.js";
+import { json } from "../src/transport/json.js";
+import { Router } from "../src/transport/router.js";
 
 const CONCURRENCY = 32;
 const DURATION_MS = 3000;
@@ -36,8 +37,12 @@ async function serve(impl: Impl): Promise<void> {
     { http: router.handle },
   );
   process.stdout.write(`${JSON.stringify({ port: t.port })}\n`);
-  process.stdin.resume();
-  process.stdin.on("end", () => void t.close());
+  const input = createInterface({ input: process.stdin });
+  input.on("line", () => {
+    const u = process.cpuUsage();
+    process.stdout.write(`${u.user + u.system}\n`);
+  });
+  input.on("close", () => void t.close());
 }
 
 const REQUEST = Buffer.from("GET /v2/echo/hello HTTP/1.1\r\nHost: bench\r\n\r\n");
@@ -101,15 +106,38 @@ async function load(one: () => Promise<void>): Promise<number> {
   return Math.round(count / (DURATION_MS / 1000));
 }
 
-async function startChild(impl: Impl): Promise<{ port: number; stop(): void }> {
+interface Child {
+  port: number;
+  /** The server's CPU time so far, in microseconds. */
+  cpu(): Promise<number>;
+  stop(): void;
+}
+
+async function startChild(impl: Impl): Promise<Child> {
   const self = fileURLToPath(import.meta.url);
   const child = spawn("taskset", ["-c", "0", process.execPath, ...process.execArgv, self, "serve", impl], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout });
-  const first = await new Promise<string>((resolve) => lines.once("line", resolve));
-  const { port } = JSON.parse(first) as { port: number };
-  return { port, stop: () => child.stdin.end() };
+  const next = (): Promise<string> => new Promise<string>((resolve) => lines.once("line", resolve));
+  const { port } = JSON.parse(await next()) as { port: number };
+  return {
+    port,
+    cpu: async () => {
+      const answer = next();
+      child.stdin.write("cpu\n");
+      return Number(await answer);
+    },
+    stop: () => child.stdin.end(),
+  };
+}
+
+async function measure(server: Child, run: () => Promise<number>): Promise<string> {
+  const before = await server.cpu();
+  const rate = await run();
+  const cpu = (await server.cpu()) - before;
+  const perReq = cpu / (rate * (DURATION_MS / 1000));
+  return `${rate} req/s (server ${perReq.toFixed(1)} µs CPU/req, ${((100 * cpu) / (DURATION_MS * 1000)).toFixed(0)}% of a core)`;
 }
 
 async function main(rounds: number): Promise<void> {
@@ -117,10 +145,10 @@ async function main(rounds: number): Promise<void> {
     for (const impl of IMPLS) {
       const server = await startChild(impl);
       await loadRaw(server.port); // warm-up
-      const raw = await loadRaw(server.port);
-      const viaFetch = await load(() => fetchGet(server.port));
+      const raw = await measure(server, () => loadRaw(server.port));
+      const viaFetch = await measure(server, () => load(() => fetchGet(server.port)));
       server.stop();
-      process.stdout.write(`round ${round} ${impl}: raw client ${raw} req/s, fetch client ${viaFetch} req/s\n`);
+      process.stdout.write(`round ${round} ${impl}: raw client ${raw}; fetch client ${viaFetch}\n`);
     }
   }
 }

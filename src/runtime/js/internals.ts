@@ -1,0 +1,175 @@
+// Owns Troupe's one reach into quickjs-emscripten 0.31 internals: the raw C entry points the public API
+// lacks or gets wrong, wrapped in a small "low level" object per VM.
+//
+// Why this exists (measured here against 0.31.0):
+// - QuickJSAsyncContext has no async `callFunction`: only `evalCodeAsync`. The FFI's `QTS_Call_MaybeAsync`
+//   is a plain cwrap of an all-number signature, so Emscripten hands back the raw export and a suspended
+//   call returns 0 instead of a promise. We cwrap `QTS_Call` ourselves with an options object, which routes
+//   it through Emscripten's ccall and returns a promise when the guest suspends in an async host call.
+// - `runtime.executePendingJobs()` is synchronous (asyncified host calls inside a promise job would
+//   break), and like `getLength`/`getOwnPropertyNames` it reads its out-parameter through a typed-array view
+//   made before the call: after the wasm memory grows that view is detached and the result is garbage
+//   (`getLength` returns undefined, pending jobs run in a phantom context). We read out-parameters through
+//   the module's current HEAPU32 after every call, and never use those three library methods.
+import type {
+  EitherFFI,
+  EmscriptenModule,
+  JSContextPointer,
+  JSRuntimePointer,
+  JSValuePointer,
+  QuickJSContext,
+  QuickJSHandle,
+  QuickJSWASMModule,
+} from "quickjs-emscripten";
+import { Lifetime } from "quickjs-emscripten";
+
+/** A result pointer turned into an owned handle: either the value or the thrown exception. */
+export type Settled = { value: QuickJSHandle; error?: undefined } | { error: QuickJSHandle; value?: undefined };
+
+/** Outcome of one pending-jobs run. */
+export type JobsOutcome = { executed: number; error?: undefined } | { error: QuickJSHandle; executed?: undefined };
+
+type RawCall = (ctx: number, fn: number, thisVal: number, argc: number, argv: number) => number | Promise<number>;
+type RawJobs = (rt: number, maxJobs: number, ctxOut: number) => number | Promise<number>;
+
+interface Reached {
+  em: EmscriptenModule;
+  ffi: EitherFFI;
+  ctxPtr: JSContextPointer;
+  rtPtr: JSRuntimePointer;
+}
+
+/** Reads the protected fields we depend on; fails loudly if the library's shape changed. */
+function reach(mod: QuickJSWASMModule, context: QuickJSContext): Reached {
+  const em = (mod as unknown as { module?: EmscriptenModule }).module;
+  const ctxPtr = (context as unknown as { ctx?: { value?: unknown } }).ctx?.value;
+  const rtPtr = (context.runtime as unknown as { rt?: { value?: unknown } }).rt?.value;
+  if (!em || typeof em.cwrap !== "function" || typeof ctxPtr !== "number" || typeof rtPtr !== "number") {
+    throw new Error("quickjs-emscripten internals are not as expected (Troupe's JS engine targets 0.31.x)");
+  }
+  return { em, ffi: mod.getFFI(), ctxPtr: ctxPtr as JSContextPointer, rtPtr: rtPtr as JSRuntimePointer };
+}
+
+/** Raw calls into one context, sync or maybe-async depending on the build. */
+export class LowLevel {
+  private readonly r: Reached;
+  private readonly rawCall: RawCall;
+  private readonly rawJobs: RawJobs;
+  private readonly outPtr: number;
+
+  constructor(
+    mod: QuickJSWASMModule,
+    private readonly context: QuickJSContext,
+    asyncify: boolean,
+  ) {
+    this.r = reach(mod, context);
+    const { em, ffi } = this.r;
+    const num = ["number", "number", "number", "number", "number"] as const;
+    // An options object (even empty) makes Emscripten's cwrap go through ccall, which notices a suspension.
+    this.rawCall = asyncify ? em.cwrap("QTS_Call", "number", [...num], {}) : ffi.QTS_Call.bind(ffi);
+    this.rawJobs = asyncify
+      ? em.cwrap("QTS_ExecutePendingJob", "number", ["number", "number", "number"], {})
+      : (rt, max, out) => ffi.QTS_ExecutePendingJob(rt as JSRuntimePointer, max, out as never);
+    this.outPtr = em._malloc(4);
+  }
+
+  /** Wraps an owned JSValue pointer of this context in a disposable handle. */
+  own(ptr: number): QuickJSHandle {
+    const { ffi, ctxPtr } = this.r;
+    return new Lifetime(
+      ptr,
+      (p: number) => ffi.QTS_DupValuePointer(ctxPtr, p as JSValuePointer),
+      (p: number) => ffi.QTS_FreeValuePointer(ctxPtr, p as JSValuePointer),
+      this.context.runtime,
+    ) as unknown as QuickJSHandle;
+  }
+
+  /** `fn.apply(thisVal, args)`; resolves to a value-or-exception (a promise only if the guest suspended). */
+  call(fn: QuickJSHandle, thisVal: QuickJSHandle, args: readonly QuickJSHandle[]): Settled | Promise<Settled> {
+    const { em, ctxPtr } = this.r;
+    const argv = args.length === 0 ? 0 : em._malloc(4 * args.length);
+    for (let i = 0; i < args.length; i++) em.HEAPU32[(argv >> 2) + i] = args[i].value as number;
+    let out: number | Promise<number>;
+    try {
+      out = this.rawCall(ctxPtr, fn.value as number, thisVal.value as number, args.length, argv);
+    } catch (err) {
+      if (argv !== 0) em._free(argv);
+      throw err;
+    }
+    if (typeof out === "number") {
+      if (argv !== 0) em._free(argv);
+      return this.settle(out);
+    }
+    return out.then(
+      (ptr) => {
+        if (argv !== 0) em._free(argv);
+        return this.settle(ptr);
+      },
+      (err: unknown) => {
+        if (argv !== 0) em._free(argv);
+        throw err;
+      },
+    );
+  }
+
+  /** Splits a call result pointer into value or exception (QTS_ResolveException). */
+  settle(ptr: number): Settled {
+    const { ffi, ctxPtr } = this.r;
+    const errPtr = ffi.QTS_ResolveException(ctxPtr, ptr as JSValuePointer);
+    if (errPtr) {
+      ffi.QTS_FreeValuePointer(ctxPtr, ptr as JSValuePointer);
+      return { error: this.own(errPtr) };
+    }
+    return { value: this.own(ptr) };
+  }
+
+  hasPendingJob(): boolean {
+    return this.r.ffi.QTS_IsJobPending(this.r.rtPtr) !== 0;
+  }
+
+  /** Runs every pending promise job (maybe suspending in async host calls). */
+  runJobs(): JobsOutcome | Promise<JobsOutcome> {
+    const { rtPtr, em } = this.r;
+    em.HEAPU32[this.outPtr >> 2] = 0;
+    const out = this.rawJobs(rtPtr, -1, this.outPtr);
+    return typeof out === "number" ? this.jobsOutcome(out) : out.then((p) => this.jobsOutcome(p));
+  }
+
+  private jobsOutcome(ptr: number): JobsOutcome {
+    const { em, ffi, rtPtr, ctxPtr } = this.r;
+    // Read the out-parameter through the current view: the call may have grown the memory.
+    const jobCtx = em.HEAPU32[this.outPtr >> 2];
+    if (jobCtx === 0) {
+      ffi.QTS_FreeValuePointerRuntime(rtPtr, ptr as JSValuePointer);
+      return { executed: 0 };
+    }
+    if (jobCtx !== ctxPtr) {
+      ffi.QTS_FreeValuePointerRuntime(rtPtr, ptr as JSValuePointer);
+      throw new Error("pending job ran in an unknown QuickJS context");
+    }
+    const handle = this.own(ptr);
+    if (this.context.typeof(handle) === "number") {
+      const executed = this.context.getNumber(handle);
+      handle.dispose();
+      return { executed };
+    }
+    return { error: handle };
+  }
+
+  /** Bytes QuickJS has allocated for this runtime (memory_used_size from JS_ComputeMemoryUsage). */
+  memoryUsed(): number {
+    const h = this.context.runtime.computeMemoryUsage();
+    try {
+      const used = this.context.getProp(h, "memory_used_size");
+      const n = this.context.getNumber(used);
+      used.dispose();
+      return n;
+    } finally {
+      h.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.r.em._free(this.outPtr);
+  }
+}

@@ -1,0 +1,395 @@
+// Owns the JS VM: one sandboxed QuickJS context running one bundle, driven by the runtime framework
+// through calls that are queued one at a time, time-limited, memory-limited and leak-free. It knows
+// nothing of Nakama: nk, logger and friends are host objects supplied by the caller.
+import type { QuickJSAsyncContext, QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
+import { Code, GameError } from "../../errors.js";
+import type { Logger } from "../../log.js";
+import { Bridge } from "./bridge.js";
+import { createJsEngine } from "./engine.js";
+import type { EngineContext, JsBuild, JsEngine } from "./engine.js";
+import { brokenError, disposedError, timeLimitError } from "./js-errors.js";
+import { HostFnTable, Marshal } from "./marshal.js";
+import type { Helpers, HostFn } from "./marshal.js";
+import { PRELUDE, PRELUDE_FILE } from "./prelude.js";
+import { CallQueue } from "./queue.js";
+import { RefTable } from "./refs.js";
+import type { JsRef } from "./refs.js";
+import type { Settled } from "./internals.js";
+import { consoleObject, processObject } from "./host-globals.js";
+
+export interface JsVmOptions {
+  /** The bundle: a plain script (not an ES module), ES5 through ES2023. */
+  source: string;
+  /** Its file name, shown in stack traces and error messages. */
+  file: string;
+  /** Host objects installed as globals, e.g. `{ nk: {...}, logger: {...} }`. Their contents are frozen. */
+  globals: Record<string, Record<string, HostFn>>;
+  /** Time limit of every call (guest code plus awaited host functions). */
+  callTimeoutMs: number;
+  /** QuickJS heap limit of this VM. */
+  memoryLimitBytes: number;
+  log: Logger;
+  /** Shared compiled binaries; pass one engine to every VM (without it each VM builds its own). */
+  engine?: JsEngine;
+  /** Default "asyncify" (host functions may be async). See engine.ts. */
+  build?: JsBuild;
+  /** Values of the `process.env` stub. Default empty. */
+  env?: Record<string, string>;
+  /** js_read_only_globals: freeze globals once `initFunction` returns. Default true. */
+  readOnlyGlobals?: boolean;
+  /** The global whose successful callGlobal ends initialisation. Default "InitModule". */
+  initFunction?: string;
+  /** Time limit for evaluating the bundle. Default max(callTimeoutMs, 10 s). */
+  loadTimeoutMs?: number;
+}
+
+export interface CallOptions {
+  /** "value" (default) converts the result; "ref" keeps it in the VM and returns a JsRef. */
+  result?: "value" | "ref";
+  /** With result "value": these top-level keys of an object result come back as JsRefs (e.g. "state"). */
+  refKeys?: readonly string[];
+  /** Overrides callTimeoutMs for this call. */
+  timeoutMs?: number;
+}
+
+export type JsVmHealth = { ok: true } | { ok: false; reason: string };
+
+export interface JsVmStats {
+  calls: number;
+  timeouts: number;
+  /** Calls waiting behind the running one. */
+  queued: number;
+  refs: number;
+  hostFunctions: number;
+  frozen: boolean;
+}
+
+export interface JsVm {
+  readonly file: string;
+  readonly build: JsBuild;
+  /** Calls a global function, e.g. `callGlobal("InitModule", [ctx, logger, nk, initializer])`. */
+  callGlobal(name: string, args: readonly unknown[], opts?: CallOptions): Promise<unknown>;
+  /** Calls a function captured earlier (a JsRef of kind "function"). */
+  call(fn: JsRef, args: readonly unknown[], opts?: CallOptions): Promise<unknown>;
+  /** Copies the value behind a ref out to the host. */
+  read(ref: JsRef): Promise<unknown>;
+  /** Builds a guest value once and keeps it (e.g. a dispatcher object reused every tick). */
+  makeRef(value: unknown): Promise<JsRef>;
+  /** Bytes QuickJS currently holds for this VM. */
+  memoryUsed(): Promise<number>;
+  /** Not ok after a wasm-level failure or an uncaught out-of-memory error: replace the VM. */
+  health(): JsVmHealth;
+  stats(): JsVmStats;
+  /** Waits for the running call, fails queued ones, frees every handle. */
+  dispose(): Promise<void>;
+}
+
+/** Creates a VM and evaluates the bundle in it. Load errors are GuestErrors naming file and line. */
+export async function createJsVm(opts: JsVmOptions): Promise<JsVm> {
+  if (!(opts.callTimeoutMs > 0)) throw new GameError(Code.INVALID_ARGUMENT, "callTimeoutMs must be positive");
+  if (!(opts.memoryLimitBytes >= 1 << 20)) throw new GameError(Code.INVALID_ARGUMENT, "memoryLimitBytes must be at least 1 MiB");
+  const engine = opts.engine ?? (await createJsEngine({ log: opts.log }));
+  const ec = await engine.newContext(opts.build ?? "asyncify");
+  const vm = new Vm(ec, engine, opts);
+  try {
+    await vm.init();
+  } catch (err) {
+    await vm.dispose().catch(() => undefined);
+    throw err instanceof GameError ? err : new GameError(Code.INTERNAL, `javascript vm failed to start: ${String(err)}`, { cause: err });
+  }
+  return vm;
+}
+
+class Vm implements JsVm {
+  readonly file: string;
+  readonly build: JsBuild;
+  private readonly ctx: QuickJSContext;
+  private readonly refs = new RefTable();
+  private readonly hostFns = new HostFnTable();
+  private readonly queue = new CallQueue();
+  private readonly bridge: Bridge;
+  private readonly log: Logger;
+  private marshal!: Marshal;
+  private helpers: Helpers | undefined;
+  private frozen = false;
+  private broken: string | undefined;
+  private disposing: Promise<void> | undefined;
+  private calls = 0;
+  private timeouts = 0;
+
+  constructor(
+    private readonly ec: EngineContext,
+    private readonly engine: JsEngine,
+    private readonly opts: JsVmOptions,
+  ) {
+    this.file = opts.file;
+    this.build = ec.build;
+    this.ctx = ec.context;
+    this.log = opts.log.child({ module: "js-vm", file: opts.file });
+    this.bridge = new Bridge(this.ctx, ec.low, this.refs, this.hostFns, ec.build, opts.memoryLimitBytes, this.log);
+  }
+
+  async init(): Promise<void> {
+    const b = this.bridge;
+    b.begin(this.opts.loadTimeoutMs ?? Math.max(this.opts.callTimeoutMs, 10_000));
+    try {
+      this.installPrelude();
+      this.installGlobals();
+      this.ctx.runtime.setMemoryLimit(this.opts.memoryLimitBytes);
+      const res = await b.enter(() =>
+        this.build === "asyncify"
+          ? (this.ctx as QuickJSAsyncContext).evalCodeAsync(this.opts.source, this.opts.file, { type: "global" })
+          : this.ctx.evalCode(this.opts.source, this.opts.file, { type: "global" }),
+      );
+      if (res.error) throw b.describe(res.error);
+      res.value.dispose();
+      await this.drainJobs();
+      if (b.state.timedOut) throw timeLimitError(b.state.timeoutMs);
+    } finally {
+      this.hostFns.drop(b.end());
+    }
+  }
+
+  private installPrelude(): void {
+    const trampoline = this.bridge.newTrampoline();
+    const factory = this.ctx.evalCode(PRELUDE, PRELUDE_FILE, { type: "global", strict: true });
+    try {
+      const made = this.ctx.unwrapResult(factory);
+      const r = this.bridge.callHelper(made, [trampoline]);
+      made.dispose();
+      if (r.error) {
+        const detail = JSON.stringify(this.ctx.dump(r.error));
+        r.error.dispose();
+        throw new Error(`prelude failed: ${detail}`);
+      }
+      const obj = r.value;
+      const get = (k: keyof Helpers): QuickJSHandle => this.ctx.getProp(obj, k);
+      this.helpers = {
+        makeHostFn: get("makeHostFn"),
+        encode: get("encode"),
+        errorInfo: get("errorInfo"),
+        makeError: get("makeError"),
+        freezeGlobals: get("freezeGlobals"),
+        defineGlobal: get("defineGlobal"),
+      };
+      obj.dispose();
+    } finally {
+      trampoline.dispose();
+    }
+    this.bridge.helpers = this.helpers;
+    this.marshal = new Marshal(this.ctx, this.helpers, this.refs, this.hostFns, this.bridge.callHelper, this.bridge.describe);
+    this.bridge.marshal = this.marshal;
+  }
+
+  private installGlobals(): void {
+    const all: Record<string, unknown> = {
+      console: consoleObject(this.log),
+      process: processObject(this.opts.env ?? {}),
+      ...this.opts.globals,
+    };
+    for (const [name, value] of Object.entries(all)) {
+      const h = this.marshal.toGuest(value, undefined, name);
+      const nameH = this.ctx.newString(name);
+      try {
+        this.marshal.unwrap(this.bridge.callHelper(this.helpers!.defineGlobal, [nameH, h])).dispose();
+      } finally {
+        h.dispose();
+        nameH.dispose();
+      }
+    }
+  }
+
+  callGlobal(name: string, args: readonly unknown[], opts: CallOptions = {}): Promise<unknown> {
+    return this.exec(async () => {
+      const fn = this.ctx.getProp(this.ctx.global, name);
+      try {
+        if (this.ctx.typeof(fn) !== "function") {
+          throw new GameError(Code.NOT_FOUND, `javascript global function ${name} not found in ${this.file}`);
+        }
+        const out = await this.invoke(fn, this.ctx.undefined, args, opts);
+        if (name === (this.opts.initFunction ?? "InitModule")) this.freezeOnce();
+        return out;
+      } finally {
+        fn.dispose();
+      }
+    });
+  }
+
+  call(fn: JsRef, args: readonly unknown[], opts: CallOptions = {}): Promise<unknown> {
+    return this.exec(async () => {
+      if (fn.kind !== "function") throw new GameError(Code.INVALID_ARGUMENT, "javascript value reference is not a function");
+      const e = this.refs.entry(fn);
+      return this.invoke(e.handle, e.thisArg ?? this.ctx.undefined, args, opts);
+    });
+  }
+
+  read(ref: JsRef): Promise<unknown> {
+    return this.exec(async () => this.bounded(() => this.marshal.toHost(this.refs.entry(ref).handle)));
+  }
+
+  makeRef(value: unknown): Promise<JsRef> {
+    return this.exec(async () =>
+      this.bounded(() => {
+        const h = this.marshal.toGuest(value, undefined);
+        return this.refs.create(h, this.ctx.typeof(h) === "function" ? "function" : "value", true);
+      }),
+    );
+  }
+
+  memoryUsed(): Promise<number> {
+    return this.exec(async () => this.ec.low.memoryUsed());
+  }
+
+  health(): JsVmHealth {
+    if (this.disposing) return { ok: false, reason: "disposed" };
+    if (this.broken) return { ok: false, reason: this.broken };
+    if (this.bridge.memoryExhausted) return { ok: false, reason: "memory limit exceeded" };
+    return { ok: true };
+  }
+
+  stats(): JsVmStats {
+    return {
+      calls: this.calls,
+      timeouts: this.timeouts,
+      queued: this.queue.queued,
+      refs: this.refs.size,
+      hostFunctions: this.hostFns.size,
+      frozen: this.frozen,
+    };
+  }
+
+  dispose(): Promise<void> {
+    this.disposing ??= this.teardown();
+    return this.disposing;
+  }
+
+  /** Queues a task; wasm-level failures mark the VM broken. */
+  private exec<T>(task: () => Promise<T>): Promise<T> {
+    if (this.bridge.inHostFn) {
+      return Promise.reject(new GameError(Code.FAILED_PRECONDITION, "re-entrant call into a javascript vm from its own host function"));
+    }
+    return this.queue.run(async () => {
+      if (this.broken) throw brokenError(this.broken);
+      try {
+        return await task();
+      } catch (err) {
+        if (err instanceof GameError) {
+          if (err.code === Code.DEADLINE_EXCEEDED && this.bridge.state.timedOut) this.timeouts++;
+          throw err;
+        }
+        throw this.markBroken(err);
+      }
+    });
+  }
+
+  private markBroken(err: unknown): GameError {
+    this.broken = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    this.log.error({ err }, "javascript vm broken");
+    if (this.build === "sync" && err instanceof Error && err.name === "RuntimeError") this.engine.reportAborted(this.ec.module);
+    return brokenError(this.broken);
+  }
+
+  /** Runs host-side conversion work under the call deadline. */
+  private bounded<T>(run: () => T): T {
+    this.bridge.begin(this.opts.callTimeoutMs);
+    try {
+      return run();
+    } finally {
+      this.hostFns.drop(this.bridge.end());
+    }
+  }
+
+  private async invoke(fn: QuickJSHandle, thisArg: QuickJSHandle, args: readonly unknown[], opts: CallOptions): Promise<unknown> {
+    const b = this.bridge;
+    b.begin(opts.timeoutMs ?? this.opts.callTimeoutMs);
+    this.calls++;
+    const argHs: QuickJSHandle[] = [];
+    try {
+      for (let i = 0; i < args.length; i++) argHs.push(this.marshal.toGuest(args[i], b.state.scope, `arg${i}`));
+      const settled = await this.settle(await b.call(fn, thisArg, argHs));
+      await this.drainJobs();
+      if (b.state.timedOut) {
+        settled.value?.dispose();
+        settled.error?.dispose();
+        throw timeLimitError(b.state.timeoutMs);
+      }
+      if (settled.error) throw b.describe(settled.error);
+      return this.resultOf(settled.value, opts);
+    } finally {
+      for (const h of argHs) h.dispose();
+      this.hostFns.drop(b.end());
+    }
+  }
+
+  /** If the call returned a promise, runs jobs until it settles. */
+  private async settle(s: Settled): Promise<Settled> {
+    if (s.error) return s;
+    const first = this.ctx.getPromiseState(s.value);
+    if (first.type === "fulfilled" && first.notAPromise) return s;
+    if (first.type !== "pending") {
+      s.value.dispose();
+      return first.type === "fulfilled" ? { value: first.value } : { error: first.error };
+    }
+    for (;;) {
+      if (this.bridge.state.timedOut || !this.ec.low.hasPendingJob()) {
+        s.value.dispose();
+        if (this.bridge.state.timedOut) throw timeLimitError(this.bridge.state.timeoutMs);
+        throw new GameError(Code.INTERNAL, "javascript function returned a promise that never settles");
+      }
+      const jobs = await this.bridge.runJobs();
+      if (jobs.error) {
+        s.value.dispose();
+        return { error: jobs.error };
+      }
+      const st = this.ctx.getPromiseState(s.value);
+      if (st.type === "pending") continue;
+      s.value.dispose();
+      return st.type === "fulfilled" ? { value: st.value } : { error: st.error };
+    }
+  }
+
+  /** Runs promise jobs the call left behind (fire-and-forget async work). */
+  private async drainJobs(): Promise<void> {
+    while (!this.bridge.state.timedOut && this.ec.low.hasPendingJob()) {
+      const jobs = await this.bridge.runJobs();
+      if (jobs.error) {
+        const err = this.bridge.describe(jobs.error);
+        this.log.warn({ err: err.message }, "uncaught error in a javascript promise job");
+      }
+    }
+  }
+
+  private resultOf(h: QuickJSHandle, opts: CallOptions): unknown {
+    if (opts.result === "ref") return this.refs.create(h, this.ctx.typeof(h) === "function" ? "function" : "value", true);
+    try {
+      return this.marshal.toHost(h, { refKeys: opts.refKeys });
+    } finally {
+      h.dispose();
+    }
+  }
+
+  private freezeOnce(): void {
+    if (this.frozen || this.opts.readOnlyGlobals === false) return;
+    this.bounded(() => this.marshal.unwrap(this.bridge.callHelper(this.helpers!.freezeGlobals, [])).dispose());
+    this.frozen = true;
+  }
+
+  private async teardown(): Promise<void> {
+    this.queue.close(disposedError);
+    await this.queue.idle();
+    try {
+      this.refs.releaseAll();
+      this.hostFns.clear();
+      if (this.helpers) for (const h of Object.values(this.helpers)) h.dispose();
+      this.ec.low.dispose();
+      const rt = this.ctx.runtime;
+      this.ctx.dispose();
+      rt.dispose();
+    } catch (err) {
+      if (this.broken) return;
+      this.broken = "dispose failed";
+      this.log.error({ err }, "javascript vm dispose failed");
+      throw new GameError(Code.INTERNAL, `javascript vm dispose failed: ${String(err)}`, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { createSessionService } from "../src/session/service.js";
+const s = createSessionService({ encryptionKey: "defaultencryptionkey", refreshEncryptionKey: "defaultrefreshencryptionkey", tokenExpirySec: 60, refreshTokenExpirySec: 3600, singleSession: false });
+const uid = "11111111-1111-4111-8111-111111111111";
+let t = performance.now(); let tok = "";
+for (let i = 0; i < 20000; i++) tok = s.login(uid, "someuser", {}).token;
+console.log("login (2 tokens) µs", ((performance.now() - t) * 1000 / 20000).toFixed(2));
+t = performance.now();
+for (let i = 0; i < 50000; i++) s.verify(tok);
+console.log("verify (repeat token) µs", ((performance.now() - t) * 1000 / 50000).toFixed(2));
+const toks = Array.from({ length: 20000 }, () => s.login(uid, "u", {}).token);
+t = performance.now();
+for (const x of toks) s.verify(x);
+console.log("verify (first use) µs", ((performance.now() - t) * 1000 / 20000).toFixed(2));

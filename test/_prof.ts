@@ -1,0 +1,14 @@
+import { openTestCore } from "../src/identity/testkit.js";
+import { authenticateDevice } from "../src/identity/authenticate.js";
+const { core, tdb } = await openTestCore();
+for (let i = 0; i < 200; i++) await authenticateDevice(core, `warm-device-${i}`, `warm${i}`, true);
+let t = performance.now();
+for (let i = 0; i < 1000; i++) await authenticateDevice(core, `new-device-x-${i}`, `newu${i}`, true);
+console.log("create seq per op ms", ((performance.now() - t) / 1000).toFixed(3));
+t = performance.now();
+for (let i = 0; i < 2000; i++) await authenticateDevice(core, `warm-device-${i % 200}`, "", true);
+console.log("existing seq per op ms", ((performance.now() - t) / 2000).toFixed(3));
+t = performance.now();
+for (let i = 0; i < 2000; i++) await core.db.query("SELECT 1");
+console.log("select 1 per op ms", ((performance.now() - t) / 2000).toFixed(3));
+await tdb.dispose();
