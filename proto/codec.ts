@@ -114,7 +114,10 @@ export function fromJson<T>(type: MessageType<T>, input: string | Uint8Array | o
   }
 }
 
-/** Encodes to protobuf binary. Bad values throw GameError(INTERNAL). */
+/**
+ * Encodes to protobuf binary. Bad values throw GameError(INTERNAL). The result is a view into pooled
+ * memory (its byteOffset may be non-zero): send or copy the view itself, never its `.buffer`.
+ */
 export function encodeBinary<T>(type: MessageType<T>, value: Init<T>): Uint8Array {
   const w = new Writer(256);
   try {

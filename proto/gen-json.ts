@@ -128,7 +128,7 @@ function encField(f: Field, refs: Refs, oneofVar?: string): string {
     return `${head}if (v !== undefined && v !== null) {
   if (typeof v !== "object" || Array.isArray(v)) h.bad("map (object)", v);
   let t = "";
-  for (ix in v) t += "," + JSON.stringify(ix) + ":" + ${encExpr(f.value, "v[ix]", refs)};
+  for (ix in v) t += "," + h.str(ix) + ":" + ${encExpr(f.value, "v[ix]", refs)};
   ix = -1;
   if (t !== "") s += ${key} + "{" + t.slice(1) + "}";
 }\n`;

@@ -63,10 +63,14 @@ void describe("Nakama numbering", () => {
   });
 });
 
+/** The committed source of a generated file, whether this test runs from proto/ or dist/proto/. */
+function sourceOf(file: string): string {
+  const here = new URL(`./${file}`, import.meta.url);
+  return readFileSync(existsSync(here) ? here : new URL(`../../proto/${file}`, import.meta.url), "utf8");
+}
+
 void describe("generated types", () => {
   void it("proto/api.ts and proto/rt.ts match proto/defs/ (run `npx tsx proto/gen-types.ts` if not)", () => {
-    for (const [file, text] of Object.entries(generate())) {
-      assert.equal(readFileSync(new URL(`./${file}`, import.meta.url), "utf8"), text, `${file} is stale`);
-    }
+    for (const [file, text] of Object.entries(generate())) assert.equal(sourceOf(file), text, `${file} is stale`);
   });
 });

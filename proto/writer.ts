@@ -2,7 +2,7 @@
 // strings, bytes and length-delimited sub-messages (reserve one length byte, shift if it needs more).
 // Memory comes from Node's Buffer pool (allocUnsafe): a fresh off-heap Uint8Array per message costs
 // more than the whole encoding. Only written bytes are ever exposed.
-import { expected, fail, int64Parts, timestampParts } from "./scalars.js";
+import { expected, int64Parts, timestampParts } from "./scalars.js";
 
 export class Writer {
   buf: Buffer;
@@ -186,13 +186,4 @@ export class Writer {
       this.int32(nanos);
     }
   }
-}
-
-/** Checks a 64-bit integer value is zero without allocating (for proto3 "omit zero"). */
-export function isZero64(v: unknown): boolean {
-  return v === "0" || v === 0 || v === 0n || v === "-0";
-}
-
-export function badOneof(group: string, a: string, b: string): never {
-  return fail(`oneof ${group} has two members set: ${a} and ${b}`);
 }

@@ -5,7 +5,7 @@
 import { deleteAccount } from "../identity/account.js";
 import type { IdentityCore } from "../identity/core.js";
 import { banUsers as dbBan, isBanned as dbIsBanned, listBanned, unbanUsers as dbUnban } from "../identity/users.js";
-import type { IdentityDeps } from "./deps.js";
+import { revocationStore, type IdentityDeps } from "./deps.js";
 
 export interface IdentityAdmin {
   /** Bans: disable_time = now, every existing token revoked, sockets closed. */
@@ -17,9 +17,16 @@ export interface IdentityAdmin {
   deleteAccount(userId: string, recorded: boolean): Promise<boolean>;
   /** At start: tokens issued before a ban stay revoked across restarts. */
   restoreBans(): Promise<number>;
+  /** At start: bans plus persisted logouts back into the session cache. */
+  restoreSessionState(): Promise<{ bans: number; revocations: number }>;
 }
 
 export function createIdentityAdmin(deps: IdentityDeps, core: IdentityCore): IdentityAdmin {
+  const restoreBans = async (): Promise<number> => {
+    const banned = await listBanned(core);
+    for (const b of banned) deps.sessions.cache.banAt(b.userId, Math.floor(b.since.getTime() / 1000));
+    return banned.length;
+  };
   return {
     async ban(userIds) {
       await dbBan(core, userIds);
@@ -39,10 +46,11 @@ export function createIdentityAdmin(deps: IdentityDeps, core: IdentityCore): Ide
       }
       return deleted;
     },
-    async restoreBans() {
-      const banned = await listBanned(core);
-      for (const b of banned) deps.sessions.cache.banAt(b.userId, Math.floor(b.since.getTime() / 1000));
-      return banned.length;
+    restoreBans,
+    async restoreSessionState() {
+      const bans = await restoreBans();
+      const revocations = await revocationStore(deps).restore(deps.sessions.cache, Math.floor(Date.now() / 1000));
+      return { bans, revocations };
     },
   };
 }

@@ -5,6 +5,7 @@ import type { IdentityCore } from "../identity/core.js";
 import { builtInVerifiers, type SocialVerifiers } from "../identity/social.js";
 import type { Logger } from "../log.js";
 import type { PipelineDeps } from "../pipeline/hooks.js";
+import { createRevocationStore, type RevocationStore } from "../session/revocations.js";
 import type { SessionService } from "../session/service.js";
 import type { Db, Queryable } from "../storage/db.js";
 
@@ -32,6 +33,12 @@ export interface IdentityDeps {
   importFriends?: FriendImporter;
   /** Other domains' work inside the account-deletion transaction. */
   deletionSteps?: ReadonlyArray<(q: Queryable, userId: string) => Promise<void>>;
+  /** Where logouts are persisted across restarts. Default: the session_revocation table of `db`. */
+  revocations?: RevocationStore;
+}
+
+export function revocationStore(deps: IdentityDeps): RevocationStore {
+  return deps.revocations ?? createRevocationStore(deps.db);
 }
 
 /** The identity core (database functions of src/identity) for these deps. */

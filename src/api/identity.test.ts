@@ -103,6 +103,22 @@ test("a ban recorded in the database survives a restart of the session cache", a
   await t.core.db.query("UPDATE users SET disable_time = 'epoch' WHERE id = $1", [uid]);
 });
 
+test("a logout is persisted: after a restart the logged-out token stays refused", async () => {
+  const h = harness();
+  const a = await h.send("POST", "/v2/account/authenticate/device", '{"id":"api-persist-dev-1"}', BASIC);
+  const b = await h.send("POST", "/v2/account/authenticate/device", '{"id":"api-persist-dev-1"}', BASIC);
+  const out = await h.send("POST", "/v2/session/logout", JSON.stringify({ token: a.json.token, refresh_token: a.json.refresh_token }), `Bearer ${a.json.token}`);
+  assert.equal(out.status, 200);
+  const restarted = harness();
+  assert.equal((await restarted.send("GET", "/v2/account", "", `Bearer ${a.json.token}`)).status, 200, "a fresh cache knows nothing yet");
+  const restored = await createIdentityAdmin(restarted.deps, t.core).restoreSessionState();
+  assert.ok(restored.revocations >= 1);
+  assert.equal((await restarted.send("GET", "/v2/account", "", `Bearer ${a.json.token}`)).status, 401);
+  const refresh = await restarted.send("POST", "/v2/account/session/refresh", JSON.stringify({ token: a.json.refresh_token }), BASIC);
+  assert.equal(refresh.status, 401);
+  assert.equal((await restarted.send("GET", "/v2/account", "", `Bearer ${b.json.token}`)).status, 200);
+});
+
 test("session.single_session: a new login revokes the older session", async () => {
   const h = harness({ "session.single_session": true });
   const a = await h.send("POST", "/v2/account/authenticate/device", '{"id":"api-single-dev-1"}', BASIC);

@@ -9,7 +9,7 @@ import { runPipeline } from "../pipeline/hooks.js";
 import type { Router } from "../transport/router.js";
 import { json, rawJson } from "../transport/json.js";
 import { checkServerKey, verifySessionToken } from "./auth.js";
-import type { IdentityDeps } from "./deps.js";
+import { revocationStore, type IdentityDeps } from "./deps.js";
 import { anonymousContext, decodeBody, sessionContext } from "./request.js";
 
 async function accountState(core: IdentityCore, userId: string): Promise<{ username: string; banned: boolean } | null> {
@@ -27,6 +27,7 @@ async function accountState(core: IdentityCore, userId: string): Promise<{ usern
 }
 
 export function registerSessionRoutes(router: Router, deps: IdentityDeps, core: IdentityCore): void {
+  const revocations = revocationStore(deps);
   router.add("POST", "/v2/account/session/refresh", async ({ req }) => {
     const request = decodeBody(req, api.SessionRefreshRequest);
     checkServerKey(deps.config.socket.server_key, req.headers["authorization"]);
@@ -51,7 +52,13 @@ export function registerSessionRoutes(router: Router, deps: IdentityDeps, core: 
     const request = decodeBody(req, api.SessionLogoutRequest);
     const caller = verifySessionToken(deps.sessions, req.headers["authorization"]);
     await runPipeline(deps.pipeline, "SessionLogout", sessionContext(req, caller), request, async (r) => {
-      deps.sessions.logout(caller.userId, r.token, r.refresh_token);
+      const result = deps.sessions.logout(caller.userId, r.token, r.refresh_token);
+      if (!result.all) {
+        await revocations.save(caller.userId, result.revoked).catch((err: unknown) => {
+          core.log.error({ err, uid: caller.userId }, "Error processing session logout.");
+          throw new GameError(Code.INTERNAL, "Error processing session logout.", { cause: err });
+        });
+      }
       return {};
     });
     return json({});

@@ -100,13 +100,15 @@ export function verifyToken(key: SigningKey, token: string, nowSec: number): Ses
   const dot1 = token.indexOf(".");
   const dot2 = dot1 < 0 ? -1 : token.indexOf(".", dot1 + 1);
   if (dot1 <= 0 || dot2 < 0 || token.indexOf(".", dot2 + 1) >= 0) return null;
-  const sigText = token.slice(dot2 + 1);
-  if (!B64URL.test(sigText)) return null;
-  const sig = Buffer.from(sigText, "base64url");
-  const expected = mac(key, token.slice(0, dot2));
+  // Comparing the canonical base64url text of the expected MAC also refuses re-encoded signatures.
+  const sig = Buffer.from(token.slice(dot2 + 1), "latin1");
+  const expected = Buffer.from(mac(key, token.slice(0, dot2)).toString("base64url"), "latin1");
   if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) return null;
-  const header = decodeJsonSegment(token.slice(0, dot1));
-  if (!isRecord(header) || header.alg !== "HS256") return null;
+  const headerSeg = token.slice(0, dot1);
+  if (headerSeg !== HEADER_B64) {
+    const header = decodeJsonSegment(headerSeg);
+    if (!isRecord(header) || header.alg !== "HS256") return null;
+  }
   const payload = decodeJsonSegment(token.slice(dot1 + 1, dot2));
   if (!isRecord(payload)) return null;
   const claims = readClaims(payload);

@@ -75,11 +75,14 @@ export interface SessionService {
    * Logout: revokes the given token and/or refresh token (both must belong to `userId`), or every
    * token of the user when both are empty. Throws INVALID_ARGUMENT as Nakama does for bad tokens.
    */
-  logout(userId: string, token: string, refreshToken: string): void;
+  logout(userId: string, token: string, refreshToken: string): LogoutResult;
   revokeAll(userId: string): void;
   ban(userIds: readonly string[]): void;
   unban(userIds: readonly string[]): void;
 }
+
+/** What a logout revoked: everything, or token ids with the expiry until which they must stay revoked. */
+export type LogoutResult = { all: true } | { all: false; revoked: Array<{ tokenId: string; expiresAt: number }> };
 
 export interface SessionServiceOptions {
   /** Milliseconds since the epoch; defaults to Date.now. */
@@ -182,9 +185,14 @@ export function createSessionService(settings: SessionSettings, opts: SessionSer
       }
       if ((session === null || session.tokenId === "") && (refresh === null || refresh.tokenId === "")) {
         cache.removeAll(userId);
-        return;
+        return { all: true };
       }
       cache.remove(userId, session?.tokenId ?? "", session?.expiresAt ?? 0, refresh?.tokenId ?? "", refresh?.expiresAt ?? 0);
+      const revoked = new Map<string, number>();
+      for (const t of [session, refresh]) {
+        if (t !== null && t.tokenId !== "") revoked.set(t.tokenId, Math.max(revoked.get(t.tokenId) ?? 0, t.expiresAt));
+      }
+      return { all: false, revoked: [...revoked].map(([tokenId, expiresAt]) => ({ tokenId, expiresAt })) };
     },
     revokeAll(userId) {
       cache.removeAll(userId);

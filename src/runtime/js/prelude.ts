@@ -28,18 +28,9 @@ export const PRELUDE = String.raw`(function (hostCall) {
       freeze = O.freeze, isFrozen = O.isFrozen, ownKeys = Reflect.ownKeys, DateC = Date, ErrorC = Error,
       WeakSetC = WeakSet, StringC = String, isFiniteN = Number.isFinite, MARK = "\u0000";
 
-  // Everything reachable from the pristine global object is an intrinsic: freezeGlobals leaves it alone.
+  // Names present before any host object or bundle code: their values (and those values' prototypes)
+  // are intrinsics that freezeGlobals leaves alone.
   var builtinNames = ownNames(G);
-  var intrinsics = new WeakSetC();
-  (function collect(o, depth) {
-    if ((typeof o !== "object" && typeof o !== "function") || o === null || intrinsics.has(o) || depth > 3) return;
-    intrinsics.add(o);
-    var names = ownKeys(o);
-    for (var i = 0; i < names.length; i++) {
-      var d = getDesc(o, names[i]);
-      if (d && "value" in d) collect(d.value, depth + 1);
-    }
-  })(G, 0);
 
   function makeHostFn(slot, name) {
     var f = function (...args) { return hostCall(slot, ...args); };
@@ -125,7 +116,7 @@ export const PRELUDE = String.raw`(function (hostCall) {
 
   function deepFreeze(o, seen) {
     if ((typeof o !== "object" && typeof o !== "function") || o === null) return;
-    if (seen.has(o) || intrinsics.has(o) || isView(o) || o instanceof AB) return;
+    if (seen.has(o) || isView(o) || o instanceof AB) return;
     seen.add(o);
     freeze(o);
     var names = ownKeys(o);
@@ -137,8 +128,16 @@ export const PRELUDE = String.raw`(function (hostCall) {
   }
 
   function freezeGlobals() {
-    var names = ownNames(G), seen = new WeakSetC();
-    for (var i = 0; i < names.length; i++) {
+    var names = ownNames(G), seen = new WeakSetC(), i;
+    // Mark intrinsics as already seen so user objects that reference them do not freeze them.
+    for (i = 0; i < builtinNames.length; i++) {
+      var b = getDesc(G, builtinNames[i]), v = b && b.value;
+      if ((typeof v !== "object" && typeof v !== "function") || v === null) continue;
+      seen.add(v);
+      var pd = typeof v === "function" ? getDesc(v, "prototype") : undefined;
+      if (pd && typeof pd.value === "object" && pd.value !== null) seen.add(pd.value);
+    }
+    for (i = 0; i < names.length; i++) {
       if (builtinNames.indexOf(names[i]) >= 0) continue;
       var d = getDesc(G, names[i]);
       if (d && "value" in d) deepFreeze(d.value, seen);

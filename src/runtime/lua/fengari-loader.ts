@@ -19,7 +19,7 @@ import path from "node:path";
 import { compileFunction } from "node:vm";
 import { FILES_USING_HOOKS, HOOKS_PRELUDE, PATCHES } from "./fengari-patches.js";
 import type { SourcePatch } from "./fengari-patches.js";
-import { formatInteger, luaNumberToString } from "./numbers.js";
+import { formatFloat, formatInteger, luaNumberToString } from "./numbers.js";
 
 /** fengari version the patches were written against. */
 export const FENGARI_VERSION = "0.1.5";
@@ -38,6 +38,7 @@ function lenientInteger(n: number | false): number | false {
 const hooks = Object.freeze({
   numberToString: luaNumberToString,
   formatInteger,
+  formatFloat,
   lenientInteger,
   maxStringBytes: LUA_MAX_STRING_BYTES,
 });

@@ -156,6 +156,12 @@ export const PATCHES: readonly SourcePatch[] = [
   },
   {
     file: "lstrlib.js",
+    find: /let n = luaL_checknumber\(L, arg\);\s*addlenmod\(form, to_luastring\(LUA_INTEGER_FRMLEN, true\)\);\s*luaL_addstring\(b, to_luastring\(sprintf\(String\.fromCharCode\(\.\.\.form\), n\)\)\);/,
+    replace: "luaL_addstring(b, to_luastring(__troupe.formatFloat(String.fromCharCode(...form), luaL_checknumber(L, arg))));",
+    why: "%e/%f/%g as C and Go print them (sprintf-js rounds ties up and writes %e as 1.2e+4)",
+  },
+  {
+    file: "lstrlib.js",
     find: /case LUA_TNUMBER: \{\s*let buff;[\s\S]*?luaL_addstring\(b, buff\);\s*break;\s*\}/,
     replace:
       "case LUA_TNUMBER: {  /* troupe: %q quotes the number's text, as Lua 5.1 and Nakama */\n" +

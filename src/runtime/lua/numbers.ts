@@ -104,3 +104,101 @@ export function formatInteger(spec: string, value: number): string | null {
   if (s.zero && s.precision === null) return prefix + "0".repeat(pad) + digits;
   return " ".repeat(pad) + prefix + digits;
 }
+
+/** |x| as an exact decimal: |x| = digits × 10^-scale (every double has a finite expansion). */
+function exactDecimal(x: number): { digits: bigint; scale: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const e = (hi >>> 20) & 0x7ff;
+  const frac = BigInt(hi & 0xfffff) * 4294967296n + BigInt(lo);
+  const mant = e === 0 ? frac : frac + 4503599627370496n;
+  const exp = e === 0 ? -1074 : e - 1075;
+  if (exp >= 0) return { digits: mant << BigInt(exp), scale: 0 };
+  return { digits: mant * 5n ** BigInt(-exp), scale: -exp };
+}
+
+/** Divides by 10^k rounding half to even (C's and Go's rounding of exact decimal expansions). */
+function roundDrop(d: bigint, k: number): bigint {
+  if (k <= 0) return d * 10n ** BigInt(-k);
+  const p = 10n ** BigInt(k);
+  const q = d / p;
+  const r = d % p;
+  const twice = r * 2n;
+  return twice > p || (twice === p && q % 2n === 1n) ? q + 1n : q;
+}
+
+function fixedDigits(x: number, prec: number): string {
+  const { digits, scale } = exactDecimal(x);
+  const s = roundDrop(digits, scale - prec).toString().padStart(prec + 1, "0");
+  return prec === 0 ? s : `${s.slice(0, s.length - prec)}.${s.slice(s.length - prec)}`;
+}
+
+/** Mantissa digits (prec+1 of them) and decimal exponent of |x| rounded to prec+1 significant digits. */
+function scientificParts(x: number, prec: number): { mantissa: string; exp: number } {
+  if (x === 0) return { mantissa: "0".repeat(prec + 1), exp: 0 };
+  const { digits, scale } = exactDecimal(x);
+  const len = digits.toString().length;
+  let exp = len - 1 - scale;
+  let m = roundDrop(digits, len - (prec + 1)).toString();
+  if (m.length > prec + 1) {
+    m = m.slice(0, prec + 1);
+    exp++;
+  }
+  return { mantissa: m, exp };
+}
+
+function expText(exp: number): string {
+  return `e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+}
+
+function scientific(x: number, prec: number, alt: boolean): string {
+  const { mantissa, exp } = scientificParts(x, prec);
+  const point = prec > 0 || alt ? "." : "";
+  return `${mantissa[0]}${point}${mantissa.slice(1)}${expText(exp)}`;
+}
+
+function stripZeros(s: string): string {
+  const e = s.indexOf("e");
+  const body = e < 0 ? s : s.slice(0, e);
+  const tail = e < 0 ? "" : s.slice(e);
+  if (!body.includes(".")) return s;
+  return body.replace(/\.?0+$/, "") + tail;
+}
+
+function general(x: number, precision: number | null, alt: boolean): string {
+  if (precision === null) return goShortestG(Math.abs(x)); // Go's %g: shortest representation
+  const p = precision === 0 ? 1 : precision;
+  const { exp } = scientificParts(x, p - 1);
+  const s = exp < p && exp >= -4 ? fixedDigits(x, p - 1 - exp) : scientific(x, p - 1, alt);
+  return alt ? s : stripZeros(s);
+}
+
+/**
+ * string.format's float conversions (%e %E %f %g %G) with C flags, width and precision, rounding
+ * exact decimal expansions half to even as C and Go do; %g without precision is Go's shortest form
+ * and infinities/NaN print as Go does ("+Inf", "NaN"). Returns null for an unsupported spec.
+ */
+export function formatFloat(spec: string, x: number): string | null {
+  const m = /^%([-+ #0]*)(\d*)(?:\.(\d*))?([eEfgG])$/.exec(spec);
+  if (!m) return null;
+  const [, flags, w, prec, conv] = m;
+  const width = w === "" ? 0 : Number(w);
+  const precision = prec === undefined ? null : prec === "" ? 0 : Number(prec);
+  const alt = flags.includes("#");
+  const neg = x < 0 || Object.is(x, -0);
+  let body: string;
+  if (!Number.isFinite(x)) body = Number.isNaN(x) ? "NaN" : "Inf";
+  else if (conv === "f") body = fixedDigits(x, precision ?? 6) + (alt && precision === 0 ? "." : "");
+  else if (conv === "e" || conv === "E") body = scientific(x, precision ?? 6, alt);
+  else body = general(x, precision, alt);
+  if (conv === "E" || conv === "G") body = body.toUpperCase().replace("INF", "Inf").replace("NAN", "NaN");
+  const sign = Number.isNaN(x) ? "" : neg ? "-" : flags.includes("+") || !Number.isFinite(x) ? "+" : flags.includes(" ") ? " " : "";
+  const len = sign.length + body.length;
+  if (len >= width) return sign + body;
+  const pad = width - len;
+  if (flags.includes("-")) return sign + body + " ".repeat(pad);
+  if (flags.includes("0") && Number.isFinite(x)) return sign + "0".repeat(pad) + body;
+  return " ".repeat(pad) + sign + body;
+}

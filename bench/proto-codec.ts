@@ -1,8 +1,8 @@
 // Owns the proto codec micro-benchmark: encode/decode of typical realtime envelopes (JSON and
 // protobuf) against JSON.stringify/JSON.parse of the same data. Run: `npx tsx proto/bench.ts`.
 // Prints one line per case; no assertions (timings vary by machine, see reference/performance.md).
-import { decodeBinary, encodeBinary, fromJson, rt, toJson } from "./index.js";
-import type { Init } from "./index.js";
+import { decodeBinary, encodeBinary, fromJson, rt, toJson } from "../proto/index.js";
+import type { Init } from "../proto/index.js";
 
 const presence = { user_id: "0f2b8b72-1a4c-4d0e-9b1e-3c5a3b9f6d21", session_id: "7e1d2c44-9f0a-4b8e-a1d2-5c6b7a8d9e0f", username: "player_one", status: "" };
 
