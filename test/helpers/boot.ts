@@ -5,6 +5,17 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { startServer, type ServerHandle } from "../../src/main.js";
+import { openTestPostgres } from "../../src/storage/testing.js";
+import { migrateUp } from "../../src/storage/migrate.js";
+
+/** The PostgreSQL server tests may use (CI always sets it); undefined when absent. */
+export const testPostgresUrl: string | undefined = process.env.TROUPE_TEST_DATABASE_URL || undefined;
+
+export interface BootOptions {
+  /** "pglite" (default): in-memory embedded database. "postgres": a fresh, migrated database on
+   * TROUPE_TEST_DATABASE_URL's server, dropped at stop (throws when the variable is not set). */
+  database?: "pglite" | "postgres";
+}
 
 export interface BootedServer {
   readonly httpUrl: string;
@@ -18,8 +29,14 @@ export interface BootedServer {
 }
 
 /** Boots a server; `overrides` are flat dotted config keys ({"session.token_expiry_sec": 2}). */
-export async function bootServer(overrides: Record<string, unknown> = {}): Promise<BootedServer> {
+export async function bootServer(overrides: Record<string, unknown> = {}, opts: BootOptions = {}): Promise<BootedServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "troupe-test-"));
+  let pg: Awaited<ReturnType<typeof openTestPostgres>> | undefined;
+  if (opts.database === "postgres") {
+    if (!testPostgresUrl) throw new Error("TROUPE_TEST_DATABASE_URL is not set");
+    pg = await openTestPostgres(testPostgresUrl);
+    await migrateUp(pg.db);
+  }
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -34,6 +51,7 @@ export async function bootServer(overrides: Record<string, unknown> = {}): Promi
       "database.in_memory": true,
       data_dir: dataDir,
       "logger.level": "debug",
+      ...(pg ? { "database.address": pg.address } : {}),
       ...overrides,
     },
     { logDestination: sink },
@@ -47,6 +65,7 @@ export async function bootServer(overrides: Record<string, unknown> = {}): Promi
     logs: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
     async stop() {
       await server.stop();
+      await pg?.dispose();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

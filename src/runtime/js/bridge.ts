@@ -11,7 +11,7 @@ import type { QuickJSContext, QuickJSHandle, VmCallResult, VmFunctionImplementat
 import { Code } from "../../errors.js";
 import type { GameError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import type { JsBuild } from "./engine.js";
+import type { EngineContext, JsBuild } from "./engine.js";
 import type { JobsOutcome, LowLevel, Settled } from "./internals.js";
 import { guestErrorFrom, hostFailure, isOutOfMemory, memoryLimitError, timeLimitError } from "./js-errors.js";
 import type { ErrorInfo } from "./js-errors.js";
@@ -42,15 +42,18 @@ export class Bridge {
   marshal!: Marshal;
   helpers!: Helpers;
 
+  private readonly low: LowLevel;
+  private readonly build: JsBuild;
+
   constructor(
     private readonly ctx: QuickJSContext,
-    private readonly low: LowLevel,
+    private readonly ec: EngineContext,
     private readonly refs: RefTable,
     private readonly hostFns: HostFnTable,
-    private readonly build: JsBuild,
-    private readonly memoryLimitBytes: number,
     private readonly log: Logger,
   ) {
+    this.low = ec.low;
+    this.build = ec.build;
     ctx.runtime.setInterruptHandler(() => {
       if (performance.now() <= this.state.deadline) return false;
       this.state.timedOut = true;
@@ -117,28 +120,38 @@ export class Bridge {
     if (this.state.timedOut) return timeLimitError(this.state.timeoutMs);
     if (isOutOfMemory(info)) {
       this.memoryExhausted = true;
-      return memoryLimitError(this.memoryLimitBytes, info.stack);
+      return memoryLimitError(this.ec.wasmLimitBytes, info.stack);
     }
     return guestErrorFrom(info);
   };
 
-  /** Reads a thrown value's description; lifts the memory limit meanwhile so an OOM can be described. */
+  /**
+   * Reads a thrown value's description (disposes the handle). When the heap is too full for the
+   * prelude's errorInfo() to run, falls back to reading `message` directly.
+   */
   errorInfo(error: QuickJSHandle): ErrorInfo {
-    const rt = this.ctx.runtime;
-    rt.setMemoryLimit(-1);
     try {
       const r = this.callHelper(this.helpers.errorInfo, [error]);
-      if (r.error) {
-        r.error.dispose();
-        return { object: false, text: "(exception could not be described)" };
+      if (!r.error) {
+        const text = this.ctx.getString(r.value);
+        r.value.dispose();
+        return JSON.parse(text) as ErrorInfo;
       }
-      const text = this.ctx.getString(r.value);
-      r.value.dispose();
-      return JSON.parse(text) as ErrorInfo;
+      r.error.dispose();
+      return this.bareInfo(error);
     } finally {
       error.dispose();
-      rt.setMemoryLimit(this.memoryLimitBytes);
     }
+  }
+
+  private bareInfo(error: QuickJSHandle): ErrorInfo {
+    if (this.ctx.typeof(error) !== "object") return { object: false, text: "(exception could not be described)" };
+    const m = this.ctx.getProp(error, "message");
+    const message = this.ctx.typeof(m) === "string" ? this.ctx.getString(m) : undefined;
+    m.dispose();
+    const full = this.ec.wasmBytes() + (1 << 20) >= this.ec.wasmLimitBytes;
+    const name = message === "out of memory" || full ? "InternalError" : "Error";
+    return { object: true, isError: true, name, message: full ? "out of memory" : message, text: `${name}: ${message ?? ""}` };
   }
 
   private trampoline(slotH: QuickJSHandle, argHs: readonly QuickJSHandle[]): HostResult | Promise<HostResult> {

@@ -1,49 +1,63 @@
-// Owns the QuickJS WebAssembly modules behind every JS VM: the asyncify binary, compiled once per engine
-// and instantiated once per VM (its own linear memory, so each VM can suspend in an async host call
-// independently), and the sync-build module shared by all sync VMs of the engine.
+// Owns the QuickJS WebAssembly binaries behind every JS VM. Each build is compiled once per engine and
+// instantiated once per VM, so every VM has its own linear memory: it can suspend in an async host call
+// independently of the others, a wasm-level abort stays inside it, and its memory limit is real (the
+// memory's maximum size).
 //
-// Measured here (2 cores, see src/runtime/js/README.md): compiling the asyncify binary costs ~11 ms, and
-// instantiating a precompiled one ~0.2 ms, so the engine compiles once and every VM instantiates.
+// Why the memory maximum and not QuickJS's own limit: in these Emscripten builds QuickJS has no
+// malloc_usable_size, so JS_SetMemoryLimit counts 8 bytes per live allocation instead of bytes (measured:
+// 100 MB of strings pass a 4 MiB "limit"). Capping the wasm memory makes malloc fail at the cap, which
+// QuickJS turns into a catchable "out of memory" InternalError. The binaries start with 16 MiB, so that is
+// the smallest limit.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import type {
-  EmscriptenModuleLoaderOptions,
-  QuickJSAsyncWASMModule,
-  QuickJSContext,
-  QuickJSWASMModule,
-} from "quickjs-emscripten";
+import type { EmscriptenModuleLoaderOptions, QuickJSContext, QuickJSWASMModule } from "quickjs-emscripten";
 import { newQuickJSAsyncWASMModule, newQuickJSWASMModule, newVariant, RELEASE_ASYNC, RELEASE_SYNC } from "quickjs-emscripten";
 import type { Logger } from "../../log.js";
 import { LowLevel } from "./internals.js";
 
 /**
  * Which QuickJS build a VM runs on.
- * - "asyncify": host functions may return promises and the guest sees a plain return value. One wasm
- *   instance per VM (own 16 MiB-reserved linear memory).
- * - "sync": host functions must answer synchronously. VMs share one wasm instance (cheaper to create,
- *   faster calls), so a wasm-level abort in one sync VM takes its siblings down too.
+ * - "asyncify": host functions may return promises; the guest sees a plain return value.
+ * - "sync": host functions must answer synchronously (a promise becomes a guest error); guest code runs
+ *   faster and the binary is half the size. For VMs whose host functions are all synchronous.
  */
 export type JsBuild = "asyncify" | "sync";
 
-/** One QuickJS runtime + context ready for a VM, with the raw-call helper. */
+/** One QuickJS runtime + context in its own wasm instance, with the raw-call helper. */
 export interface EngineContext {
   readonly build: JsBuild;
   readonly module: QuickJSWASMModule;
   readonly context: QuickJSContext;
   readonly low: LowLevel;
+  /** Current size of this VM's linear memory, in bytes. */
+  wasmBytes(): number;
+  /** The memory cap actually applied (the limit rounded up to whole 64 KiB pages). */
+  readonly wasmLimitBytes: number;
 }
 
 export interface JsEngine {
-  /** Creates a runtime and a context (and, for asyncify, a fresh wasm instance). */
-  newContext(build: JsBuild): Promise<EngineContext>;
-  /** A sync VM saw its shared wasm instance abort: the next sync VM gets a fresh instance. */
-  reportAborted(module: QuickJSWASMModule): void;
+  /** Instantiates a wasm module capped at `memoryLimitBytes` and creates a runtime and context in it. */
+  newContext(build: JsBuild, memoryLimitBytes: number): Promise<EngineContext>;
 }
 
 export interface JsEngineOptions {
   /** Receives QuickJS/Emscripten's own stdout/stderr lines (e.g. an abort message). */
   log: Logger;
 }
+
+/** Bytes every VM's linear memory starts with (the binaries' declared initial size). */
+export const MIN_MEMORY_LIMIT_BYTES = 16 << 20;
+const PAGE = 64 << 10;
+
+type Variant = Parameters<typeof newVariant>[0];
+type CompiledWasm = NonNullable<Parameters<typeof newVariant>[1]["wasmModule"]>;
+type WasmMemory = NonNullable<Parameters<typeof newVariant>[1]["wasmMemory"]>;
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<CompiledWasm>;
+  Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
+}
+/** Node's global WebAssembly (not in this project's TypeScript libs). */
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** Creates an engine. Create one per process and pass it to every createJsVm call. */
 export async function createJsEngine(opts: JsEngineOptions): Promise<JsEngine> {
@@ -52,53 +66,45 @@ export async function createJsEngine(opts: JsEngineOptions): Promise<JsEngine> {
     print: (line: string) => log.info({ source: "quickjs" }, line),
     printErr: (line: string) => log.error({ source: "quickjs" }, line),
   } as unknown as EmscriptenModuleLoaderOptions;
-  const asyncVariant = newVariant(RELEASE_ASYNC, { wasmModule: await compileAsyncify(log), emscriptenModule: io });
-  const syncVariant = newVariant(RELEASE_SYNC, { emscriptenModule: io });
-  let shared: Promise<QuickJSWASMModule> | undefined;
+  const [asyncWasm, syncWasm] = await Promise.all([
+    compile("@jitl/quickjs-wasmfile-release-asyncify/wasm", log),
+    compile("@jitl/quickjs-wasmfile-release-sync/wasm", log),
+  ]);
 
-  async function sharedSync(): Promise<QuickJSWASMModule> {
-    shared ??= newQuickJSWASMModule(syncVariant);
-    return shared;
+  function variant<T extends Variant>(base: T, compiled: CompiledWasm | undefined, maxPages: number): T {
+    const wasmMemory = () => new wasm.Memory({ initial: MIN_MEMORY_LIMIT_BYTES / PAGE, maximum: maxPages });
+    return newVariant(base, { wasmModule: compiled, wasmMemory, emscriptenModule: io });
   }
 
   return {
-    async newContext(build) {
-      if (build === "sync") {
-        const module = await sharedSync();
-        return wrap(build, module, module.newRuntime().newContext());
-      }
-      const module: QuickJSAsyncWASMModule = await newQuickJSAsyncWASMModule(asyncVariant);
-      return wrap(build, module, module.newRuntime().newContext());
-    },
-    reportAborted(module) {
-      if (!shared) return;
-      void shared.then((m) => {
-        if (m === module) {
-          log.error("shared sync QuickJS instance aborted; new sync VMs get a fresh instance");
-          shared = undefined;
-        }
-      });
+    async newContext(build, memoryLimitBytes) {
+      const maxPages = Math.ceil(Math.max(memoryLimitBytes, MIN_MEMORY_LIMIT_BYTES) / PAGE);
+      const module =
+        build === "asyncify"
+          ? await newQuickJSAsyncWASMModule(variant(RELEASE_ASYNC, asyncWasm, maxPages))
+          : await newQuickJSWASMModule(variant(RELEASE_SYNC, syncWasm, maxPages));
+      const context = module.newRuntime().newContext();
+      // computeMemoryUsage() would otherwise create (and keep) a second context for itself.
+      context.runtime.context = context;
+      return {
+        build,
+        module,
+        context,
+        low: new LowLevel(module, context, build === "asyncify"),
+        wasmBytes: () => module.getWasmMemory().buffer.byteLength,
+        wasmLimitBytes: maxPages * PAGE,
+      };
     },
   };
 }
 
-function wrap(build: JsBuild, module: QuickJSWASMModule, context: QuickJSContext): EngineContext {
-  // computeMemoryUsage() would otherwise create (and keep) a second context for itself.
-  context.runtime.context = context;
-  return { build, module, context, low: new LowLevel(module, context, build === "asyncify") };
-}
-
-type CompiledWasm = NonNullable<Parameters<typeof newVariant>[1]["wasmModule"]>;
-/** Node's global WebAssembly (not in this project's TypeScript libs). */
-const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledWasm> } }).WebAssembly;
-
-/** Compiles the asyncify binary once; falls back to the library's loader (compiles per VM) if not found. */
-async function compileAsyncify(log: Logger): Promise<CompiledWasm | undefined> {
+/** Compiles a binary once; on failure each VM falls back to the library's loader (compiles per VM). */
+async function compile(specifier: string, log: Logger): Promise<CompiledWasm | undefined> {
   try {
-    const path = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-asyncify/wasm");
+    const path = createRequire(import.meta.url).resolve(specifier);
     return await wasm.compile(await readFile(path));
   } catch (err) {
-    log.warn({ err }, "could not precompile the QuickJS asyncify binary; each VM will compile it (slower)");
+    log.warn({ err, specifier }, "could not precompile a QuickJS binary; each VM will compile it (slower)");
     return undefined;
   }
 }

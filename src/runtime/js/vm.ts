@@ -5,7 +5,7 @@ import type { QuickJSAsyncContext, QuickJSContext, QuickJSHandle } from "quickjs
 import { Code, GameError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { Bridge } from "./bridge.js";
-import { createJsEngine } from "./engine.js";
+import { createJsEngine, MIN_MEMORY_LIMIT_BYTES } from "./engine.js";
 import type { EngineContext, JsBuild, JsEngine } from "./engine.js";
 import { brokenError, disposedError, timeLimitError } from "./js-errors.js";
 import { HostFnTable, Marshal } from "./marshal.js";
@@ -26,7 +26,7 @@ export interface JsVmOptions {
   globals: Record<string, Record<string, HostFn>>;
   /** Time limit of every call (guest code plus awaited host functions). */
   callTimeoutMs: number;
-  /** QuickJS heap limit of this VM. */
+  /** Cap on this VM's whole linear memory (QuickJS heap, stack, data); at least 16 MiB. */
   memoryLimitBytes: number;
   log: Logger;
   /** Shared compiled binaries; pass one engine to every VM (without it each VM builds its own). */
@@ -87,10 +87,12 @@ export interface JsVm {
 /** Creates a VM and evaluates the bundle in it. Load errors are GuestErrors naming file and line. */
 export async function createJsVm(opts: JsVmOptions): Promise<JsVm> {
   if (!(opts.callTimeoutMs > 0)) throw new GameError(Code.INVALID_ARGUMENT, "callTimeoutMs must be positive");
-  if (!(opts.memoryLimitBytes >= 1 << 20)) throw new GameError(Code.INVALID_ARGUMENT, "memoryLimitBytes must be at least 1 MiB");
+  if (!(opts.memoryLimitBytes >= MIN_MEMORY_LIMIT_BYTES)) {
+    throw new GameError(Code.INVALID_ARGUMENT, `memoryLimitBytes must be at least ${MIN_MEMORY_LIMIT_BYTES} (16 MiB)`);
+  }
   const engine = opts.engine ?? (await createJsEngine({ log: opts.log }));
-  const ec = await engine.newContext(opts.build ?? "asyncify");
-  const vm = new Vm(ec, engine, opts);
+  const ec = await engine.newContext(opts.build ?? "asyncify", opts.memoryLimitBytes);
+  const vm = new Vm(ec, opts);
   try {
     await vm.init();
   } catch (err) {
@@ -119,14 +121,13 @@ class Vm implements JsVm {
 
   constructor(
     private readonly ec: EngineContext,
-    private readonly engine: JsEngine,
     private readonly opts: JsVmOptions,
   ) {
     this.file = opts.file;
     this.build = ec.build;
     this.ctx = ec.context;
     this.log = opts.log.child({ module: "js-vm", file: opts.file });
-    this.bridge = new Bridge(this.ctx, ec.low, this.refs, this.hostFns, ec.build, opts.memoryLimitBytes, this.log);
+    this.bridge = new Bridge(this.ctx, ec, this.refs, this.hostFns, this.log);
   }
 
   async init(): Promise<void> {
@@ -135,7 +136,6 @@ class Vm implements JsVm {
     try {
       this.installPrelude();
       this.installGlobals();
-      this.ctx.runtime.setMemoryLimit(this.opts.memoryLimitBytes);
       const res = await b.enter(() =>
         this.build === "asyncify"
           ? (this.ctx as QuickJSAsyncContext).evalCodeAsync(this.opts.source, this.opts.file, { type: "global" })
@@ -285,7 +285,6 @@ class Vm implements JsVm {
   private markBroken(err: unknown): GameError {
     this.broken = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     this.log.error({ err }, "javascript vm broken");
-    if (this.build === "sync" && err instanceof Error && err.name === "RuntimeError") this.engine.reportAborted(this.ec.module);
     return brokenError(this.broken);
   }
 
