@@ -2,14 +2,14 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
 COPY src ./src
 COPY actors ./actors
 COPY proto ./proto
 COPY bench ./bench
 COPY test ./test
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev && node dist/src/cli.js prepare
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

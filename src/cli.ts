@@ -10,6 +10,7 @@ const usage = `Usage:
   troupe [start] [flags]               start the server (the default)
   troupe migrate up|down|redo|status [--limit N] [flags]
                                        manage the database schema
+  troupe prepare                       cache an initialised embedded database (run by npm install)
   troupe check [flags]                 load the runtime modules, then exit (1 on error)
   troupe healthcheck [port] [flags]    exit 0 when the server on the port answers GET / with 200
   troupe --version                     print the version
@@ -70,6 +71,9 @@ async function main(args: string[]): Promise<void> {
       process.exit(ok ? 0 : 1);
       return;
     }
+    case "prepare":
+      await commands.prepare(load(args.slice(1)));
+      return;
     case "check":
       await commands.check(load(args.slice(1)));
       return;

@@ -55,6 +55,14 @@ export async function migrate(loaded: LoadedConfig, action: "up" | "down" | "red
   }
 }
 
+/** Prepares this installation: caches an initialised embedded database so that the first start is fast. */
+export async function prepare(loaded: LoadedConfig): Promise<void> {
+  const log = createLogger({ level: loaded.config.logger.level as "info", stdout: false });
+  const { ensurePgliteTemplate } = await import("./storage/pglite.js");
+  const how = await ensurePgliteTemplate({ log });
+  process.stdout.write(how === "initdb" ? "embedded database initialised and cached\n" : "embedded database cache ready\n");
+}
+
 /** Loads the configured modules and exits; runtime loading arrives with the runtime framework. */
 export async function check(loaded: LoadedConfig): Promise<void> {
   process.stdout.write(`config ok (${loaded.files.length} file(s)); runtime path ${loaded.config.runtime.path}\n`);

@@ -163,7 +163,9 @@ test("hooks: a before hook rewrites or rejects; the after hook sees the new user
   ));
   const a = await h.send("POST", "/v2/account/authenticate/device?username=original", '{"id":"api-hook-dev-01"}', BASIC);
   assert.equal(a.status, 200);
-  await Promise.race([afterRan, new Promise((_, rej) => setTimeout(() => rej(new Error("after hook did not run")), 5000))]);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise((_, rej) => (timer = setTimeout(() => rej(new Error("after hook did not run")), 5000)));
+  await Promise.race([afterRan, deadline]).finally(() => clearTimeout(timer));
   assert.equal(seen?.username, "hooked-name");
   assert.match(seen?.userId ?? "", /^[0-9a-f-]{36}$/);
   assert.equal(seen?.clientIp, "10.0.0.9");

@@ -78,7 +78,7 @@ describe("js limits: memory", () => {
     function small() { return [1, 2, 3].map(function (x) { return x * 2; }); }`;
 
   it("gives the guest a catchable out-of-memory error and stays healthy", async () => {
-    const vm = await makeVm(await engine(), HOG, { memoryLimitBytes: 4 << 20, readOnlyGlobals: false });
+    const vm = await makeVm(await engine(), HOG, { memoryLimitBytes: 16 << 20, readOnlyGlobals: false });
     assert.equal(await vm.callGlobal("hogCaught", []), "InternalError: out of memory");
     assert.deepEqual(await vm.callGlobal("small", []), [2, 4, 6]);
     assert.deepEqual(vm.health(), { ok: true });
@@ -86,8 +86,8 @@ describe("js limits: memory", () => {
   });
 
   it("fails an uncaught out-of-memory with RESOURCE_EXHAUSTED and flags the VM for replacement", async () => {
-    const vm = await makeVm(await engine(), HOG, { memoryLimitBytes: 4 << 20, readOnlyGlobals: false });
-    await assert.rejects(vm.callGlobal("hogKept", []), isCode(Code.RESOURCE_EXHAUSTED, /memory limit exceeded \(limit 4194304 bytes\)/));
+    const vm = await makeVm(await engine(), HOG, { memoryLimitBytes: 16 << 20, readOnlyGlobals: false });
+    await assert.rejects(vm.callGlobal("hogKept", []), isCode(Code.RESOURCE_EXHAUSTED, /memory limit exceeded \(limit 16777216 bytes\)/));
     assert.deepEqual(vm.health(), { ok: false, reason: "memory limit exceeded" });
     // Kept alive for in-flight work: a call that needs no memory still answers.
     const r = await vm.callGlobal("small", []).catch((e: unknown) => e);
@@ -97,7 +97,7 @@ describe("js limits: memory", () => {
 
   it("stops a bundle that exhausts memory while loading", async () => {
     await assert.rejects(
-      makeVm(await engine(), "var a = []; for (;;) a.push(new Array(1000).fill(1));", { memoryLimitBytes: 2 << 20 }),
+      makeVm(await engine(), "var a = []; for (;;) a.push(new Array(1000).fill(1));", { memoryLimitBytes: 16 << 20 }),
       isCode(Code.RESOURCE_EXHAUSTED),
     );
   });

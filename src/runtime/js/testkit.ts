@@ -33,14 +33,14 @@ export function engineOnce(): () => Promise<JsEngine> {
 
 export type VmOverrides = Partial<JsVmOptions> & { globals?: Record<string, Record<string, HostFn>> };
 
-/** A VM with 1 s calls and an 8 MiB heap unless overridden. */
+/** A VM with 1 s calls and a 24 MiB memory cap unless overridden. */
 export async function makeVm(engine: JsEngine, source: string, over: VmOverrides = {}): Promise<JsVm> {
   return createJsVm({
     source,
     file: "index.js",
     globals: {},
     callTimeoutMs: 1000,
-    memoryLimitBytes: 8 << 20,
+    memoryLimitBytes: 24 << 20,
     log: silentLogger(),
     engine,
     ...over,

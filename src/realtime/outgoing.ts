@@ -1,0 +1,19 @@
+// Owns "encode once": an outgoing envelope is encoded at most once per wire format, on first demand,
+// and the same bytes are then handed to every recipient of that format. JSON is kept as UTF-8 bytes
+// (sent as text frames) so no per-recipient string conversion happens in the transport.
+import { encodeBinary, rt, toJson, type Init } from "../../proto/index.js";
+
+export type SessionFormat = "json" | "protobuf";
+
+export class Outgoing {
+  private json: Buffer | null = null;
+  private bin: Uint8Array | null = null;
+
+  constructor(readonly envelope: Init<rt.Envelope>) {}
+
+  /** The encoded envelope for `format`; encoding errors (a bug in the caller's value) throw GameError. */
+  bytes(format: SessionFormat): Uint8Array {
+    if (format === "protobuf") return (this.bin ??= encodeBinary(rt.Envelope, this.envelope));
+    return (this.json ??= Buffer.from(toJson(rt.Envelope, this.envelope), "utf8"));
+  }
+}
