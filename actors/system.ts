@@ -61,7 +61,7 @@ export function startSystem(opts: { log: Logger; onFatal: (err: GameError) => vo
       return supervisor(root, { ...rootPolicy, ...spec, name });
     },
     stop(): Promise<void> {
-      stopping ??= stopChildren(root);
+      stopping ??= stopChildren(root).then(() => kernel.shutdown());
       return stopping;
     },
   };

@@ -3,6 +3,7 @@
 // boot helper and anyone embedding Troupe as a match host call it.
 import type { DestinationStream } from "pino";
 import { startSystem } from "../actors/system.js";
+import { startRealtime, type Realtime } from "../actors/realtime/service.js";
 import { configFrom, type LoadedConfig } from "./config/load.js";
 import type { Config } from "./config/schema.js";
 import { createLogger, type Logger } from "./log.js";
@@ -13,6 +14,7 @@ import { startTransport } from "./transport/index.js";
 import { noHooks, type PipelineDeps } from "./pipeline/hooks.js";
 import { createSessionService, sessionSettingsFrom } from "./session/service.js";
 import { registerIdentityRoutes } from "./api/identity.js";
+import { realtimeSettingsFrom } from "./realtime/settings.js";
 import type { Db } from "./storage/db.js";
 
 export interface ServerHandle {
@@ -71,9 +73,14 @@ export async function startServer(
     });
     const pipeline: PipelineDeps = { hooks: () => noHooks, log };
     const sessions = createSessionService(sessionSettingsFrom(config.session));
-    const router = buildRouter({ config, log, db, pipeline, sessions });
+    const realtime = await system.service("realtime", async () => {
+      const settings = realtimeSettingsFrom(config);
+      const value = startRealtime(system, { settings, log: log.child({ module: "realtime" }), db, pipeline, sessions });
+      return { value, stop: () => value.stop() };
+    });
+    const router = buildRouter({ config, log, db, pipeline, sessions, realtime });
     const transport = await system.service("transport", async () => {
-      const t = await startTransport(transportOptions(config, log), { http: router.handle });
+      const t = await startTransport(transportOptions(config, log), { http: router.handle, ws: realtime.ws });
       return { value: t, stop: () => t.close() };
     });
     const host = config.socket.address && config.socket.address !== "0.0.0.0" ? config.socket.address : "127.0.0.1";
@@ -109,11 +116,16 @@ interface RouterDeps {
   db: Db;
   pipeline: PipelineDeps;
   sessions: ReturnType<typeof createSessionService>;
+  realtime: Realtime;
 }
 
 function buildRouter(d: RouterDeps): Router {
   const router = addHealthRoutes(new Router({ log: d.log.child({ module: "api" }) }));
-  registerIdentityRoutes(router, { db: d.db, config: d.config, log: d.log, pipeline: d.pipeline, sessions: d.sessions });
+  registerIdentityRoutes(router, {
+    db: d.db, config: d.config, log: d.log, pipeline: d.pipeline, sessions: d.sessions,
+    isOnline: (userId) => d.realtime.isOnline(userId),
+    disconnectUser: (userId, reason) => d.realtime.disconnectUser(userId, reason),
+  });
   return router;
 }
 

@@ -110,6 +110,8 @@ test("id, username, email and password rules give Nakama's messages", async () =
     ["/v2/account/authenticate/email", '{"email":"x@example.com","password":"short"}', "Password must be at least 8 characters long."],
     ["/v2/account/authenticate/email", '{"email":"not-an-email","password":"password123"}', "Invalid email address format."],
     ["/v2/account/authenticate/email", '{"email":"","password":"password123"}', "Username is required when email address is not supplied."],
+    ["/v2/account/authenticate/email", "", "Email address and password is required."],
+    ["/v2/account/authenticate/gamecenter", "", "GameCenter access credentials are required."],
     [`/v2/account/authenticate/device?username=${"u".repeat(129)}`, '{"id":"bb-device-long-u"}', "Username invalid, must be 1-128 bytes."],
   ];
   for (const [path, body, message] of cases) {

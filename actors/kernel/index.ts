@@ -9,8 +9,16 @@
 // - Messages that arrive while an actor restarts stay in its mailbox (bounded) and are handled by the
 //   next incarnation; messages to a stopped actor, and those left in its mailbox when it stops, are
 //   dead letters (counted, logged at debug).
+// - Convention: a message answering an ask keeps its Reply in a field named `replyTo`; the kernel then
+//   fails that ask at once when the message is shed, dead-lettered, or crashes its handler.
+// - Timers: fixed rate; while a repeat timer's tick is queued or running, further ticks are skipped
+//   (counted), never piled up. Own messages (ticks, piped results) bypass the capacity and are never
+//   shed; those of an ended incarnation are discarded.
+// - Scheduling: each actor has its own mailbox and asks nact for one turn at a time (one "wake"), then
+//   handles up to `batch` messages per turn; nact's ~1 µs dispatch is paid per turn, not per message.
 export { createKernel, Kernel } from "./kernel.js";
 export { tell, ask, stop, stopChildren, spawn, supervisor, mailboxDepth, dropCount, isAlive, whenStopped } from "./ops.js";
+export type { AskResult, ReplyTypeOf } from "./ops.js";
 export { Reply } from "./reply.js";
 export { ManualClock, systemClock } from "./clock.js";
 export type { Clock, TimerHandle } from "./clock.js";

@@ -8,6 +8,14 @@ import type { SessionInfo } from "../session/service.js";
 import { parseJsonObject } from "../transport/json.js";
 import type { HttpRequest } from "../transport/types.js";
 
+/**
+ * For routes whose body is one field of the request (`body: "account"`): an empty body leaves that
+ * field unset, as grpc-gateway does on EOF; anything else decodes like `decodeBody`.
+ */
+export function decodeBodyField<T>(req: HttpRequest, type: MessageType<T>): T | undefined {
+  return req.body.toString("latin1").trim() === "" ? undefined : decodeBody(req, type);
+}
+
 /** Decodes the body into `type` with the REST gateway's rules. */
 export function decodeBody<T>(req: HttpRequest, type: MessageType<T>): T {
   return fromJson(type, parseJsonObject(req.body), { unknown: "ignore" });

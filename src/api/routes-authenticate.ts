@@ -15,7 +15,7 @@ import type { Router } from "../transport/router.js";
 import { rawJson } from "../transport/json.js";
 import { checkServerKey } from "./auth.js";
 import type { IdentityDeps } from "./deps.js";
-import { anonymousContext, decodeBody, queryBool, queryString } from "./request.js";
+import { anonymousContext, decodeBodyField, queryBool, queryString } from "./request.js";
 
 interface AuthRequest<A> {
   account?: A;
@@ -47,7 +47,7 @@ function invalid(message: string): GameError {
 function addAuthRoute<A>(router: Router, deps: IdentityDeps, core: IdentityCore, spec: AuthSpec<A>): void {
   router.add("POST", spec.path, async ({ req }) => {
     const request: AuthRequest<A> = {
-      account: decodeBody(req, spec.account),
+      account: decodeBodyField(req, spec.account),
       create: queryBool(req, "create"),
       username: queryString(req, "username"),
     };

@@ -12,7 +12,7 @@ import type { HttpRequest } from "../transport/types.js";
 import { json } from "../transport/json.js";
 import { verifySessionToken } from "./auth.js";
 import type { IdentityDeps } from "./deps.js";
-import { decodeBody, queryBool, sessionContext } from "./request.js";
+import { decodeBody, decodeBodyField, queryBool, sessionContext } from "./request.js";
 import { gameCenterCredentials } from "./routes-authenticate.js";
 
 type Op<R> = (core: IdentityCore, caller: SessionInfo, request: R) => Promise<void>;
@@ -49,7 +49,7 @@ export function registerLinkRoutes(router: Router, deps: IdentityDeps, core: Ide
   add(`${L}/email`, "LinkEmail", body(api.AccountEmail), (c, u, r) => link.linkEmail(c, u.userId, r.email, r.password));
   add(
     `${L}/facebook`, "LinkFacebook",
-    (req): api.LinkFacebookRequest => ({ account: decodeBody(req, api.AccountFacebook), sync: queryBool(req, "sync") }),
+    (req): api.LinkFacebookRequest => ({ account: decodeBodyField(req, api.AccountFacebook), sync: queryBool(req, "sync") }),
     async (c, u, r) => {
       const p = await link.linkFacebook(c, u.userId, r.account?.token ?? "");
       // Nakama imports friends unless sync=false, and only with a classic (not Limited Login) token.

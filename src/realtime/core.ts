@@ -83,6 +83,7 @@ export class RealtimeCore {
   end(h: SessionHandle): void {
     if (h.ended) return;
     h.ended = true;
+    h.detach();
     this.tracker.untrackAll(h.id);
     this.status.unfollowAll(h.id);
     this.sessions.delete(h.id);

@@ -231,6 +231,12 @@ export class SessionHandle {
     this.wire.close(code, reason);
   }
 
+  /** The socket is gone: accept no more output and drop what was queued. */
+  detach(): void {
+    this.closing = true;
+    this.queue = [];
+  }
+
   private fail(code: number, reason: string): false {
     this.close(code, reason);
     return false;

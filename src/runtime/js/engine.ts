@@ -50,11 +50,11 @@ export const MIN_MEMORY_LIMIT_BYTES = 16 << 20;
 const PAGE = 64 << 10;
 
 type Variant = Parameters<typeof newVariant>[0];
-type CompiledWasm = NonNullable<Parameters<typeof newVariant>[1]["wasmModule"]>;
-type WasmMemory = NonNullable<Parameters<typeof newVariant>[1]["wasmMemory"]>;
+/** A compiled WebAssembly.Module (the WebAssembly types are not in this project's TypeScript libs). */
+type CompiledWasm = object;
 interface WasmApi {
   compile(bytes: Uint8Array): Promise<CompiledWasm>;
-  Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
+  Memory: new (d: { initial: number; maximum: number }) => object;
 }
 /** Node's global WebAssembly (not in this project's TypeScript libs). */
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;

@@ -88,10 +88,10 @@ export class LowLevel {
   call(fn: QuickJSHandle, thisVal: QuickJSHandle, args: readonly QuickJSHandle[]): Settled | Promise<Settled> {
     const { em, ctxPtr } = this.r;
     const argv = args.length === 0 ? 0 : em._malloc(4 * args.length);
-    for (let i = 0; i < args.length; i++) em.HEAPU32[(argv >> 2) + i] = args[i].value as number;
+    for (let i = 0; i < args.length; i++) em.HEAPU32[(argv >> 2) + i] = args[i].value;
     let out: number | Promise<number>;
     try {
-      out = this.rawCall(ctxPtr, fn.value as number, thisVal.value as number, args.length, argv);
+      out = this.rawCall(ctxPtr, fn.value, thisVal.value, args.length, argv);
     } catch (err) {
       if (argv !== 0) em._free(argv);
       throw err;

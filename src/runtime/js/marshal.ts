@@ -19,6 +19,7 @@ export type HostFn = (args: unknown[]) => unknown;
 export interface Helpers {
   makeHostFn: QuickJSHandle;
   encode: QuickJSHandle;
+  decode: QuickJSHandle;
   errorInfo: QuickJSHandle;
   makeError: QuickJSHandle;
   freezeGlobals: QuickJSHandle;
@@ -26,6 +27,8 @@ export interface Helpers {
 }
 
 const MAX_DEPTH = 64;
+/** Plain-data values with at least this many nodes go through JSON (measured faster, see README.md). */
+const JSON_MIN_NODES = 8;
 
 /** Host functions reachable from the guest, by slot number. Call-scoped slots die with their call. */
 export class HostFnTable {
@@ -103,8 +106,22 @@ export class Marshal {
     if (ArrayBuffer.isView(v)) return ctx.newArrayBuffer(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
     if (v instanceof ArrayBuffer) return ctx.newArrayBuffer(v);
     if (v instanceof Date) return ctx.newString(v.toISOString());
+    if (depth === 0) {
+      const nodes = jsonNodes(v, 0, { n: 0 });
+      if (nodes >= JSON_MIN_NODES) return this.viaJson(v);
+    }
     if (Array.isArray(v)) return this.arrayToGuest(v, scope, depth);
     return this.objectToGuest(v as Record<string, unknown>, scope, depth);
+  }
+
+  /** One JSON.stringify on the host and one JSON.parse in the guest. */
+  private viaJson(v: unknown): QuickJSHandle {
+    const json = this.ctx.newString(JSON.stringify(v));
+    try {
+      return this.unwrap(this.callHelper(this.helpers.decode, [json]));
+    } finally {
+      json.dispose();
+    }
   }
 
   private arrayToGuest(v: readonly unknown[], scope: number[] | undefined, depth: number): QuickJSHandle {
@@ -249,6 +266,39 @@ export class Marshal {
     if (r.error) throw this.describe(r.error);
     return r.value;
   }
+}
+
+/**
+ * Counts the nodes of a value that JSON carries exactly (plain objects and arrays of strings, finite
+ * non-negative-zero numbers, booleans and null; no undefined inside arrays), or -1 if it has anything
+ * else (functions, refs, binary data, dates, class instances, bigints, NaN, -0, cycles via depth).
+ */
+function jsonNodes(v: unknown, depth: number, count: { n: number }): number {
+  count.n++;
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return count.n;
+    case "number":
+      return Number.isFinite(v) && !Object.is(v, -0) ? count.n : -1;
+    case "object":
+      break;
+    default:
+      return -1;
+  }
+  if (v === null) return count.n;
+  if (depth > MAX_DEPTH) return -1;
+  if (Array.isArray(v)) {
+    for (const x of v) if (x === undefined || jsonNodes(x, depth + 1, count) < 0) return -1;
+    return count.n;
+  }
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return -1;
+  for (const key of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[key];
+    if (x !== undefined && jsonNodes(x, depth + 1, count) < 0) return -1;
+  }
+  return count.n;
 }
 
 /** Replaces {"\u0000": i} markers with decoded specials, in place. */

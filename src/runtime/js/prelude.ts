@@ -6,6 +6,7 @@
 // - makeHostFn(slot, name): a guest function forwarding its arguments to the one host trampoline.
 // - encode(value, refKeys): value → JSON text, with functions, binary data, bigints and the requested
 //   top-level keys moved to a side list and replaced by {"\u0000": index} markers.
+// - decode(json): JSON.parse, used for plain-data host values big enough to beat handle-by-handle building.
 // - errorInfo(e): a JSON summary of a thrown value (name, message, code, stack, location).
 // - makeError(message, code): an Error with a `code` property, thrown into the guest for host failures.
 // - freezeGlobals(): the js_read_only_globals policy (see README.md "Read-only globals").
@@ -22,7 +23,7 @@ export const PRELUDE_FILE = "<troupe-prelude>";
 export const PRELUDE = String.raw`(function (hostCall) {
   "use strict";
   var G = globalThis, O = Object, stringify = JSON.stringify, isArray = Array.isArray,
-      getProto = O.getPrototypeOf, ObjProto = O.prototype, AB = ArrayBuffer, isView = AB.isView,
+      parseJson = JSON.parse, getProto = O.getPrototypeOf, ObjProto = O.prototype, AB = ArrayBuffer, isView = AB.isView,
       abSlice = Function.prototype.call.bind(AB.prototype.slice), keys = O.keys,
       ownNames = O.getOwnPropertyNames, getDesc = O.getOwnPropertyDescriptor, defProp = O.defineProperty,
       freeze = O.freeze, isFrozen = O.isFrozen, ownKeys = Reflect.ownKeys, DateC = Date, ErrorC = Error,
@@ -154,6 +155,8 @@ export const PRELUDE = String.raw`(function (hostCall) {
     builtinNames.push(name);
   }
 
-  return { makeHostFn: makeHostFn, encode: encode, errorInfo: errorInfo, makeError: makeError,
+  function decode(json) { return parseJson(json); }
+
+  return { makeHostFn: makeHostFn, encode: encode, decode: decode, errorInfo: errorInfo, makeError: makeError,
            freezeGlobals: freezeGlobals, defineGlobal: defineGlobal };
 })`;

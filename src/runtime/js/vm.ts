@@ -167,6 +167,7 @@ class Vm implements JsVm {
       this.helpers = {
         makeHostFn: get("makeHostFn"),
         encode: get("encode"),
+        decode: get("decode"),
         errorInfo: get("errorInfo"),
         makeError: get("makeError"),
         freezeGlobals: get("freezeGlobals"),

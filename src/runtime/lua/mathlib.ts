@@ -23,8 +23,8 @@ function seeded(seed: number): () => number {
 /** frexp: x = m * 2^e with 0.5 <= |m| < 1 (m = x, e = 0 for 0, inf and nan). */
 export function frexp(x: number): [number, number] {
   if (x === 0 || !Number.isFinite(x)) return [x, 0];
-  let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
-  let m = x * Math.pow(2, -e);
+  let e = Math.floor(Math.log2(Math.abs(x))) + 1;
+  let m = ldexp(x, -e);
   while (Math.abs(m) < 0.5) {
     m *= 2;
     e--;

@@ -64,7 +64,7 @@ function module(name, ...)
   end
   local key = normalize(name)
   local m = loaded[key]
-  if type(m) ~= "table" then
+  if type(m) ~= "table" or m == sentinel then
     m = G
     for part in name:gmatch("[^%.]+") do
       local t = rawget(m, part)

@@ -1,0 +1,11 @@
+import { silentLogger } from "../../log.js";
+import { createJsEngine } from "./engine.js";
+import { createJsVm } from "./vm.js";
+const engine = await createJsEngine({ log: silentLogger() });
+const build = (process.argv[2] ?? "sync") as "sync" | "asyncify";
+const vm = await createJsVm({ source: "function echo(x) { return x; }", file: "b.js", globals: {}, callTimeoutMs: 1000, memoryLimitBytes: 32 << 20, log: silentLogger(), engine, build });
+for (let i = 0; i < 2000; i++) await vm.callGlobal("echo", ["warm"]);
+const N = 30000; const t0 = performance.now();
+for (let i = 0; i < N; i++) await vm.callGlobal("echo", ["a 64-byte payload ...................................."]);
+console.log(build, "µs/call", ((performance.now() - t0) * 1000 / N).toFixed(2));
+await vm.dispose();

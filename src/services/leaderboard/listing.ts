@@ -1,0 +1,180 @@
+// Owns reading records in rank order, for leaderboards and tournaments alike: a page of the ranking with
+// next/prev cursors (ranks counted from the cursor), the records of given owners (ranks from the rank
+// cache), records around an owner (Nakama's "haystack"), and a cursor that starts at a given rank.
+// Every query walks the primary key (leaderboard_id, expiry_time, score, subscore, owner_id), so a page
+// costs the same at rank 10 as at rank 900,000.
+import type { api } from "../../../proto/index.js";
+import { Code, GameError } from "../../errors.js";
+import { nowSec, type LeaderboardCore } from "./core.js";
+import { listingExpiry } from "./deadlines.js";
+import {
+  decodeRecordCursor, emptyRecordList, encodeRecordCursor, RECORD_COLUMNS, recordFromRow,
+  type RecordCursor, type RecordRow,
+} from "./record-rows.js";
+import { SortOrder, type Board } from "./types.js";
+
+export interface RecordsListInput {
+  /** Owners whose own records are wanted as `owner_records` (canonical UUIDs). */
+  ownerIds: readonly string[];
+  /** Page size; null = no ranked page (only owner records). */
+  limit: number | null;
+  cursor: string;
+  /** A period's expiry (unix s) to read instead of the current one; 0 = current. */
+  overrideExpiry: number;
+}
+
+const BETTER_FIRST = { [SortOrder.ASCENDING]: "ASC", [SortOrder.DESCENDING]: "DESC" } as const;
+
+function cursorOf(b: Board, expiry: number, r: { score: string; subscore: string; owner_id: string }, isNext: boolean, rank: number): RecordCursor {
+  return { isNext, boardId: b.id, expiry, score: r.score, subscore: r.subscore, owner: r.owner_id, rank };
+}
+
+/** One ranked page starting after (or, for a prev cursor, before) the cursor's record. */
+async function page(core: LeaderboardCore, b: Board, expiry: number, limit: number, cursorText: string) {
+  const c = decodeRecordCursor(cursorText, b.id, expiry);
+  const params: unknown[] = [b.id, new Date(expiry * 1000), limit + 1];
+  let sql = `SELECT ${RECORD_COLUMNS} FROM leaderboard_record WHERE leaderboard_id = $1 AND expiry_time = $2`;
+  if (c === null) {
+    const dir = BETTER_FIRST[b.sortOrder];
+    sql += ` ORDER BY score ${dir}, subscore ${dir}, owner_id ${dir}`;
+  } else {
+    const ascending = (b.sortOrder === SortOrder.ASCENDING) === c.isNext;
+    sql += ascending
+      ? " AND (leaderboard_id, expiry_time, score, subscore, owner_id) > ($1, $2, $4::BIGINT, $5::BIGINT, $6::UUID) ORDER BY score ASC, subscore ASC, owner_id ASC"
+      : " AND (leaderboard_id, expiry_time, score, subscore, owner_id) < ($1, $2, $4::BIGINT, $5::BIGINT, $6::UUID) ORDER BY score DESC, subscore DESC, owner_id DESC";
+    params.push(c.score, c.subscore, c.owner);
+  }
+  const { rows } = await core.db.query<RecordRow>(`${sql} LIMIT $3`, params);
+  const backwards = c !== null && !c.isNext;
+  let rank = c?.rank ?? 0;
+  const records: api.LeaderboardRecord[] = [];
+  let next: RecordCursor | null = null;
+  let prev: RecordCursor | null = null;
+  for (const r of rows) {
+    if (records.length >= limit) {
+      next = cursorOf(b, expiry, r, true, rank);
+      break;
+    }
+    rank += backwards ? -1 : 1;
+    records.push(recordFromRow(b.id, expiry, r, rank));
+    // Only a page reached through a cursor has a page before it.
+    if (c !== null && prev === null) prev = cursorOf(b, expiry, r, false, rank);
+  }
+  if (backwards) {
+    // Read backwards: put the records in ranking order and swap the roles of the two cursors.
+    records.reverse();
+    [next, prev] = [prev, next];
+    if (next !== null) next.isNext = true;
+    if (prev !== null) prev.isNext = false;
+  }
+  return {
+    records,
+    next: next === null ? "" : encodeRecordCursor(next),
+    prev: prev === null ? "" : encodeRecordCursor(prev),
+  };
+}
+
+/** Orders owner records as the ranking does (best first). */
+function sortRecords(b: Board, records: api.LeaderboardRecord[]): void {
+  const sign = b.sortOrder === SortOrder.ASCENDING ? 1 : -1;
+  const cmp = (x: string, y: string): number => {
+    const a = BigInt(x);
+    const c = BigInt(y);
+    return a < c ? -1 : a > c ? 1 : 0;
+  };
+  records.sort((p, q) => sign * (cmp(p.score, q.score) || cmp(p.subscore, q.subscore) || (p.owner_id < q.owner_id ? -1 : p.owner_id > q.owner_id ? 1 : 0)));
+}
+
+/** Lists a board's records (the board is resolved by the caller: leaderboard or tournament rules). */
+export async function recordsList(core: LeaderboardCore, b: Board, input: RecordsListInput): Promise<api.LeaderboardRecordList> {
+  const { expiry, possible } = listingExpiry(b, input.overrideExpiry, nowSec(core));
+  if (!possible) return emptyRecordList();
+  const out = emptyRecordList();
+  if (input.limit !== null) {
+    const p = await page(core, b, expiry, input.limit, input.cursor);
+    out.records = p.records;
+    out.next_cursor = p.next;
+    out.prev_cursor = p.prev;
+  }
+  if (input.ownerIds.length > 0) {
+    const { rows } = await core.db.query<RecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM leaderboard_record WHERE leaderboard_id = $1 AND expiry_time = $2 AND owner_id = ANY($3::UUID[])`,
+      [b.id, new Date(expiry * 1000), input.ownerIds],
+    );
+    out.owner_records = rows.map((r) => recordFromRow(b.id, expiry, r));
+    sortRecords(b, out.owner_records);
+  }
+  out.rank_count = String(await core.ranks.fill(b, expiry, out.owner_records));
+  return out;
+}
+
+/**
+ * Records around `ownerId`: the owner's record with up to `limit` records in total, about half of them
+ * above it (fewer near the top, where the rest come from below). No record → an empty list. With a cursor
+ * this is an ordinary ranked page.
+ */
+export async function recordsHaystack(
+  core: LeaderboardCore, b: Board, ownerId: string, limit: number, cursor: string, overrideExpiry: number,
+): Promise<api.LeaderboardRecordList> {
+  const { expiry, possible } = listingExpiry(b, overrideExpiry, nowSec(core));
+  if (!possible) return emptyRecordList();
+  if (cursor !== "") return recordsList(core, b, { ownerIds: [], limit, cursor, overrideExpiry: expiry });
+  const expiryTime = new Date(expiry * 1000);
+  const { rows: own } = await core.db.query<RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM leaderboard_record WHERE owner_id = $1 AND leaderboard_id = $2 AND expiry_time = $3`,
+    [ownerId, b.id, expiryTime],
+  );
+  if (own.length === 0) return emptyRecordList();
+  const me = own[0];
+  const asc = b.sortOrder === SortOrder.ASCENDING;
+  const base = `SELECT ${RECORD_COLUMNS} FROM leaderboard_record WHERE leaderboard_id = $1 AND expiry_time = $2`;
+  const params = [b.id, expiryTime, me.score, me.subscore, ownerId];
+  const above = asc
+    ? " AND (leaderboard_id, expiry_time, score, subscore, owner_id) < ($1, $2, $3::BIGINT, $4::BIGINT, $5::UUID) ORDER BY score DESC, subscore DESC, owner_id DESC"
+    : " AND (leaderboard_id, expiry_time, score, subscore, owner_id) > ($1, $2, $3::BIGINT, $4::BIGINT, $5::UUID) ORDER BY score ASC, subscore ASC, owner_id ASC";
+  const below = asc
+    ? " AND (leaderboard_id, expiry_time, score, subscore, owner_id) > ($1, $2, $3::BIGINT, $4::BIGINT, $5::UUID) ORDER BY score ASC, subscore ASC, owner_id ASC"
+    : " AND (leaderboard_id, expiry_time, score, subscore, owner_id) < ($1, $2, $3::BIGINT, $4::BIGINT, $5::UUID) ORDER BY score DESC, subscore DESC, owner_id DESC";
+  const first = (await core.db.query<RecordRow>(`${base}${above} LIMIT $6`, [...params, limit + 1])).rows;
+  let morePrev = false;
+  if (first.length > limit) {
+    morePrev = true;
+    first.pop();
+  }
+  first.reverse();
+  const secondLimit = first.length < Math.floor(limit / 2) ? limit - first.length : Math.floor(limit / 2);
+  const second = (await core.db.query<RecordRow>(`${base}${below} LIMIT $6`, [...params, secondLimit + 1])).rows;
+  let moreNext = false;
+  if (second.length > secondLimit) {
+    moreNext = true;
+    second.pop();
+  }
+  const all = [...first, me, ...second];
+  let start = all.length - limit;
+  if (start < 0 || first.length < secondLimit) start = 0;
+  if (start > 0) morePrev = true;
+  const window = all.slice(start, start + limit);
+  const records = window.map((r) => recordFromRow(b.id, expiry, r));
+  const rankCount = await core.ranks.fill(b, expiry, records);
+  const out = emptyRecordList();
+  out.records = records;
+  out.rank_count = String(rankCount);
+  if (morePrev) out.prev_cursor = encodeRecordCursor(cursorOf(b, expiry, window[0], false, Number(records[0].rank)));
+  if (moreNext) {
+    const last = window.length - 1;
+    out.next_cursor = encodeRecordCursor(cursorOf(b, expiry, window[last], true, Number(records[last].rank)));
+  }
+  return out;
+}
+
+/** nk leaderboardRecordsListCursorFromRank: a cursor whose next page starts at `rank` (needs ranks). */
+export async function cursorFromRank(core: LeaderboardCore, b: Board, rank: number, overrideExpiry: number): Promise<string> {
+  const { expiry, possible } = listingExpiry(b, overrideExpiry, nowSec(core));
+  if (!possible) throw new GameError(Code.INVALID_ARGUMENT, "invalid expiry");
+  if (rank <= 1) return "";
+  const e = await core.ranks.atRank(b, expiry, rank - 1);
+  if (e === undefined) throw new GameError(Code.INVALID_ARGUMENT, `failed to get cursor from rank: rank entry ${rank - 1} not found`);
+  return encodeRecordCursor({
+    isNext: true, boardId: b.id, expiry, score: String(e.score), subscore: String(e.subscore), owner: e.owner, rank: rank - 1,
+  });
+}

@@ -1,0 +1,64 @@
+// Owns the public surface of the storage engine (issue 7 item 1): the core functions REST routes and
+// runtimes call, and the nk-style entry points that validate runtime arguments and bypass permissions.
+//
+// README — which nk functions each entry point backs (Lua name / JS name):
+//   nkStorageList(deps, callerId, userId, collection, limit, cursor)
+//       → nk.storage_list(user_id, collection, limit, cursor, caller_id) / nk.storageList(userId, collection, limit, cursor, callerId)
+//   nkStorageRead(deps, reads)      → nk.storage_read(object_ids)   / nk.storageRead(keys)
+//   nkStorageWrite(deps, writes)    → nk.storage_write(objects)     / nk.storageWrite(keys)
+//   nkStorageDelete(deps, deletes)  → nk.storage_delete(object_ids) / nk.storageDelete(keys)
+//   nk.multi_update / nk.multiUpdate → src/services/multi (uses writeObjectsTx / deleteObjectsTx).
+// Argument defaults are the runtime binding's job (JS: limit 100; permissions 1 when omitted here).
+// nk calls are authoritative: no read/write permission checks (Nakama's caller = nil), except
+// nkStorageList with a callerId, which applies the client rules for that caller.
+// Values cross as Nakama's api.StorageObject / api.StorageObjectAck (snake_case, `value` as JSON text,
+// timestamps as Date); runtimes convert to their own shapes (JS: camelCase with parsed `value`).
+import type { api } from "../../../proto/index.js";
+import { Code, GameError } from "../../errors.js";
+import { deleteObjects } from "./delete.js";
+import { listObjects } from "./list.js";
+import { readObjects } from "./read.js";
+import type { StorageDeps } from "./types.js";
+import { nkDeleteOps, nkOptionalUuid, nkReadIds, nkWriteOps, type NkStorageDelete, type NkStorageId, type NkStorageWrite } from "./validate.js";
+import { writeObjects } from "./write.js";
+
+export { deleteObjects, deleteObjectsTx } from "./delete.js";
+export { listObjects, encodeStorageCursor, decodeStorageCursor, type ListStorageInput } from "./list.js";
+export { readObjects } from "./read.js";
+export { writeObjects, writeObjectsTx, storageVersion } from "./write.js";
+export { goJson, isJsonObjectText } from "./json.js";
+export * from "./types.js";
+export {
+  ClientText, clientDeleteOps, clientReadIds, clientWriteOps, nkDeleteOps, nkReadIds, nkWriteOps, nkOptionalUuid,
+  type NkStorageDelete, type NkStorageId, type NkStorageWrite,
+} from "./validate.js";
+
+/** nk storage_list: `callerId` set applies that user's client permissions; `userId` "" = all owners. */
+export async function nkStorageList(
+  deps: StorageDeps,
+  callerId: string | null | undefined,
+  userId: string | null | undefined,
+  collection: string,
+  limit: number,
+  cursor: string | null | undefined,
+): Promise<api.StorageObjectList> {
+  const caller = nkOptionalUuid(callerId, "expects an empty or valid caller id");
+  const owner = nkOptionalUuid(userId, "expects an empty or valid user id");
+  if (!Number.isInteger(limit) || limit < 0) throw new GameError(Code.INVALID_ARGUMENT, "limit must not be negative");
+  return listObjects(deps, { callerId: caller, ownerId: owner, collection, limit, cursor: cursor ?? "" });
+}
+
+/** nk storage_read: every requested object that exists, regardless of permissions. */
+export async function nkStorageRead(deps: StorageDeps, reads: readonly NkStorageId[]): Promise<api.StorageObject[]> {
+  return readObjects(deps, null, nkReadIds(reads));
+}
+
+/** nk storage_write: all or nothing, permissions of stored objects ignored. */
+export async function nkStorageWrite(deps: StorageDeps, writes: readonly NkStorageWrite[]): Promise<api.StorageObjectAck[]> {
+  return writeObjects(deps, nkWriteOps(writes), { authoritative: true });
+}
+
+/** nk storage_delete: all or nothing; a missing object is only an error when a version was given. */
+export async function nkStorageDelete(deps: StorageDeps, deletes: readonly NkStorageDelete[]): Promise<void> {
+  await deleteObjects(deps, nkDeleteOps(deletes), { authoritative: true });
+}

@@ -1,0 +1,103 @@
+// Owns the storage engine's shared vocabulary: its dependencies, the operation types the core functions
+// take (already validated), the permission values, Nakama's rejection texts, and the row → api.StorageObject
+// conversion every read path uses (whole-second timestamps, value as PostgreSQL's normalized JSON text).
+import type { api } from "../../../proto/index.js";
+import { Code, GameError } from "../../errors.js";
+import type { Logger } from "../../log.js";
+import type { Db } from "../../storage/db.js";
+
+export interface StorageDeps {
+  db: Db;
+  log: Logger;
+}
+
+/** Read permission: 0 no client read (runtime only), 1 owner only (default), 2 anyone. */
+export const PermissionRead = { NO_READ: 0, OWNER_READ: 1, PUBLIC_READ: 2 } as const;
+/** Write permission: 0 no client write (runtime only), 1 owner (default). */
+export const PermissionWrite = { NO_WRITE: 0, OWNER_WRITE: 1 } as const;
+
+/** One object to write. `version`: "" = last write wins, "*" = only if absent, else must match. */
+export interface StorageWriteOp {
+  /** Owner (canonical UUID); the system user for server-owned objects. */
+  ownerId: string;
+  collection: string;
+  key: string;
+  /** A JSON object, as text. Its MD5 becomes the version. */
+  value: string;
+  version: string;
+  permissionRead: number;
+  permissionWrite: number;
+}
+
+/** One object to delete. `version` "" = unconditional. */
+export interface StorageDeleteOp {
+  ownerId: string;
+  collection: string;
+  key: string;
+  version: string;
+}
+
+/** One object to read; `ownerId` is the system user for server-owned objects. */
+export interface StorageReadId {
+  collection: string;
+  key: string;
+  ownerId: string;
+}
+
+/** Fixed texts clients and modules see (nakama-common runtime errors and core_storage.go). */
+export const StorageText = {
+  rejectedVersion: "Storage write rejected - version check failed.",
+  rejectedPermission: "Storage write rejected - permission denied.",
+  deleteRejected: "Storage delete rejected - not found, version check failed, or permission denied.",
+  malformedCursor: "Malformed cursor was used.",
+  writeFailed: "Error writing storage objects.",
+  readFailed: "Error reading storage objects.",
+  listFailed: "Error listing storage objects.",
+  deleteFailed: "Error deleting storage objects.",
+} as const;
+
+export function rejected(message: string): GameError {
+  return new GameError(Code.INVALID_ARGUMENT, message);
+}
+
+/** The columns every object read selects; `value::text` keeps PostgreSQL's own JSON formatting. */
+export const OBJECT_COLUMNS = "collection, key, user_id, value::text AS value, version, read, write, create_time, update_time";
+
+export interface ObjectRow {
+  collection: string;
+  key: string;
+  user_id: string;
+  value: string;
+  version: string;
+  read: number;
+  write: number;
+  create_time: Date;
+  update_time: Date;
+}
+
+function wholeSeconds(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+/** A row as Nakama returns objects from reads and listings (timestamps cut to whole seconds). */
+export function toStorageObject(r: ObjectRow): api.StorageObject {
+  return {
+    collection: r.collection,
+    key: r.key,
+    user_id: r.user_id,
+    value: r.value,
+    version: r.version,
+    permission_read: r.read,
+    permission_write: r.write,
+    create_time: wholeSeconds(r.create_time),
+    update_time: wholeSeconds(r.update_time),
+  };
+}
+
+/** Orders operations by (collection, key, owner) so concurrent batches lock rows in one order. */
+export function byObjectId<T extends { collection: string; key: string; ownerId: string }>(a: T, b: T): number {
+  if (a.collection !== b.collection) return a.collection < b.collection ? -1 : 1;
+  if (a.key !== b.key) return a.key < b.key ? -1 : 1;
+  if (a.ownerId !== b.ownerId) return a.ownerId < b.ownerId ? -1 : 1;
+  return 0;
+}

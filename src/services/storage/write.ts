@@ -1,0 +1,132 @@
+// Owns writing storage objects: one statement per object (last-write-wins upsert, if-match update or
+// create-only insert), each returning the row's final state so a refusal can be told apart (version vs
+// permission), and batches that are all or nothing.
+//
+// Races: every statement is a single atomic row operation. An if-match UPDATE that waits on a concurrent
+// writer re-checks `version = $8` against the committed row (READ COMMITTED re-evaluation), so of N
+// concurrent writes carrying the same version exactly one matches. A create-only INSERT that collides
+// with a concurrent insert waits for it and then does nothing (no row returned = rejected). Batches run
+// in one transaction in (collection, key, owner) order so two batches never wait on each other's rows
+// in opposite orders; a deadlock or serialization failure anyway re-runs the batch from scratch.
+import { createHash } from "node:crypto";
+import type { api } from "../../../proto/index.js";
+import { Code, GameError } from "../../errors.js";
+import type { Queryable } from "../../storage/db.js";
+import { isDbError, txRetry } from "../../storage/db-errors.js";
+import { byObjectId, rejected, StorageText, type StorageDeps, type StorageWriteOp } from "./types.js";
+
+/** The version of a value: hex MD5 of the text as written (before PostgreSQL normalizes it). */
+export function storageVersion(value: string): string {
+  return createHash("md5").update(value, "utf8").digest("hex");
+}
+
+const RETURNING = "read, write, version, create_time, update_time";
+
+/** Appends the row's current state when the modifying CTE touched nothing. */
+function withFallback(cte: string): string {
+  return `WITH upd AS (${cte} RETURNING ${RETURNING})
+SELECT ${RETURNING}, true AS applied FROM upd
+UNION ALL
+SELECT ${RETURNING}, false AS applied FROM storage
+ WHERE collection = $1 AND key = $2 AND user_id = $3 AND NOT EXISTS (SELECT 1 FROM upd)
+LIMIT 1`;
+}
+
+const INSERT = `INSERT INTO storage (collection, key, user_id, value, version, read, write, create_time, update_time)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now())`;
+
+function lastWriteWins(writeCheck: string): string {
+  return withFallback(`${INSERT}
+  ON CONFLICT (collection, key, user_id) DO UPDATE
+    SET value = EXCLUDED.value, version = EXCLUDED.version, read = EXCLUDED.read, write = EXCLUDED.write, update_time = now()
+    WHERE TRUE${writeCheck}`);
+}
+
+function ifMatch(writeCheck: string): string {
+  return withFallback(`UPDATE storage SET value = $4, version = $5, read = $6, write = $7, update_time = now()
+  WHERE collection = $1 AND key = $2 AND user_id = $3 AND version = $8${writeCheck}`);
+}
+
+const CREATE_ONLY = `${INSERT} ON CONFLICT (collection, key, user_id) DO NOTHING RETURNING ${RETURNING}, true AS applied`;
+
+/** Statements by [authoritative][mode]; client writes also need the stored row's write = 1. */
+const SQL = {
+  client: { lww: lastWriteWins(" AND storage.write = 1"), match: ifMatch(" AND write = 1"), create: CREATE_ONLY },
+  runtime: { lww: lastWriteWins(""), match: ifMatch(""), create: CREATE_ONLY },
+} as const;
+
+interface WriteRow {
+  read: number;
+  write: number;
+  version: string;
+  create_time: Date;
+  update_time: Date;
+  applied: boolean;
+}
+
+/** Writes one object on `q`; throws the rejection GameError when its condition or permission fails. */
+async function writeOne(q: Queryable, op: StorageWriteOp, authoritative: boolean): Promise<api.StorageObjectAck> {
+  const set = authoritative ? SQL.runtime : SQL.client;
+  const params: unknown[] = [op.collection, op.key, op.ownerId, op.value, storageVersion(op.value), op.permissionRead, op.permissionWrite];
+  let sql: string;
+  if (op.version === "") sql = set.lww;
+  else if (op.version === "*") sql = set.create;
+  else {
+    sql = set.match;
+    params.push(op.version);
+  }
+  const { rows } = await q.query<WriteRow>(sql, params);
+  const row = rows[0];
+  if (row === undefined) throw rejected(StorageText.rejectedVersion);
+  if (!row.applied) {
+    throw rejected(!authoritative && row.write !== 1 ? StorageText.rejectedPermission : StorageText.rejectedVersion);
+  }
+  return {
+    collection: op.collection,
+    key: op.key,
+    version: row.version,
+    user_id: op.ownerId,
+    create_time: row.create_time,
+    update_time: row.update_time,
+  };
+}
+
+/**
+ * Writes a batch inside the caller's transaction (multi-update uses this), in lock order; acks come
+ * back in the order of `ops`. Throws on the first refusal, leaving the transaction to be rolled back.
+ */
+export async function writeObjectsTx(q: Queryable, ops: readonly StorageWriteOp[], authoritative: boolean): Promise<api.StorageObjectAck[]> {
+  const order = ops.map((op, i) => ({ ...op, i })).sort(byObjectId);
+  const acks: api.StorageObjectAck[] = new Array<api.StorageObjectAck>(ops.length);
+  for (const op of order) acks[op.i] = await writeOne(q, op, authoritative);
+  return acks;
+}
+
+/** Wraps a database failure the way Nakama reports it (INTERNAL with a fixed text), logging it once. */
+export function internal(deps: StorageDeps, message: string, err: unknown, what: string): GameError {
+  if (err instanceof GameError) return err;
+  deps.log.error({ err }, what);
+  return new GameError(Code.INTERNAL, message, { cause: err });
+}
+
+/**
+ * Writes objects, all or nothing. `authoritative` (runtime / nk calls) skips the stored write
+ * permission. A single object is one statement; a batch is one transaction.
+ */
+export async function writeObjects(
+  deps: StorageDeps,
+  ops: readonly StorageWriteOp[],
+  opts: { authoritative: boolean },
+): Promise<api.StorageObjectAck[]> {
+  if (ops.length === 0) return [];
+  try {
+    if (ops.length === 1) return [await writeOne(deps.db, ops[0], opts.authoritative)];
+    return await txRetry(deps.db, (q) => writeObjectsTx(q, ops, opts.authoritative), { isolation: "read committed" });
+  } catch (err) {
+    if (err instanceof GameError) {
+      deps.log.debug({ err: err.message }, "storage write rejected");
+      throw err;
+    }
+    throw internal(deps, StorageText.writeFailed, err, isDbError(err) ? "could not write storage objects" : "storage write failed");
+  }
+}
