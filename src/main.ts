@@ -14,6 +14,8 @@ import { startTransport } from "./transport/index.js";
 import { noHooks, type PipelineDeps } from "./pipeline/hooks.js";
 import { createSessionService, sessionSettingsFrom } from "./session/service.js";
 import { registerIdentityRoutes } from "./api/identity.js";
+import { registerStorageRoutes } from "./api/routes-storage.js";
+import { registerNotificationRoutes } from "./api/routes-notification.js";
 import { realtimeSettingsFrom } from "./realtime/settings.js";
 import type { Db } from "./storage/db.js";
 
@@ -126,6 +128,7 @@ function buildRouter(d: RouterDeps): Router {
     isOnline: (userId) => d.realtime.isOnline(userId),
     disconnectUser: (userId, reason) => d.realtime.disconnectUser(userId, reason),
   });
+  registerStorageRoutes(router, d); registerNotificationRoutes(router, d);
   return router;
 }
 

@@ -23,6 +23,8 @@ export interface Realtime {
   isOnline(userId: string): boolean;
   /** Pushes a `notifications` envelope to every connected session of these users. */
   notify(userIds: Iterable<string>, notifications: readonly Init<api.Notification>[]): void;
+  /** Pushes a `notifications` envelope to every connected session. */
+  notifyAll(notifications: readonly Init<api.Notification>[]): void;
   /** Closes the user's sockets (account deleted, or banned: after a −8 notification). */
   disconnectUser(userId: string, reason: DisconnectReason): void;
   /** Closes every socket and stops the realtime actors. */
@@ -62,6 +64,7 @@ export function startRealtime(
     addHandlers: (more) => void Object.assign(table, more),
     isOnline: (userId) => core.isOnline(userId),
     notify: (userIds, notifications) => core.notify(userIds, notifications),
+    notifyAll: (notifications) => core.notifyAll(notifications),
     disconnectUser: (userId, reason) => core.disconnectUser(userId, reason),
     stop: () =>
       (stopping ??= (async () => {

@@ -131,6 +131,13 @@ export class RealtimeCore {
     }
   }
 
+  /** Pushes `notifications` live to every connected session (a send-to-all). */
+  notifyAll(notifications: readonly Init<api.Notification>[]): void {
+    if (notifications.length === 0) return;
+    const out = new Outgoing({ notifications: { notifications } });
+    for (const h of this.sessions.values()) h.send(out);
+  }
+
   isOnline(userId: string): boolean {
     return this.status.isOnline(userId);
   }

@@ -14,7 +14,11 @@ export interface RealtimeSettings {
   readonly pingBackoffThreshold: number;
   /** socket.max_inbound_per_sec (Troupe): 0 disables the inbound rate limit. */
   readonly maxInboundPerSec: number;
-  /** Most inbound frames waiting for their session actor before the socket is closed. */
+  /**
+   * Most inbound frames waiting for their session actor before the socket is closed (a memory bound:
+   * at most this many × socket.max_message_size_bytes per session). The transport delivers every frame
+   * of a socket read at once, so this must exceed one read's worth of small frames.
+   */
   readonly maxInboxFrames: number;
   readonly singleSocket: boolean;
   readonly singleMatch: boolean;
@@ -31,7 +35,7 @@ export function realtimeSettingsFrom(config: Config): RealtimeSettings {
     pongWaitMs: s.pong_wait_ms,
     pingBackoffThreshold: s.ping_backoff_threshold,
     maxInboundPerSec: s.max_inbound_per_sec,
-    maxInboxFrames: Math.max(64, s.max_inbound_per_sec),
+    maxInboxFrames: Math.max(1024, 2 * s.max_inbound_per_sec),
     singleSocket: config.session.single_socket,
     singleMatch: config.session.single_match,
     encryptionKey: config.session.encryption_key,

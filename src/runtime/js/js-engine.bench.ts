@@ -11,6 +11,7 @@ import { createJsEngine } from "./engine.js";
 import type { JsBuild, JsEngine } from "./engine.js";
 import { createJsVm } from "./vm.js";
 import type { JsVm } from "./vm.js";
+import type { JsRef } from "./refs.js";
 
 const log = silentLogger();
 const BUILDS: JsBuild[] = ["asyncify", "sync"];
@@ -25,6 +26,7 @@ const CTX = {
 
 const SRC = `
 function echo(x) { return x; }
+function getEcho() { return echo; }
 function touch(ctx) { return ctx.userId.length; }
 function touchJson(s) { return JSON.parse(s).userId.length; }
 function makeCtx() { return ${JSON.stringify(CTX)}; }
@@ -84,6 +86,9 @@ async function calls(engine: JsEngine, build: JsBuild): Promise<Record<string, n
   await timePer(500, () => vm.callGlobal("echo", ["warm"]));
   out["echo(string) µs"] = await timePer(3000, () => vm.callGlobal("echo", ["a 64-byte payload ...................................."]));
   out["echo(no args) µs"] = await timePer(3000, () => vm.callGlobal("echo", []));
+  const echoRef = (await vm.callGlobal("getEcho", [])) as JsRef;
+  out["call(ref, string) µs"] = await timePer(3000, () => vm.call(echoRef, ["a 64-byte payload ...................................."]));
+  echoRef.release();
   out["touch(ctx) µs"] = await timePer(2000, () => vm.callGlobal("touch", [CTX]));
   out["touchJson(JSON ctx) µs"] = await timePer(2000, () => vm.callGlobal("touchJson", [JSON.stringify(CTX)]));
   out["makeCtx() → host µs"] = await timePer(2000, () => vm.callGlobal("makeCtx", []));
@@ -94,6 +99,27 @@ async function calls(engine: JsEngine, build: JsBuild): Promise<Record<string, n
   await vm.dispose();
   await asyncVm?.dispose();
   return out;
+}
+
+/** The library alone: callFunction + newString/getString on a bare sync context (no queue, limits, refs). */
+async function rawBaseline(): Promise<Record<string, number>> {
+  const mod = await newQuickJSWASMModule(RELEASE_SYNC);
+  const ctx = mod.newContext();
+  const echo = ctx.unwrapResult(ctx.evalCode("(function (x) { return x; })"));
+  const once = async () => {
+    const a = ctx.newString("a 64-byte payload ....................................");
+    const r = ctx.unwrapResult(ctx.callFunction(echo, ctx.undefined, a));
+    const v = ctx.getString(r);
+    a.dispose();
+    r.dispose();
+    return v;
+  };
+  await timePer(2000, once);
+  const rounds: Array<Record<string, number>> = [];
+  for (let r = 0; r < ROUNDS; r++) rounds.push({ "raw library echo(string) µs": await timePer(5000, once) });
+  echo.dispose();
+  ctx.dispose();
+  return medianOf(rounds);
 }
 
 /** Guest→host strategies on a bare sync context: one encode() call + JSON.parse vs an FFI walk. */
@@ -169,4 +195,6 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 print("VM creation (100 VMs per round in a fresh process, median of rounds)", { asyncify: medianOf(create.asyncify), sync: medianOf(create.sync) });
 print("Calls (median of rounds)", { asyncify: medianOf(call.asyncify), sync: medianOf(call.sync) });
-print("Guest→host marshalling strategies (sync build, bare context)", { sync: await guestToHostStrategies() });
+print("Baseline and guest→host marshalling strategies (sync build, bare context)", {
+  sync: { ...(await rawBaseline()), ...(await guestToHostStrategies()) },
+});

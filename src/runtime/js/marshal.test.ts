@@ -19,7 +19,9 @@ function bytes(buf) { return Array.from(new Uint8Array(buf)); }
 function makeBinary() { return { ab: new Uint8Array([1, 2, 255]).buffer, view: new Uint8Array([9, 8, 7, 6]).subarray(1, 3) }; }
 function special() { return { big: 2n ** 70n, date: new Date(0), nan: NaN, inf: -Infinity, undef: undefined, list: [undefined, 1] }; }
 function cyclic() { var a = {}; a.self = a; return a; }
-function callHost(h) { return [h.add(2, 3), h.nested.upper("abc")]; }`;
+function callHost(h) { return [h.add(2, 3), h.nested.upper("abc")]; }
+class Custom extends Error { constructor() { super("custom"); this.extra = 1; } }
+function builtins() { return { map: new Map([[1, 2]]), set: new Set([1]), re: /x/g, err: new Custom(), p: Promise.resolve(1) }; }`;
 
 describe("js marshal: host → guest → host", () => {
   it("round-trips JSON-like values exactly", async () => {
@@ -82,6 +84,33 @@ describe("js marshal: host → guest → host", () => {
     assert.ok(isJsRef(out.f) && out.f.kind === "function");
     assert.equal(await vm.call(out.f, [41]), 42);
     assert.equal(await vm.call(out.list[0], []), "l");
+    await vm.dispose();
+  });
+});
+
+describe("js marshal: built-in class instances", () => {
+  it("encodes Map, Set, RegExp, Error and Promise instances as JSON does, without method refs", async () => {
+    const vm = await makeVm(await engine(), SRC);
+    assert.deepEqual(await vm.callGlobal("builtins", []), { map: {}, set: {}, re: {}, err: { extra: 1 }, p: {} });
+    assert.equal(vm.stats().refs, 0);
+    await vm.dispose();
+  });
+});
+
+describe("js marshal: large plain values take the JSON path without losing anything", () => {
+  const big = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, { i, s: `v${i}`, list: [i, null, true] }]));
+
+  it("round-trips a large plain object", async () => {
+    const vm = await makeVm(await engine(), SRC);
+    assert.deepEqual(await vm.callGlobal("echo", [big]), big);
+    await vm.dispose();
+  });
+
+  it("keeps exact values and host functions when a large value holds them deep inside", async () => {
+    const vm = await makeVm(await engine(), `function probe(v) { return [v.k3.nan !== v.k3.nan, Object.is(v.k4.z, -0), v.k5.list[0] === undefined && v.k5.list.length === 1, v.k6.fn(20)]; }`);
+    const value = { ...big, k3: { nan: NaN }, k4: { z: -0 }, k5: { list: [undefined] }, k6: { fn: ([x]: unknown[]) => (x as number) + 1 } };
+    const out = (await vm.callGlobal("probe", [value])) as unknown[];
+    assert.deepEqual(out, [true, true, true, 21]);
     await vm.dispose();
   });
 });

@@ -26,12 +26,24 @@ export const PRELUDE = String.raw`(function (hostCall) {
       parseJson = JSON.parse, getProto = O.getPrototypeOf, ObjProto = O.prototype, AB = ArrayBuffer, isView = AB.isView,
       abSlice = Function.prototype.call.bind(AB.prototype.slice), keys = O.keys,
       ownNames = O.getOwnPropertyNames, getDesc = O.getOwnPropertyDescriptor, defProp = O.defineProperty,
-      freeze = O.freeze, isFrozen = O.isFrozen, ownKeys = Reflect.ownKeys, DateC = Date, ErrorC = Error,
-      WeakSetC = WeakSet, StringC = String, isFiniteN = Number.isFinite, MARK = "\u0000";
+      freeze = O.freeze, isFrozen = O.isFrozen, ownKeys = Reflect.ownKeys, ErrorC = Error,
+      WeakSetC = WeakSet, StringC = String, MARK = "\u0000";
 
   // Names present before any host object or bundle code: their values (and those values' prototypes)
   // are intrinsics that freezeGlobals leaves alone.
   var builtinNames = ownNames(G);
+  // Prototypes of built-in classes (Map, Set, Error, RegExp, Promise...): their instances encode as JSON
+  // does (own enumerable data), not as handler objects with methods.
+  var builtinProtos = new WeakSetC();
+  for (var bi = 0; bi < builtinNames.length; bi++) {
+    var bd = getDesc(G, builtinNames[bi]);
+    var bp = bd && typeof bd.value === "function" ? getDesc(bd.value, "prototype") : undefined;
+    if (bp && typeof bp.value === "object" && bp.value !== null && bp.value !== ObjProto) builtinProtos.add(bp.value);
+  }
+  function isUserClassInstance(v) {
+    for (var p = getProto(v); p !== null && p !== ObjProto; p = getProto(p)) if (builtinProtos.has(p)) return false;
+    return true;
+  }
 
   function makeHostFn(slot, name) {
     var f = function (...args) { return hostCall(slot, ...args); };
@@ -83,7 +95,7 @@ export const PRELUDE = String.raw`(function (hostCall) {
       if (v instanceof AB) return marker(specials, ${Special.bytes}, v, undefined);
       if (isView(v)) return marker(specials, ${Special.bytes}, abSlice(v.buffer, v.byteOffset, v.byteOffset + v.byteLength), undefined);
       var proto = getProto(v);
-      if (proto === ObjProto || proto === null || v instanceof DateC || MARK in v) return v;
+      if (proto === ObjProto || proto === null || MARK in v || !isUserClassInstance(v)) return v;
       return withMethods(v, specials);
     }
   }

@@ -113,49 +113,27 @@ export async function leaderboardsGet(core: LeaderboardCore, ids: readonly strin
   return out;
 }
 
-interface ListCursor {
-  t: number;
-  i: string;
+function decodeOffset(cursor: string): number {
+  const n = Number(Buffer.from(cursor, "base64").toString("utf8"));
+  if (!Number.isInteger(n) || n < 0) throw lbError(Reason.INVALID_CURSOR);
+  return n;
 }
 
-function encodeListCursor(c: ListCursor): string {
-  return Buffer.from(JSON.stringify(c)).toString("base64");
-}
-
-function decodeListCursor(s: string): ListCursor {
-  try {
-    const c = JSON.parse(Buffer.from(s, "base64").toString("utf8")) as ListCursor;
-    if (typeof c.t === "number" && typeof c.i === "string") return c;
-  } catch {
-    // fall through
-  }
-  throw lbError(Reason.INVALID_CURSOR);
-}
-
-/** nk leaderboardList: leaderboards (not tournaments) oldest first, `limit` per page. */
+/** nk leaderboardList: leaderboards (not tournaments) oldest first, `limit` per page (offset cursor, as Nakama). */
 export async function leaderboardList(core: LeaderboardCore, limit: number, cursor = ""): Promise<api.LeaderboardList> {
   if (!(limit >= 1)) throw new GameError(Code.INVALID_ARGUMENT, "limit must be greater than zero");
-  const params: unknown[] = [limit + 1];
-  let where = "duration = 0";
-  if (cursor !== "") {
-    const c = decodeListCursor(cursor);
-    params.push(new Date(c.t), c.i);
-    where += " AND (create_time, id) > ($2, $3)";
-  }
+  const offset = cursor === "" ? 0 : decodeOffset(cursor);
   const { rows } = await core.db.query<BoardRow>(
-    `SELECT ${BOARD_COLUMNS} FROM leaderboard WHERE ${where} ORDER BY create_time ASC, id ASC LIMIT $1`, params,
+    `SELECT ${BOARD_COLUMNS} FROM leaderboard WHERE duration = 0 ORDER BY create_time ASC, id ASC LIMIT $1 OFFSET $2`,
+    [limit + 1, offset],
   );
   const now = nowSec(core);
-  const page = rows.slice(0, limit);
   const list: api.LeaderboardList = { leaderboards: [], cursor: "" };
-  for (const r of page) {
+  for (const r of rows.slice(0, limit)) {
     const b = boardFromRow(r, core.log);
     if (b !== null) list.leaderboards.push(leaderboardToApi(b, now));
   }
-  if (rows.length > limit) {
-    const last = page[page.length - 1];
-    list.cursor = encodeListCursor({ t: last.create_time.getTime(), i: last.id });
-  }
+  if (rows.length > limit) list.cursor = Buffer.from(String(offset + limit), "utf8").toString("base64");
   return list;
 }
 

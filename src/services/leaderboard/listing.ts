@@ -11,7 +11,7 @@ import {
   decodeRecordCursor, emptyRecordList, encodeRecordCursor, RECORD_COLUMNS, recordFromRow,
   type RecordCursor, type RecordRow,
 } from "./record-rows.js";
-import { SortOrder, type Board } from "./types.js";
+import { lbError, Reason, SortOrder, type Board } from "./types.js";
 
 export interface RecordsListInput {
   /** Owners whose own records are wanted as `owner_records` (canonical UUIDs). */
@@ -177,4 +177,27 @@ export async function cursorFromRank(core: LeaderboardCore, b: Board, rank: numb
   return encodeRecordCursor({
     isNext: true, boardId: b.id, expiry, score: String(e.score), subscore: String(e.subscore), owner: e.owner, rank: rank - 1,
   });
+}
+
+async function anyBoard(core: LeaderboardCore, id: string): Promise<Board> {
+  const b = await core.boards.get(id);
+  if (b === null) throw lbError(Reason.LEADERBOARD_NOT_FOUND);
+  return b;
+}
+
+/** nk leaderboardRecordsList / REST ListLeaderboardRecords (tournaments may be read this way too, as in Nakama). */
+export async function leaderboardRecordsList(core: LeaderboardCore, leaderboardId: string, input: RecordsListInput): Promise<api.LeaderboardRecordList> {
+  return recordsList(core, await anyBoard(core, leaderboardId), input);
+}
+
+/** nk leaderboardRecordsHaystack / REST ListLeaderboardRecordsAroundOwner. */
+export async function leaderboardRecordsHaystack(
+  core: LeaderboardCore, leaderboardId: string, ownerId: string, limit: number, cursor: string, overrideExpiry: number,
+): Promise<api.LeaderboardRecordList> {
+  return recordsHaystack(core, await anyBoard(core, leaderboardId), ownerId, limit, cursor, overrideExpiry);
+}
+
+/** nk leaderboardRecordsListCursorFromRank. */
+export async function leaderboardRecordsListCursorFromRank(core: LeaderboardCore, leaderboardId: string, rank: number, overrideExpiry: number): Promise<string> {
+  return cursorFromRank(core, await anyBoard(core, leaderboardId), rank, overrideExpiry);
 }

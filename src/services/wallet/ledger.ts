@@ -38,13 +38,16 @@ function encode(c: Cursor): string {
   return Buffer.from(JSON.stringify({ u: c.userId, t: c.us, i: c.id, n: c.next }), "utf8").toString("base64url");
 }
 
-function decode(text: string, userId: string): Cursor {
-  let v: { u?: unknown; t?: unknown; i?: unknown; n?: unknown } | null = null;
+function parse(text: string): { u?: unknown; t?: unknown; i?: unknown; n?: unknown } | null {
   try {
-    v = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as typeof v;
+    return JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as { u?: unknown; t?: unknown; i?: unknown; n?: unknown } | null;
   } catch {
-    // fall through
+    return null;
   }
+}
+
+function decode(text: string, userId: string): Cursor {
+  const v = parse(text);
   const id = typeof v?.i === "string" ? parseUuid(v.i) : null;
   // A cursor of another user's listing (e.g. an old cursor with a changed filter) is refused too.
   if (v === null || v.u !== userId || id === null || typeof v.t !== "string" || !/^\d{1,19}$/.test(v.t) || typeof v.n !== "boolean") {

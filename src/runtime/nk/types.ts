@@ -1,0 +1,77 @@
+// Owns the contract between the nk module (src/runtime/nk/) and the runtime framework (the engines'
+// loaders, initializers and pools). Both sides code against this file; it changes only additively.
+//
+// For the framework engineer:
+// - `nkBindings()` (index.ts) lists every nk function once. For each binding:
+//     * `lua` / `callLua`: install `callLua` under `nakama.<lua>` (the module Lua code gets with
+//       `require("nakama")`). It returns the Lua results as an array (multiple returns; `null` → nil);
+//       wrap them with the engine's `luaMulti(...)`. When `luaRawStrings` is true, wrap the host function
+//       with the engine's `withRawStrings` so top-level string args arrive as Uint8Array (Lua strings are
+//       bytes: base64_encode, aes*, uuid_bytes_to_string…). Returned Uint8Array become Lua strings.
+//     * `js` / `callJs`: install `callJs` under `nk.<js>` in the JS sandbox; it returns one value
+//       (plain data; Uint8Array becomes an ArrayBuffer in the guest).
+//   Either side may be missing (e.g. Nakama's JS nk has no json_encode; Lua has no binaryToString).
+//   Both may return a Promise: the engines' bridges make the call look synchronous to guest code.
+// - Errors: implementations throw `GameError` with Nakama's code and message; engines keep the code.
+// - `NkCall.ctx` is the calling module's context (RuntimeContext from ../context.ts). nk functions
+//   read nothing from it today except for logging; it is there for later domains.
+// - Process-wide state (localcache, the event queue) lives in `NkShared`, made once per server with
+//   `createNkShared()` (shared.ts) and passed in `NkDeps.shared`; the framework drains
+//   `shared.events` to call the registered event handlers.
+// - `createNativeNk(deps, ctx)` (native.ts) gives native modules a typed, async `nk` (NativeNakama).
+//
+// Adding a domain (storage, wallet, leaderboards…): one file `src/runtime/nk/<domain>.ts` exporting its
+// `NkBinding[]` and its native methods, plus one line each in index.ts and native.ts.
+import type { Config } from "../../config/schema.js";
+import type { IdentityCore } from "../../identity/core.js";
+import type { Logger } from "../../log.js";
+import type { SessionService } from "../../session/service.js";
+import type { Db } from "../../storage/db.js";
+import type { RuntimeContext } from "../context.js";
+import type { NkShared } from "./shared.js";
+
+export type { RuntimeContext } from "../context.js";
+
+/** Hooks into other parts of the server that nk functions drive; all optional until those parts exist. */
+export interface NkServices {
+  /** Closes the user's realtime sockets (session_disconnect, account deletion, ban). Default: nothing. */
+  disconnectUser?(userId: string, reason: "deleted" | "banned" | "kicked"): void | Promise<void>;
+  /** Closes one realtime session by id (session_disconnect). Resolves false when it is not found. */
+  disconnectSession?(sessionId: string, reason: number): Promise<boolean>;
+}
+
+export interface NkDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  sessions: SessionService;
+  /** The identity core (src/api/deps.ts `identityCore()` builds it). */
+  identity: IdentityCore;
+  /** Process-wide localcache and event queue (shared.ts `createNkShared()`). */
+  shared: NkShared;
+  /** Other subsystems, wired by main.ts as they land. */
+  services?: NkServices;
+  /** HTTP client for http_request (default: global fetch). Tests inject a fake. */
+  fetch?: typeof fetch;
+  /** Clock in milliseconds (default Date.now). */
+  now?: () => number;
+}
+
+export interface NkCall {
+  deps: NkDeps;
+  /** The calling module's context (user id, env, execution mode…). */
+  ctx: RuntimeContext;
+}
+
+export interface NkBinding {
+  /** Name in the JS sandbox's nk object, e.g. "storageRead". */
+  js?: string;
+  /** Name in Lua's nakama module, e.g. "storage_read". */
+  lua?: string;
+  /** Lua: top-level string args arrive as Uint8Array (wrap the host fn with `withRawStrings`). */
+  luaRawStrings?: boolean;
+  /** Host-side implementations; args/returns are plain host values (the engines marshal guest⇄host). */
+  callJs?(call: NkCall, args: unknown[]): unknown;
+  /** Returns the Lua results (multiple returns); may return a Promise of them. */
+  callLua?(call: NkCall, args: unknown[]): unknown[] | Promise<unknown[]>;
+}
