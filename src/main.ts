@@ -13,7 +13,8 @@ import { Router, addHealthRoutes } from "./transport/router.js";
 import { startTransport } from "./transport/index.js";
 import { noHooks, type PipelineDeps } from "./pipeline/hooks.js";
 import { createSessionService, sessionSettingsFrom } from "./session/service.js";
-import { registerIdentityRoutes } from "./api/identity.js";
+import { createIdentityAdmin, registerIdentityRoutes } from "./api/identity.js";
+import { identityCore, type IdentityDeps } from "./api/deps.js";
 import { registerStorageRoutes } from "./api/routes-storage.js";
 import { registerNotificationRoutes } from "./api/routes-notification.js";
 import { realtimeSettingsFrom } from "./realtime/settings.js";
@@ -80,7 +81,14 @@ export async function startServer(
       const value = startRealtime(system, { settings, log: log.child({ module: "realtime" }), db, pipeline, sessions });
       return { value, stop: () => value.stop() };
     });
-    const router = buildRouter({ config, log, db, pipeline, sessions, realtime });
+    const identity: IdentityDeps = {
+      db, config, log, pipeline, sessions,
+      isOnline: (userId) => realtime.isOnline(userId),
+      disconnectUser: (userId, reason) => realtime.disconnectUser(userId, reason),
+    };
+    // Bans and persisted logouts go back into the session cache before any request is served.
+    await createIdentityAdmin(identity, identityCore(identity)).restoreSessionState();
+    const router = buildRouter({ config, log, db, pipeline, sessions, realtime, identity });
     const transport = await system.service("transport", async () => {
       const t = await startTransport(transportOptions(config, log), { http: router.handle, ws: realtime.ws });
       return { value: t, stop: () => t.close() };
@@ -119,15 +127,12 @@ interface RouterDeps {
   pipeline: PipelineDeps;
   sessions: ReturnType<typeof createSessionService>;
   realtime: Realtime;
+  identity: IdentityDeps;
 }
 
 function buildRouter(d: RouterDeps): Router {
   const router = addHealthRoutes(new Router({ log: d.log.child({ module: "api" }) }));
-  registerIdentityRoutes(router, {
-    db: d.db, config: d.config, log: d.log, pipeline: d.pipeline, sessions: d.sessions,
-    isOnline: (userId) => d.realtime.isOnline(userId),
-    disconnectUser: (userId, reason) => d.realtime.disconnectUser(userId, reason),
-  });
+  registerIdentityRoutes(router, d.identity);
   registerStorageRoutes(router, d); registerNotificationRoutes(router, d);
   return router;
 }

@@ -42,7 +42,7 @@ describe("inbound rate limit", () => {
       const calm = await RawSocket.open(wsUrl(s, token, "protobuf"), "protobuf");
       for (let i = 1; i <= 100; i++) flooder.send({ cid: String(i), ping: {} });
       assert.deepEqual(await flooder.closed(), { code: 1008, reason: "inbound message rate limit exceeded" });
-      assert.ok(flooder.messages.seen.length >= 1 && flooder.messages.seen.length <= 21);
+      assert.ok(flooder.messages.seen.length <= 20, "no more than the allowance was answered");
       calm.send({ cid: "1", ping: {} });
       assert.deepEqual((await calm.reply("1")).pong, {});
       closeAll(calm);
@@ -76,17 +76,20 @@ describe("slow client", () => {
       const payload = new Uint8Array(2000).fill(7);
       const N = 6000;
       for (let i = 0; i < N; i++) sender.send({ match_data_send: { match_id: matchId, op_code: String(i), data: payload } });
-      console.error("flooded"); setInterval(() => console.error("obs", observer.messages.seen.length), 1000).unref();
-      const left = await observer.messages.first("victim left", (m) =>
+      await observer.messages.first("victim left", (m) =>
         ((m.match_presence_event?.leaves ?? []) as Array<{ session_id: string }>).some((l) => l.session_id === victimSid), 20_000);
-      assert.ok(left);
+      (victim.ws as unknown as { _socket: Socket })._socket.resume();
       await observer.messages.until("every message at the observer", (seen) =>
         seen.filter((m) => m.match_data !== undefined).length >= N ? true : undefined, 20_000);
-      console.error("observer got all");
-      const ops = observer.messages.seen.filter((m) => m.match_data !== undefined).map((m) => Number(m.match_data.op_code));
+      const ops = observer.messages.seen.filter((m) => m.match_data !== undefined).map((m) => Number(m.match_data.op_code ?? 0));
       assert.deepEqual(ops, Array.from({ length: N }, (_, i) => i), "in order, none lost");
-      (victim.ws as unknown as { _socket: Socket })._socket.resume();
-      assert.deepEqual(await victim.closed(20_000), { code: 1000, reason: "session outgoing queue full" });
+      // The close frame queues behind everything the client did not read; if the transport gives up on
+      // a connection that stays stuck, the client sees 1006 instead. The server's log has the reason.
+      const closed = await victim.closed(20_000);
+      if (closed.code !== 1006) assert.deepEqual(closed, { code: 1000, reason: "session outgoing queue full" });
+      const line = s.logs().find((l) => l.sid === victimSid && l.msg === "closed client connection");
+      assert.equal(line?.reason, "session outgoing queue full");
+      assert.equal(line?.level, "warn");
       closeAll(sender, observer);
     } finally {
       await s.stop();

@@ -42,7 +42,7 @@ for (const database of databases) {
     test("write, read, list and delete with nakama-js; Nakama's JSON shapes", async () => {
       const acks = await client.writeStorageObjects(alice, [{ collection: "saves", key: "slot1", value: { hp: 10, name: "x" } }]);
       assert.equal(acks.acks?.length, 1);
-      const ack = acks.acks![0];
+      const ack = acks.acks[0];
       assert.deepEqual(Object.keys(ack), ["collection", "key", "version", "user_id", "create_time", "update_time"]);
       assert.equal(ack.version, md5(JSON.stringify({ hp: 10, name: "x" })));
       assert.equal(ack.user_id, alice.user_id);

@@ -67,7 +67,8 @@ export class SessionFamily {
       close: (conn, code, reason) => {
         const h = conn.data.handle;
         if (h === null) return;
-        log.debug({ sid: h.id, uid: h.userId, code, reason }, "closed client connection");
+        if (h.failure !== null) log.warn({ sid: h.id, uid: h.userId, reason: h.failure }, "closed client connection");
+        else log.debug({ sid: h.id, uid: h.userId, code, reason }, "closed client connection");
         this.ended(h);
       },
     };

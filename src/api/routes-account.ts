@@ -22,7 +22,7 @@ function internal(message: string, cause: unknown): GameError {
 export function registerAccountRoutes(router: Router, deps: IdentityDeps, core: IdentityCore): void {
   router.add("GET", "/v2/account", async ({ req }) => {
     const caller = verifySessionToken(deps.sessions, req.headers["authorization"]);
-    const account = await runPipeline(deps.pipeline, "GetAccount", sessionContext(req, caller), {}, async () => {
+    const account = await runPipeline(deps.pipeline, "GetAccount", sessionContext(req, caller), undefined, async () => {
       const a = await getAccount(core, caller.userId).catch((e: unknown) => {
         throw internal("Error retrieving user account.", e);
       });
@@ -56,7 +56,7 @@ export function registerAccountRoutes(router: Router, deps: IdentityDeps, core: 
 
   router.add("DELETE", "/v2/account", async ({ req }) => {
     const caller = verifySessionToken(deps.sessions, req.headers["authorization"]);
-    await runPipeline(deps.pipeline, "DeleteAccount", sessionContext(req, caller), {}, async () => {
+    await runPipeline(deps.pipeline, "DeleteAccount", sessionContext(req, caller), undefined, async () => {
       // Nakama's API deletes without a tombstone (recorded = false); the console/runtime may record one.
       const deleted = await deleteAccount(core, caller.userId, false).catch((e: unknown) => {
         core.log.error({ err: e, uid: caller.userId }, "Error occurred while trying to delete the user.");

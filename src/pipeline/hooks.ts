@@ -48,7 +48,8 @@ export interface PipelineDeps {
 }
 
 /**
- * Runs one named request through its hooks. A before hook returning null/undefined rejects the request
+ * Runs one named request through its hooks. Pass `undefined` as the request for requests that carry no
+ * input. A before hook returning null/undefined rejects a request that has input
  * the way Nakama does (NOT_FOUND "Requested resource was not found."); a hook's GameError reaches the
  * client with its code. The after hook starts once the core result is ready and is not awaited.
  */
@@ -69,8 +70,12 @@ export async function runPipeline<Req, Res>(
     } catch (err) {
       throw hookError(deps.log, name, "before", err);
     }
-    if (out === null || out === undefined) throw fail(E.requestRejected);
-    req = out as Req;
+    // Requests without input (GetAccount, DeleteAccount…: `undefined` here) have hooks that can only
+    // fail, as in Nakama; for the others, returning nothing rejects the request.
+    if (request !== undefined) {
+      if (out === null || out === undefined) throw fail(E.requestRejected);
+      req = out as Req;
+    }
   }
   const res = await core(req);
   const after = registry.after(name);

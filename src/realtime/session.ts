@@ -78,6 +78,8 @@ export class SessionHandle {
   private closing = false;
   /** Cleanup (untrack, unfollow, unregister) has run. */
   ended = false;
+  /** Why the server closed this session to protect itself (slow client, flood…), or null. */
+  failure: string | null = null;
   private tokens: number;
   private lastRefill = performance.now();
   /** performance.now() of the last pong or inbound message. */
@@ -238,6 +240,7 @@ export class SessionHandle {
   }
 
   private fail(code: number, reason: string): false {
+    if (!this.closing) this.failure = reason;
     this.close(code, reason);
     return false;
   }

@@ -173,18 +173,22 @@ function medianOf(rounds: Array<Record<string, number>>): Record<string, number>
   return out;
 }
 
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
 function print(title: string, rows: Record<string, Record<string, number>>): void {
-  console.log(`\n${title}`);
+  out(`\n${title}`);
   const metrics = [...new Set(Object.values(rows).flatMap((r) => Object.keys(r)))];
-  console.log(["metric".padEnd(40), ...Object.keys(rows).map((k) => k.padStart(10))].join(" "));
+  out(["metric".padEnd(40), ...Object.keys(rows).map((k) => k.padStart(10))].join(" "));
   for (const m of metrics) {
-    console.log([m.padEnd(40), ...Object.values(rows).map((r) => (r[m] === undefined ? "-" : r[m].toFixed(2)).padStart(10))].join(" "));
+    out([m.padEnd(40), ...Object.values(rows).map((r) => (r[m] === undefined ? "-" : r[m].toFixed(2)).padStart(10))].join(" "));
   }
 }
 
 const engine = await createJsEngine({ log });
 if (process.argv[2] === "--create") {
-  console.log(JSON.stringify(await creation(engine, process.argv[3] as JsBuild, 100)));
+  out(JSON.stringify(await creation(engine, process.argv[3] as JsBuild, 100)));
   process.exit(0);
 }
 const create: Record<string, Array<Record<string, number>>> = { asyncify: [], sync: [] };

@@ -1,7 +1,8 @@
 // Owns the Lua 5.1 compatibility functions that need the C API: setfenv/getfenv (emulated on the
 // function's _ENV upvalue: the upvalue is first made private to the function with lua_upvaluejoin,
 // so other closures of the same chunk keep their environment), newproxy, table.getn/maxn, and the
-// text-only `load` (binary chunks are refused, as they could break the VM's invariants).
+// text-only `load` (binary chunks are refused, as they could break the VM's invariants), and an
+// xpcall that cannot be used to escape the time limit.
 import { lauxlib, lua, LUA_OK, raise, setFunction, T, toLuaString } from "./api.js";
 import type { CFunction, LuaState } from "./api.js";
 
@@ -120,17 +121,42 @@ function textOnlyLoad(load: CFunction): CFunction {
   };
 }
 
+/**
+ * xpcall whose message handler is skipped once the call has timed out. The time-limit hook raises its
+ * error from inside the hook, where Lua runs the message handler with hooks disabled: a handler that
+ * loops would otherwise never be interrupted.
+ */
+function guardedXpcall(xpcall: CFunction, timedOut: () => boolean): CFunction {
+  const guard: CFunction = (L) => {
+    if (timedOut()) return 1; // the error value, unchanged
+    lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
+    lua.lua_insert(L, 1);
+    lua.lua_call(L, lua.lua_gettop(L) - 1, 1);
+    return 1;
+  };
+  return (L) => {
+    lauxlib.luaL_checktype(L, 2, T.FUNCTION);
+    lua.lua_pushvalue(L, 2);
+    lua.lua_pushcclosure(L, guard, 1);
+    lua.lua_replace(L, 2);
+    return xpcall(L);
+  };
+}
+
 function setGlobal(L: LuaState, name: string, fn: CFunction): void {
   lua.lua_pushcfunction(L, fn);
   lua.lua_setglobal(L, toLuaString(name));
 }
 
 /** Installs the 5.1 compatibility layer (base, table, string and math libraries must be open). */
-export function installCompat(L: LuaState): void {
+export function installCompat(L: LuaState, timedOut: () => boolean): void {
   lua.lua_getglobal(L, toLuaString("load"));
   const load = lua.lua_tocfunction(L, -1) as CFunction;
-  lua.lua_pop(L, 1);
+  lua.lua_getglobal(L, toLuaString("xpcall"));
+  const xpcall = lua.lua_tocfunction(L, -1) as CFunction;
+  lua.lua_pop(L, 2);
   setGlobal(L, "load", textOnlyLoad(load));
+  setGlobal(L, "xpcall", guardedXpcall(xpcall, timedOut));
   setGlobal(L, "getfenv", getfenv);
   setGlobal(L, "setfenv", makeSetfenv(L));
   setGlobal(L, "newproxy", newproxy);

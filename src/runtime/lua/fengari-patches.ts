@@ -32,8 +32,8 @@ export const PATCHES: readonly SourcePatch[] = [
   {
     file: "luaconf.js",
     find: "const conf = (process.env.FENGARICONF ? JSON.parse(process.env.FENGARICONF) : {});",
-    replace: "const conf = {};",
-    why: "configuration comes from us, never from the environment",
+    replace: "const conf = { LUAI_MAXSTACK: 100000 };",
+    why: "configuration comes from us, never from the environment; a Lua stack is capped at 100k slots (≈5 MB)",
   },
   {
     file: "luaconf.js",

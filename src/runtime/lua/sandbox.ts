@@ -44,7 +44,7 @@ const nativeError: CFunction = (L) => {
 };
 
 /** Creates a sandboxed state. The prelude (require & co.) is added by the VM afterwards. */
-export function newSandbox(log: Logger, startedAt: number): LuaState {
+export function newSandbox(log: Logger, startedAt: number, timedOut: () => boolean): LuaState {
   const L: LuaState | null = lauxlib.luaL_newstate();
   if (L === null) throw new Error("fengari could not create a Lua state");
   lua.lua_atnativeerror(L, nativeError);
@@ -61,6 +61,6 @@ export function newSandbox(log: Logger, startedAt: number): LuaState {
   adjustMath(L);
   openOs(L, startedAt);
   openBit32(L);
-  installCompat(L);
+  installCompat(L, timedOut);
   return L;
 }

@@ -93,7 +93,7 @@ class Vm implements LuaVm, HostBridge {
     this.log = opts.log;
     this.#timeoutMs = opts.callTimeoutMs;
     this.#modules = new ModuleSet(opts.modules);
-    this.#L = newSandbox(opts.log, performance.now());
+    this.#L = newSandbox(opts.log, performance.now(), () => this.#timedOut);
     this.#pushRequire = runPrelude(this.#L, {
       findModule: (L, key) => this.#modules.pushChunk(L, key),
       findFile: (L, path) => this.#modules.pushFile(L, path),

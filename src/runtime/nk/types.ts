@@ -36,8 +36,15 @@ export type { RuntimeContext } from "../context.js";
 export interface NkServices {
   /** Closes the user's realtime sockets (session_disconnect, account deletion, ban). Default: nothing. */
   disconnectUser?(userId: string, reason: "deleted" | "banned" | "kicked"): void | Promise<void>;
-  /** Closes one realtime session by id (session_disconnect). Resolves false when it is not found. */
-  disconnectSession?(sessionId: string, reason: number): Promise<boolean>;
+  /** Closes one realtime session by id (session_disconnect); `reason` is a PresenceReason 0-4. */
+  disconnectSession?(sessionId: string, reason: number): void | Promise<void>;
+  /** Friend import after authenticate/link Facebook or Steam (friends issue; same as IdentityDeps.importFriends). */
+  importFriends?(
+    provider: "facebook" | "steam",
+    userId: string,
+    username: string,
+    credential: { token: string; steamId?: string },
+  ): Promise<void>;
 }
 
 export interface NkDeps {

@@ -50,9 +50,11 @@ async function page(core: LeaderboardCore, b: Board, expiry: number, limit: numb
   const records: api.LeaderboardRecord[] = [];
   let next: RecordCursor | null = null;
   let prev: RecordCursor | null = null;
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     if (records.length >= limit) {
-      next = cursorOf(b, expiry, r, true, rank);
+      // More rows exist: the cursor sits on the last record of this page (with its rank).
+      next = cursorOf(b, expiry, rows[i - 1], true, rank);
       break;
     }
     rank += backwards ? -1 : 1;

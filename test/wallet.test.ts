@@ -1,0 +1,55 @@
+// Black-box: the wallet as a client sees it, in the account (GET /v2/account). No client route changes a
+// wallet; until the runtime binds nk.wallet_update, the PostgreSQL case changes wallets through the
+// service core on a second connection to the server's own database: 50 concurrent increments while the
+// server is serving, then the account shows the exact total.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Client, type Session } from "@heroiclabs/nakama-js";
+import { silentLogger } from "../src/log.js";
+import { updateWallets, WalletNegativeError } from "../src/services/wallet/index.js";
+import { openDb } from "../src/storage/db.js";
+import { bootServer, testPostgresUrl, type BootedServer } from "./helpers/boot.js";
+
+const databases = [
+  { name: "pglite" as const, skip: false as const },
+  { name: "postgres" as const, skip: testPostgresUrl === undefined ? "TROUPE_TEST_DATABASE_URL is not set" : (false as const) },
+];
+
+for (const database of databases) {
+  describe(`wallet in the account on ${database.name}`, { skip: database.skip }, () => {
+    let s: BootedServer;
+    let client: Client;
+    let user: Session;
+
+    before(async () => {
+      s = await bootServer({ "logger.level": "warn" }, { database: database.name });
+      const u = new URL(s.httpUrl);
+      client = new Client("defaultkey", u.hostname, u.port, false, 4000, false);
+      user = await client.authenticateDevice(`wl-user-${database.name}`, true);
+    });
+    after(async () => {
+      await s.stop();
+    });
+
+    test("a new account has an empty wallet", async () => {
+      const account = await client.getAccount(user);
+      assert.equal(account.wallet, "{}");
+    });
+
+    test("50 concurrent increments give the exact total; a refused update changes nothing",
+      { skip: database.name === "pglite" ? "changing a wallet needs a second connection (PostgreSQL) until nk is bound" : false }, async () => {
+        const db = await openDb({ address: s.server.config.database.address, dataDir: "", maxOpenConns: 16, connMaxLifetimeMs: 0, log: silentLogger() });
+        try {
+          const deps = { db, log: silentLogger() };
+          const userId = user.user_id!;
+          const results = await Promise.allSettled(Array.from({ length: 50 }, () => updateWallets(deps, [{ userId, changeset: { coins: 2 } }], true)));
+          assert.deepEqual(results.filter((r) => r.status === "rejected"), []);
+          assert.equal((await client.getAccount(user)).wallet, '{"coins": 100}');
+          await assert.rejects(updateWallets(deps, [{ userId, changeset: { coins: 5, gems: -1 } }], true), WalletNegativeError);
+          assert.equal((await client.getAccount(user)).wallet, '{"coins": 100}');
+        } finally {
+          await db.close();
+        }
+      });
+  });
+}
