@@ -7,6 +7,7 @@
 // Reports objects/s, requests/s, latency p50/p99 and the server's own CPU time per object (process.cpuUsage
 // in the child), which stays meaningful on this noisy shared machine. Run:
 //   taskset -c 1 npx tsx bench/storage.ts [pglite|postgres] [batch sizes, e.g. 1,10] [seconds]
+// (BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.)
 import { spawn } from "node:child_process";
 import { connect, type Socket } from "node:net";
 import { createInterface } from "node:readline";
@@ -45,7 +46,9 @@ interface Child {
 
 async function startChild(address: string): Promise<Child> {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn("taskset", ["-c", "0", process.execPath, ...process.execArgv, self, "serve", address], { stdio: ["pipe", "pipe", "inherit"] });
+  // BENCH_SERVER_FLAGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean);
+  const child = spawn("taskset", ["-c", "0", process.execPath, ...extra, ...process.execArgv, self, "serve", address], { stdio: ["pipe", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout });
   const next = (): Promise<string> => new Promise<string>((resolve) => lines.once("line", resolve));
   const { port } = JSON.parse(await next()) as { port: number };

@@ -63,9 +63,16 @@ export async function prepare(loaded: LoadedConfig): Promise<void> {
   process.stdout.write(how === "initdb" ? "embedded database initialised and cached\n" : "embedded database cache ready\n");
 }
 
-/** Loads the configured modules and exits; runtime loading arrives with the runtime framework. */
+/** Loads and validates the runtime modules (src/runtime/check.ts); a failing module exits 1. */
 export async function check(loaded: LoadedConfig): Promise<void> {
-  process.stdout.write(`config ok (${loaded.files.length} file(s)); runtime path ${loaded.config.runtime.path}\n`);
+  const { checkModules } = await import("./runtime/check.js");
+  const log = createLogger({ level: "error", stdout: false });
+  process.stdout.write(`config ok (${loaded.files.length} file(s))\n`);
+  const report = await checkModules(loaded.config, log);
+  for (const line of report.lines) process.stdout.write(line + "\n");
+  for (const w of report.warnings) process.stderr.write(`troupe: warning: ${w}\n`);
+  if (!report.ok) throw new Error(report.errors.join("\n"));
+  process.stdout.write("modules ok\n");
 }
 
 /** GET http://127.0.0.1:<port>/ (Nakama's healthcheck) within 3 s; true on 200. */

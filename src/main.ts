@@ -11,12 +11,16 @@ import { packageVersion } from "./lib/paths.js";
 import { openDatabase } from "./storage/open.js";
 import { Router, addHealthRoutes } from "./transport/router.js";
 import { startTransport } from "./transport/index.js";
-import { noHooks, type PipelineDeps } from "./pipeline/hooks.js";
+import { noHooks, type HookRegistry, type PipelineDeps } from "./pipeline/hooks.js";
+import { poolStarter } from "../actors/runtime/index.js";
+import { loadRuntime, type Runtime } from "./runtime/index.js";
+import { registerRpcRoutes } from "./api/routes-rpc.js";
 import { createSessionService, sessionSettingsFrom } from "./session/service.js";
 import { createIdentityAdmin, registerIdentityRoutes } from "./api/identity.js";
 import { identityCore, type IdentityDeps } from "./api/deps.js";
 import { registerStorageRoutes } from "./api/routes-storage.js";
 import { registerNotificationRoutes } from "./api/routes-notification.js";
+import { registerLeaderboardRoutes } from "./api/routes-leaderboard.js";
 import { realtimeSettingsFrom } from "./realtime/settings.js";
 import type { Db } from "./storage/db.js";
 
@@ -74,11 +78,13 @@ export async function startServer(
       const value = await openDatabase(config, log);
       return { value, stop: () => value.close() };
     });
-    const pipeline: PipelineDeps = { hooks: () => noHooks, log };
+    let hooks: HookRegistry = noHooks; // the runtime's hooks once its modules are loaded
+    const pipeline: PipelineDeps = { hooks: () => hooks, log };
+    let runtime: Runtime | undefined;
     const sessions = createSessionService(sessionSettingsFrom(config.session));
     const realtime = await system.service("realtime", async () => {
       const settings = realtimeSettingsFrom(config);
-      const value = startRealtime(system, { settings, log: log.child({ module: "realtime" }), db, pipeline, sessions });
+      const value = startRealtime(system, { settings, log: log.child({ module: "realtime" }), db, pipeline, sessions, rpc: () => runtime?.rpc });
       return { value, stop: () => value.stop() };
     });
     const identity: IdentityDeps = {
@@ -88,7 +94,15 @@ export async function startServer(
     };
     // Bans and persisted logouts go back into the session cache before any request is served.
     await createIdentityAdmin(identity, identityCore(identity)).restoreSessionState();
-    const router = buildRouter({ config, log, db, pipeline, sessions, realtime, identity });
+    runtime = await system.service("runtime", async () => {
+      const value = await loadRuntime({
+        config, log, db, sessions, identity: identityCore(identity), startPool: poolStarter(system.family("runtime-pools")),
+        services: { disconnectUser: (userId, reason) => realtime.disconnectUser(userId, reason === "kicked" ? "banned" : reason) },
+      });
+      return { value, stop: () => value.stop() };
+    });
+    hooks = runtime.hooks;
+    const router = buildRouter({ config, log, db, pipeline, sessions, realtime, identity, runtime });
     const transport = await system.service("transport", async () => {
       const t = await startTransport(transportOptions(config, log), { http: router.handle, ws: realtime.ws });
       return { value: t, stop: () => t.close() };
@@ -121,6 +135,7 @@ export async function startServer(
 }
 
 interface RouterDeps {
+  runtime: Runtime | undefined;
   config: Config;
   log: Logger;
   db: Db;
@@ -134,6 +149,8 @@ function buildRouter(d: RouterDeps): Router {
   const router = addHealthRoutes(new Router({ log: d.log.child({ module: "api" }) }));
   registerIdentityRoutes(router, d.identity);
   registerStorageRoutes(router, d); registerNotificationRoutes(router, d);
+  registerRpcRoutes(router, { config: d.config, sessions: d.sessions, log: d.log.child({ module: "rpc" }), rpc: () => d.runtime?.rpc });
+  registerLeaderboardRoutes(router, d);
   return router;
 }
 

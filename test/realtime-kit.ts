@@ -6,8 +6,9 @@
 // hold each test process open long after its last test, so this module makes every timer of the test
 // process unref'd; the in-process server's listening socket keeps the loop alive while tests run.
 import { WebSocket } from "ws";
-import { Client, type Session, type Socket } from "@heroiclabs/nakama-js";
-import { WebSocketAdapterPb } from "@heroiclabs/nakama-js-protobuf";
+import { Client, type DefaultSocket, type Session, type WebSocketAdapter } from "@heroiclabs/nakama-js";
+// @ts-expect-error -- the package's "exports" map has no "types" condition; the one export is typed below.
+import * as nakamaPb from "@heroiclabs/nakama-js-protobuf";
 import { decodeBinary, encodeBinary, rt, toJsonValue, type Init } from "../proto/index.js";
 import type { BootedServer } from "./helpers/boot.js";
 
@@ -18,6 +19,7 @@ globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: u
   return t;
 }) as typeof setTimeout;
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
+const { WebSocketAdapterPb } = nakamaPb as { WebSocketAdapterPb: new () => WebSocketAdapter };
 
 export type Format = "json" | "protobuf";
 export const FORMATS: readonly Format[] = ["json", "protobuf"];
@@ -70,7 +72,7 @@ export interface Peer {
   readonly name: string;
   readonly format: Format;
   readonly session: Session;
-  readonly socket: Socket;
+  readonly socket: DefaultSocket;
   readonly pushes: Recorder<Push>;
   /** The close event, once the socket closed. */
   closed(): Promise<{ code: number; reason: string }>;
@@ -86,7 +88,8 @@ export async function login(client: Client, name: string): Promise<Session> {
 }
 
 export async function connect(client: Client, session: Session, name: string, format: Format, status = false): Promise<Peer> {
-  const socket = client.createSocket(false, false, format === "protobuf" ? new WebSocketAdapterPb() : undefined);
+  // createSocket is typed as the Socket interface; the object is a DefaultSocket (send, connect timeout).
+  const socket = client.createSocket(false, false, format === "protobuf" ? new WebSocketAdapterPb() : undefined) as DefaultSocket;
   const pushes = new Recorder<Push>();
   const closes = new Recorder<{ code: number; reason: string }>();
   const on = (kind: string) => (value: unknown) => pushes.push({ kind, value });

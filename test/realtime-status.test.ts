@@ -49,7 +49,7 @@ for (const [fa, fb] of [["json", "protobuf"], ["protobuf", "json"]] as Array<[Fo
       const mine = (st.presences ?? []).filter((p) => p.user_id === uid(a));
       assert.equal(mine.length, 1);
       assert.equal(mine[0].username, a.name);
-      assert.equal(mine[0].status ?? "", "");
+      assert.equal((mine[0] as { status?: string }).status ?? "", "");
       assert.equal(await online(b.session.token, uid(a)), true);
       assert.equal(await online(b.session.token, uid(c)), false);
     });
@@ -62,7 +62,7 @@ for (const [fa, fb] of [["json", "protobuf"], ["protobuf", "json"]] as Array<[Fo
     });
 
     test("follow by username; the followed user comes online with status_update", async () => {
-      const st = await b.socket.send({ status_follow: { usernames: [c.name, "no-such-user-xyz"] } } as never) as { status: { presences?: P[] } };
+      const st = await b.socket.send({ status_follow: { usernames: [c.name, "no-such-user-xyz"] } }) as { status: { presences?: P[] } };
       assert.deepEqual(st.status.presences ?? [], []);
       await c.socket.updateStatus("hello");
       await b.pushes.first("c online", statusOf(c, (j) => j.some((x) => x.status === "hello")));
@@ -94,7 +94,7 @@ describe("status errors and edges", () => {
 
   test("bad ids and usernames are BAD_INPUT; an over-long status is refused", async () => {
     await assert.rejects(p.socket.followUsers(["nope"]), (e: any) => (assert.deepEqual(err(e), [3, "Invalid user identifier"]), true));
-    await assert.rejects(p.socket.send({ status_follow: { usernames: [""] } } as never), (e: any) => (assert.deepEqual(err(e), [3, "Invalid username"]), true));
+    await assert.rejects(p.socket.send({ status_follow: { usernames: [""] } }), (e: any) => (assert.deepEqual(err(e), [3, "Invalid username"]), true));
     await assert.rejects(p.socket.unfollowUsers(["nope"]), (e: any) => (assert.deepEqual(err(e), [3, "Invalid user identifier"]), true));
     await assert.rejects(p.socket.updateStatus("x".repeat(2049)), (e: any) => (assert.deepEqual(err(e), [3, "Status must be 2048 characters or less"]), true));
   });

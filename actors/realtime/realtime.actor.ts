@@ -1,7 +1,9 @@
 // Owns the presence actor: the tracker queues join/leave events as presences change (inside session
 // actors, synchronously) and this actor dispatches them in batches, one mailbox message per batch, as
 // Nakama's tracker does on its event goroutine. The tracker itself stays a plain data structure next
-// to it (see bench/realtime-tracker.ts: a direct call is ~100× cheaper than an ask to an actor).
+// to it, read and written synchronously by session actors: measured (bench/realtime-tracker.ts), the
+// relay's member lookup costs ~0.3 µs as a call and ~1.9 µs as an ask to an actor owning the tracker
+// (plus a turn of latency per relayed message); track+untrack ~2 µs either way.
 import { spawn, tell, type ActorRef, type Parent } from "../kernel/index.js";
 import type { RealtimeCore } from "../../src/realtime/index.js";
 import { PRESENCE_EVENTS, type RealtimeMsg } from "./realtime.messages.js";

@@ -69,7 +69,9 @@ export async function runDue(d: RunDeps, kind: "end" | "expiry", at: number, ids
   const worker = async (): Promise<void> => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       try {
-        failed += kind === "expiry" ? await expiryFor(d, id, at) : await endFor(d, id, at);
+        // Await first, then add: `failed += await …` would read `failed` before another worker's update.
+        const n = kind === "expiry" ? await expiryFor(d, id, at) : await endFor(d, id, at);
+        failed += n;
       } catch (err) {
         failed++;
         d.log.error({ err, id, kind }, "leaderboard scheduler work failed");

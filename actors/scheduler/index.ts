@@ -25,6 +25,8 @@ export interface LeaderboardSchedulerDeps {
   /** Longest timer before planning again (default 60 s). */
   replanMs?: number;
   onPlan?: (plan: SchedulePlan) => void;
+  /** Told when the work due at an instant is done (failed = failed callbacks, -1 = the run failed). */
+  onRan?: (kind: "end" | "expiry", at: number, failed: number) => void;
 }
 
 export interface LeaderboardScheduler {
@@ -51,6 +53,7 @@ export function startLeaderboardScheduler(parent: Parent, deps: LeaderboardSched
     queueSize: deps.queueSize ?? 65_536,
     replanMs: deps.replanMs ?? 60_000,
     onPlan: deps.onPlan,
+    onRan: deps.onRan,
   }));
   const add = <T>(set: Set<T>, cb: T): (() => void) => {
     set.add(cb);

@@ -25,6 +25,8 @@ export interface SchedulerActorDeps {
   replanMs: number;
   /** Told every new plan (tests and debugging). */
   onPlan?: (plan: SchedulePlan) => void;
+  /** Told when the work of an instant is done, with the number of failed callbacks. */
+  onRan?: (kind: "end" | "expiry", at: number, failed: number) => void;
 }
 
 interface State {
@@ -100,6 +102,7 @@ export function schedulerSpec(d: SchedulerActorDeps): ActorSpec<SchedulerMsg, St
         case "ran":
           if (!msg.result.ok) d.log.error({ err: msg.result.error, kind: msg.kind, at: msg.at }, "leaderboard callbacks failed");
           else if (msg.result.value > 0) d.log.warn({ kind: msg.kind, at: msg.at, failed: msg.result.value }, "leaderboard callbacks failed");
+          d.onRan?.(msg.kind, msg.at, msg.result.ok ? msg.result.value : -1);
           return s;
       }
     },

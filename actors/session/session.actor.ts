@@ -67,6 +67,8 @@ function checkAlive(rt: SessionRuntime, st: SessionState, ctx: Ctx): boolean {
 function tick(rt: SessionRuntime, st: SessionState, ctx: Ctx): SessionState {
   const h = st.handle;
   if (!h.open || !checkAlive(rt, st, ctx)) return st;
+  h.checkWriteWait();
+  if (!h.open) return st;
   // Ping backoff: a client that sent enough messages this period has shown it is alive.
   if (h.receivedSinceTick < rt.core.settings.pingBackoffThreshold) h.wire.ping();
   h.receivedSinceTick = 0;

@@ -46,6 +46,7 @@ export class SessionFamily {
     const log = this.rt.log;
     const limits = {
       outgoingQueueSize: core.settings.outgoingQueueSize,
+      writeWaitMs: core.settings.writeWaitMs,
       maxInboundPerSec: core.settings.maxInboundPerSec,
       maxInboxFrames: core.settings.maxInboxFrames,
     };

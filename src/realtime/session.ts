@@ -36,6 +36,8 @@ export interface SessionIdentity {
 
 export interface SessionLimits {
   readonly outgoingQueueSize: number;
+  /** socket.write_wait_ms: longest a client may leave our writes untaken (backpressure) before it is closed. */
+  readonly writeWaitMs: number;
   readonly maxInboundPerSec: number;
   readonly maxInboxFrames: number;
 }
@@ -73,6 +75,8 @@ export class SessionHandle {
   inboundScheduled = false;
   private queue: Uint8Array[] = [];
   private pressured = false;
+  /** performance.now() when the transport last reported backpressure. */
+  private pressuredAt = 0;
   private dirty = false;
   /** No more output is accepted (closing or closed). */
   private closing = false;
@@ -181,6 +185,7 @@ export class SessionHandle {
     this.queue.push(bytes);
     if (this.pressured) {
       if (this.queue.length > this.limits.outgoingQueueSize) this.fail(CloseCode.NORMAL, "session outgoing queue full");
+      else this.checkWriteWait();
       return;
     }
     // A burst within one turn: write now rather than let the queue grow past its bound.
@@ -201,11 +206,24 @@ export class SessionHandle {
       while (written < q.length) {
         const r = this.wire.send(q[written++], this.isBinary);
         if (r === "ok") continue;
-        if (r === "backpressure") this.pressured = true;
+        if (r === "backpressure") {
+          this.pressured = true;
+          this.pressuredAt = performance.now();
+        }
         break;
       }
     });
     this.queue = written === q.length ? [] : q.slice(written);
+  }
+
+  /**
+   * socket.write_wait_ms: a client that has not taken our writes for that long is gone, as a blocked
+   * write past its deadline is for Nakama. Checked when output is queued and on every ping tick.
+   */
+  checkWriteWait(): void {
+    if (this.pressured && !this.closing && performance.now() - this.pressuredAt > this.limits.writeWaitMs) {
+      this.fail(CloseCode.NORMAL, "write timeout");
+    }
   }
 
   /** The transport drained below its limit: resume writing. */

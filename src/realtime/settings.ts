@@ -6,6 +6,8 @@ export interface RealtimeSettings {
   readonly node: string;
   /** socket.outgoing_queue_size: messages that may wait for a slow client before it is closed. */
   readonly outgoingQueueSize: number;
+  /** socket.write_wait_ms: how long the client may leave our writes untaken before it is closed. */
+  readonly writeWaitMs: number;
   /** socket.ping_period_ms */
   readonly pingPeriodMs: number;
   /** socket.pong_wait_ms: silence (no pong, no message) after which the socket is closed. */
@@ -31,6 +33,7 @@ export function realtimeSettingsFrom(config: Config): RealtimeSettings {
   return Object.freeze({
     node: config.name,
     outgoingQueueSize: s.outgoing_queue_size,
+    writeWaitMs: s.write_wait_ms,
     pingPeriodMs: s.ping_period_ms,
     pongWaitMs: s.pong_wait_ms,
     pingBackoffThreshold: s.ping_backoff_threshold,

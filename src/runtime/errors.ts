@@ -4,7 +4,7 @@
 // messages lose their "file.lua:12: " prefix, and Lua stack traces reach the client only when
 // runtime.lua_api_stacktrace is on or the log level is debug. JS exceptions keep their guest stack for
 // the RPC error body ({"stackTrace": …}). Also owns the load errors that stop the server.
-import { Code, GameError } from "../errors.js";
+import { Code, GameError, isCode } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { EngineKind } from "./registry.js";
 
@@ -61,6 +61,14 @@ function luaMessage(err: GameError, policy: ErrorPolicy): string {
   return err.message.replace(LUA_POSITION, "");
 }
 
+/** A native `throw { message, code }` (or an Error with a numeric `code` 1..16), as JS modules may throw. */
+function codedObject(err: unknown): { code: Code; message: string } | undefined {
+  if (err instanceof GameError || err === null || typeof err !== "object") return undefined;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (!isCode(code) || code === Code.OK || typeof message !== "string") return undefined;
+  return { code, message };
+}
+
 function guestCustom(err: GameError): boolean {
   return (err as { custom?: unknown }).custom === true;
 }
@@ -77,6 +85,8 @@ export function moduleFailure(
   policy: ErrorPolicy,
 ): ModuleCallError {
   if (err instanceof ModuleCallError) return err;
+  const coded = codedObject(err);
+  if (coded !== undefined) return new ModuleCallError(coded.code, coded.message, undefined, { cause: err });
   if (!(err instanceof GameError)) {
     const message = err instanceof Error ? err.message : String(err);
     log.error({ runtime: engine, ...what, err }, "runtime function raised an uncoded error");

@@ -18,7 +18,7 @@ const N = null;
  * Every request name before/after hooks attach to: Nakama v3.40's list (§5.3), the seeds' table
  * (which adds Healthcheck) and Event.
  */
-export const API_HOOKS: Readonly<Record<string, ApiHookSpec>> = Object.freeze({
+export const API_HOOKS = Object.freeze({
   AddFriends: { req: api.AddFriendsRequest, res: N },
   AddGroupUsers: { req: api.AddGroupUsersRequest, res: N },
   AuthenticateApple: { req: api.AuthenticateAppleRequest, res: S },
@@ -105,7 +105,20 @@ export const API_HOOKS: Readonly<Record<string, ApiHookSpec>> = Object.freeze({
   WriteTournamentRecord: { req: api.WriteTournamentRecordRequest, res: api.LeaderboardRecord },
 } satisfies Record<string, ApiHookSpec>);
 
-export const API_HOOK_NAMES: readonly string[] = Object.freeze(Object.keys(API_HOOKS));
+export type ApiName = keyof typeof API_HOOKS;
+export const API_HOOK_NAMES: readonly ApiName[] = Object.freeze(Object.keys(API_HOOKS) as ApiName[]);
+
+type Payload<M> = M extends MessageType<infer T> ? T : null;
+/** The wire type of an API hook's request (null when it carries no input). */
+export type ApiRequest<N extends ApiName> = Payload<(typeof API_HOOKS)[N]["req"]>;
+/** The wire type of an API hook's response (null for google.protobuf.Empty). */
+export type ApiResponse<N extends ApiName> = Payload<(typeof API_HOOKS)[N]["res"]>;
+
+/** The request/response messages of a (case-insensitive) API name. */
+export function apiHookSpec(name: string): ApiHookSpec | undefined {
+  const n = apiHookName(name);
+  return n === undefined ? undefined : API_HOOKS[n as ApiName];
+}
 
 /**
  * Realtime message names for realtime before/after hooks (Nakama's RtHookMessage plus PartyUpdate).
@@ -119,7 +132,7 @@ export const RT_HOOK_NAMES: readonly string[] = Object.freeze([
   "StatusFollow", "StatusUnfollow", "StatusUpdate", "Ping", "Pong",
 ]);
 
-const apiByKey = new Map(API_HOOK_NAMES.map((n) => [n.toLowerCase(), n] as const));
+const apiByKey = new Map<string, string>(API_HOOK_NAMES.map((n) => [n.toLowerCase(), n] as const));
 const rtByKey = new Map(RT_HOOK_NAMES.map((n) => [n.toLowerCase(), n] as const));
 
 /** Registration keys are case-insensitive. */

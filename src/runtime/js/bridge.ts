@@ -106,9 +106,7 @@ export class Bridge {
     const prev = this.suspendable;
     this.suspendable = false;
     try {
-      const r = this.low.call(fn, this.ctx.undefined, args);
-      if (r instanceof Promise) throw new Error("javascript helper call suspended unexpectedly");
-      return r;
+      return this.low.callSync(fn, this.ctx.undefined, args);
     } finally {
       this.suspendable = prev;
     }
@@ -182,17 +180,18 @@ export class Bridge {
     return this.awaitHost(out).then((res) => this.finish(res, borrowed, entry.name));
   }
 
+  /** Converts the host result (a borrowed ref may be returned as is), then releases the borrowed refs. */
   private finish(res: Awaited, borrowed: readonly JsRef[], name: string): HostResult {
-    this.refs.releaseBorrowed(borrowed);
-    if (!res.ok) return this.failWith(res.error, name);
     const prev = this.suspendable;
     this.suspendable = false;
     try {
+      if (!res.ok) return this.failWith(res.error, name);
       return this.marshal.toGuest(res.value, this.state.scope, name);
     } catch (err) {
       return this.failWith(err, name);
     } finally {
       this.suspendable = prev;
+      this.refs.releaseBorrowed(borrowed);
     }
   }
 

@@ -54,6 +54,7 @@ function reach(mod: QuickJSWASMModule, context: QuickJSContext): Reached {
 export class LowLevel {
   private readonly r: Reached;
   private readonly rawCall: RawCall;
+  private readonly rawSyncCall: RawCall;
   private readonly rawJobs: RawJobs;
   private readonly outPtr: number;
 
@@ -66,7 +67,8 @@ export class LowLevel {
     const { em, ffi } = this.r;
     const num = ["number", "number", "number", "number", "number"] as const;
     // An options object (even empty) makes Emscripten's cwrap go through ccall, which notices a suspension.
-    this.rawCall = asyncify ? em.cwrap("QTS_Call", "number", [...num], {}) : ffi.QTS_Call.bind(ffi);
+    this.rawSyncCall = ffi.QTS_Call.bind(ffi) as unknown as RawCall;
+    this.rawCall = asyncify ? em.cwrap("QTS_Call", "number", [...num], {}) : this.rawSyncCall;
     this.rawJobs = asyncify
       ? em.cwrap("QTS_ExecutePendingJob", "number", ["number", "number", "number"], {})
       : (rt, max, out) => ffi.QTS_ExecutePendingJob(rt as JSRuntimePointer, max, out as never);
@@ -86,12 +88,26 @@ export class LowLevel {
 
   /** `fn.apply(thisVal, args)`; resolves to a value-or-exception (a promise only if the guest suspended). */
   call(fn: QuickJSHandle, thisVal: QuickJSHandle, args: readonly QuickJSHandle[]): Settled | Promise<Settled> {
+    return this.invoke(this.rawCall, fn, thisVal, args);
+  }
+
+  /**
+   * The same through the plain export: only for entries where the bridge guarantees no suspension (a
+   * suspension here would throw and leave the module unusable).
+   */
+  callSync(fn: QuickJSHandle, thisVal: QuickJSHandle, args: readonly QuickJSHandle[]): Settled {
+    const r = this.invoke(this.rawSyncCall, fn, thisVal, args);
+    if (r instanceof Promise) throw new Error("synchronous QuickJS call suspended");
+    return r;
+  }
+
+  private invoke(raw: RawCall, fn: QuickJSHandle, thisVal: QuickJSHandle, args: readonly QuickJSHandle[]): Settled | Promise<Settled> {
     const { em, ctxPtr } = this.r;
     const argv = args.length === 0 ? 0 : em._malloc(4 * args.length);
     for (let i = 0; i < args.length; i++) em.HEAPU32[(argv >> 2) + i] = args[i].value;
     let out: number | Promise<number>;
     try {
-      out = this.rawCall(ctxPtr, fn.value, thisVal.value, args.length, argv);
+      out = raw(ctxPtr, fn.value, thisVal.value, args.length, argv);
     } catch (err) {
       if (argv !== 0) em._free(argv);
       throw err;

@@ -121,6 +121,15 @@ describe("js refs: ownership", () => {
     await vm.dispose();
   });
 
+  it("lets a host function hand a borrowed ref straight back", async () => {
+    const vm = await makeVm(await engine(), "function run() { var f = h.same(function () { return 7; }); return f(); }", {
+      globals: { h: { same: ([f]) => f } },
+    });
+    assert.equal(await vm.callGlobal("run", []), 7);
+    assert.equal(vm.stats().refs, 0);
+    await vm.dispose();
+  });
+
   it("refuses a ref from another VM", async () => {
     const a = await makeVm(await engine(), "function f() { return function () { return 1; }; }");
     const b = await makeVm(await engine(), "function g(x) { return typeof x; }");
@@ -156,14 +165,13 @@ describe("js refs: ownership", () => {
 });
 
 describe("js refs: no leaks", () => {
-  for (const build of ["asyncify", "sync"] as const) {
-    it(`creates and disposes 200 VMs holding unreleased refs without a leak assertion (${build})`, async () => {
+  for (const [build, count] of [["asyncify", 200], ["sync", 50]] as const) {
+    it(`creates and disposes ${count} VMs holding unreleased refs without a leak assertion (${build})`, async () => {
       const eng = await engine();
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < count; i++) {
         const { initializer } = collector();
         const vm = await makeVm(eng, BUNDLE, { build });
         await vm.callGlobal("InitModule", [{}, {}, {}, initializer]);
-        await vm.callGlobal("InitModule", [{}, {}, {}, initializer]).catch(() => undefined);
         await vm.dispose();
       }
     });

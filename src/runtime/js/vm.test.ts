@@ -90,7 +90,15 @@ describe("js vm: loading and calling", () => {
 
   it("validates limits at creation", async () => {
     await assert.rejects(makeVm(await engine(), "", { callTimeoutMs: 0 }), (e: unknown) => e instanceof GameError && e.code === Code.INVALID_ARGUMENT);
-    await assert.rejects(makeVm(await engine(), "", { memoryLimitBytes: 1000 }), (e: unknown) => e instanceof GameError && e.code === Code.INVALID_ARGUMENT);
+    await assert.rejects(makeVm(await engine(), "", { memoryLimitBytes: 0 }), (e: unknown) => e instanceof GameError && e.code === Code.INVALID_ARGUMENT);
+  });
+
+  it("raises a memory limit below 16 MiB to 16 MiB and says so", async () => {
+    const rec = recordingLogger();
+    const vm = await makeVm(await engine(), "function f() { return 1; }", { memoryLimitBytes: 1 << 20, log: rec.log });
+    assert.equal(await vm.callGlobal("f", []), 1);
+    assert.ok(rec.lines.some((l) => l.level === "warn" && l.applied === 16 << 20));
+    await vm.dispose();
   });
 
   it("rejects calls after dispose with UNAVAILABLE", async () => {

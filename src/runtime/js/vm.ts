@@ -6,89 +6,26 @@ import { Code, GameError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { Bridge } from "./bridge.js";
 import { createJsEngine, MIN_MEMORY_LIMIT_BYTES } from "./engine.js";
-import type { EngineContext, JsBuild, JsEngine } from "./engine.js";
+import type { EngineContext, JsBuild } from "./engine.js";
 import { brokenError, disposedError, timeLimitError } from "./js-errors.js";
 import { HostFnTable, Marshal } from "./marshal.js";
-import type { Helpers, HostFn } from "./marshal.js";
+import type { Helpers } from "./marshal.js";
 import { PRELUDE, PRELUDE_FILE } from "./prelude.js";
 import { CallQueue } from "./queue.js";
 import { RefTable } from "./refs.js";
 import type { JsRef } from "./refs.js";
 import type { Settled } from "./internals.js";
+import type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats } from "./vm-types.js";
+
+export type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats } from "./vm-types.js";
 import { consoleObject, processObject } from "./host-globals.js";
-
-export interface JsVmOptions {
-  /** The bundle: a plain script (not an ES module), ES5 through ES2023. */
-  source: string;
-  /** Its file name, shown in stack traces and error messages. */
-  file: string;
-  /** Host objects installed as globals, e.g. `{ nk: {...}, logger: {...} }`. Their contents are frozen. */
-  globals: Record<string, Record<string, HostFn>>;
-  /** Time limit of every call (guest code plus awaited host functions). */
-  callTimeoutMs: number;
-  /** Cap on this VM's whole linear memory (QuickJS heap, stack, data); at least 16 MiB. */
-  memoryLimitBytes: number;
-  log: Logger;
-  /** Shared compiled binaries; pass one engine to every VM (without it each VM builds its own). */
-  engine?: JsEngine;
-  /** Default "asyncify" (host functions may be async). See engine.ts. */
-  build?: JsBuild;
-  /** Values of the `process.env` stub. Default empty. */
-  env?: Record<string, string>;
-  /** js_read_only_globals: freeze globals once `initFunction` returns. Default true. */
-  readOnlyGlobals?: boolean;
-  /** The global whose successful callGlobal ends initialisation. Default "InitModule". */
-  initFunction?: string;
-  /** Time limit for evaluating the bundle. Default max(callTimeoutMs, 10 s). */
-  loadTimeoutMs?: number;
-}
-
-export interface CallOptions {
-  /** "value" (default) converts the result; "ref" keeps it in the VM and returns a JsRef. */
-  result?: "value" | "ref";
-  /** With result "value": these top-level keys of an object result come back as JsRefs (e.g. "state"). */
-  refKeys?: readonly string[];
-  /** Overrides callTimeoutMs for this call. */
-  timeoutMs?: number;
-}
-
-export type JsVmHealth = { ok: true } | { ok: false; reason: string };
-
-export interface JsVmStats {
-  calls: number;
-  timeouts: number;
-  /** Calls waiting behind the running one. */
-  queued: number;
-  refs: number;
-  hostFunctions: number;
-  frozen: boolean;
-}
-
-export interface JsVm {
-  readonly file: string;
-  readonly build: JsBuild;
-  /** Calls a global function, e.g. `callGlobal("InitModule", [ctx, logger, nk, initializer])`. */
-  callGlobal(name: string, args: readonly unknown[], opts?: CallOptions): Promise<unknown>;
-  /** Calls a function captured earlier (a JsRef of kind "function"). */
-  call(fn: JsRef, args: readonly unknown[], opts?: CallOptions): Promise<unknown>;
-  /** Copies the value behind a ref out to the host. */
-  read(ref: JsRef): Promise<unknown>;
-  /** Builds a guest value once and keeps it (e.g. a dispatcher object reused every tick). */
-  makeRef(value: unknown): Promise<JsRef>;
-  /** Bytes QuickJS currently holds for this VM. */
-  memoryUsed(): Promise<number>;
-  /** Not ok after a wasm-level failure or an uncaught out-of-memory error: replace the VM. */
-  health(): JsVmHealth;
-  stats(): JsVmStats;
-  /** Waits for the running call, fails queued ones, frees every handle. */
-  dispose(): Promise<void>;
-}
 
 /** Creates a VM and evaluates the bundle in it. Load errors are GuestErrors naming file and line. */
 export async function createJsVm(opts: JsVmOptions): Promise<JsVm> {
   if (!(opts.callTimeoutMs > 0)) throw new GameError(Code.INVALID_ARGUMENT, "callTimeoutMs must be positive");
-  if (!(opts.memoryLimitBytes >= MIN_MEMORY_LIMIT_BYTES)) {
-    throw new GameError(Code.INVALID_ARGUMENT, `memoryLimitBytes must be at least ${MIN_MEMORY_LIMIT_BYTES} (16 MiB)`);
+  if (!(opts.memoryLimitBytes > 0)) throw new GameError(Code.INVALID_ARGUMENT, "memoryLimitBytes must be positive");
+  if (opts.memoryLimitBytes < MIN_MEMORY_LIMIT_BYTES) {
+    opts.log.warn({ requested: opts.memoryLimitBytes, applied: MIN_MEMORY_LIMIT_BYTES }, "javascript memory limit raised to the 16 MiB minimum");
   }
   const engine = opts.engine ?? (await createJsEngine({ log: opts.log }));
   const ec = await engine.newContext(opts.build ?? "asyncify", opts.memoryLimitBytes);

@@ -34,7 +34,9 @@ export const T = {
   THREAD: lua.LUA_TTHREAD as number,
 } as const;
 
-const encoder = new TextEncoder();
+// Measured on Node 20 for 64-byte ASCII strings: TextDecoder beats Buffer#toString and
+// String.fromCharCode; for encoding, a byte loop (short ASCII) and Buffer.from beat TextEncoder.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** JS string → Lua string bytes (UTF-8). */
 export function toLuaString(s: string): Uint8Array {
@@ -43,28 +45,17 @@ export function toLuaString(s: string): Uint8Array {
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 0x80) return encoder.encode(s);
+      if (c >= 0x80) return Buffer.from(s, "utf8");
       out[i] = c;
     }
     return out;
   }
-  return encoder.encode(s);
+  return Buffer.from(s, "utf8");
 }
 
 /** Lua string bytes → JS string (UTF-8, invalid sequences become U+FFFD). */
 export function fromLuaString(b: Uint8Array): string {
-  const n = b.length;
-  if (n <= 64) {
-    let ascii = true;
-    for (let i = 0; i < n; i++) {
-      if (b[i] >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) return String.fromCharCode.apply(null, b as unknown as number[]);
-  }
-  return Buffer.from(b.buffer, b.byteOffset, n).toString("utf8");
+  return decoder.decode(b);
 }
 
 /** Pushes a JS string as a Lua string. */

@@ -1,7 +1,8 @@
 // Tests asynchronous host functions (Lua sees synchronous calls) and the per-VM call queue.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Code, GameError } from "../../errors.js";
+import type { GameError } from "../../errors.js";
+import { Code } from "../../errors.js";
 import { luaMulti } from "./types.js";
 import { testVm, until } from "./test-support.js";
 
@@ -101,6 +102,21 @@ describe("call queue", () => {
     const results = await Promise.allSettled([t.run('error("first")'), t.run("return 'second'")]);
     assert.equal(results[0].status, "rejected");
     assert.deepEqual(results[1], { status: "fulfilled", value: ["second"] });
+    t.vm.close();
+  });
+
+  it("refuses a host function calling back into the VM that runs it", async () => {
+    let inner: Promise<unknown> | null = null;
+    const t = await testVm({
+      host: {
+        reenter: () => {
+          inner = t.run("return 1");
+          return "done";
+        },
+      },
+    });
+    assert.deepEqual(await t.run('return require("nakama").reenter()'), ["done"]);
+    await assert.rejects(inner as unknown as Promise<unknown>, /called back into the Lua VM/);
     t.vm.close();
   });
 

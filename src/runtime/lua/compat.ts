@@ -1,9 +1,11 @@
 // Owns the Lua 5.1 compatibility functions that need the C API: setfenv/getfenv (emulated on the
 // function's _ENV upvalue: the upvalue is first made private to the function with lua_upvaluejoin,
-// so other closures of the same chunk keep their environment), newproxy, table.getn/maxn, and the
-// text-only `load` (binary chunks are refused, as they could break the VM's invariants), and an
-// xpcall that cannot be used to escape the time limit.
-import { lauxlib, lua, LUA_OK, raise, setFunction, T, toLuaString } from "./api.js";
+// so other closures of the same chunk keep their environment), newproxy, table.getn/maxn,
+// collectgarbage (fengari's throws "lua_gc not implemented"), the text-only `load` (binary chunks
+// are refused, as they could break the VM's invariants), and an xpcall that cannot be used to escape
+// the time limit.
+import { lauxlib, lua, raise, readString, setFunction, T, toLuaString } from "./api.js";
+import { loadBytecode, precompile } from "./chunk-cache.js";
 import type { CFunction, LuaState } from "./api.js";
 
 const ENV = "_ENV";
@@ -48,12 +50,12 @@ const getfenv: CFunction = (L) => {
   return 1;
 };
 
-/** setfenv needs a fresh upvalue per call: a tiny closure factory compiled once per VM. */
+/** setfenv needs a fresh upvalue per call: a tiny closure factory (compiled once per process). */
+const UPVALUE_FACTORY = precompile("local e; return function() return e end", "=setfenv");
+const UPVALUE_FACTORY_NAME = toLuaString("=setfenv");
+
 function makeSetfenv(L0: LuaState): CFunction {
-  const src = toLuaString("local e; return function() return e end");
-  if (lauxlib.luaL_loadbufferx(L0, src, src.length, toLuaString("=setfenv"), toLuaString("t")) !== LUA_OK) {
-    throw new Error("setfenv helper failed to compile");
-  }
+  loadBytecode(L0, UPVALUE_FACTORY, UPVALUE_FACTORY_NAME);
   const factory = lua.lua_toproxy(L0, -1) as (L: LuaState) => void;
   lua.lua_pop(L0, 1);
   return (L) => {
@@ -143,6 +145,18 @@ function guardedXpcall(xpcall: CFunction, timedOut: () => boolean): CFunction {
   };
 }
 
+const GC_OPTIONS = new Set(["collect", "stop", "restart", "step", "setpause", "setstepmul", "incremental", "generational"]);
+
+/** collectgarbage: fengari has no collector of its own (the JS GC runs); "count" reports the JS heap in KB. */
+const collectgarbage: CFunction = (L) => {
+  const opt = lua.lua_isnoneornil(L, 1) ? "collect" : (readString(L, 1) ?? "");
+  if (opt === "count") lua.lua_pushnumber(L, process.memoryUsage().heapUsed / 1024);
+  else if (opt === "isrunning") lua.lua_pushboolean(L, true);
+  else if (GC_OPTIONS.has(opt)) lua.lua_pushinteger(L, 0);
+  else return raise(L, `bad argument #1 to 'collectgarbage' (invalid option '${opt}')`);
+  return 1;
+};
+
 function setGlobal(L: LuaState, name: string, fn: CFunction): void {
   lua.lua_pushcfunction(L, fn);
   lua.lua_setglobal(L, toLuaString(name));
@@ -160,6 +174,7 @@ export function installCompat(L: LuaState, timedOut: () => boolean): void {
   setGlobal(L, "getfenv", getfenv);
   setGlobal(L, "setfenv", makeSetfenv(L));
   setGlobal(L, "newproxy", newproxy);
+  setGlobal(L, "collectgarbage", collectgarbage);
   lua.lua_getglobal(L, toLuaString("table"));
   setFunction(L, "getn", getn);
   setFunction(L, "maxn", maxn);

@@ -35,7 +35,29 @@ function lenientInteger(n: number | false): number | false {
   return t | 0;
 }
 
+/** Native byte search (Node's Buffer#indexOf). */
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  if (needle.length === 0) return from <= hay.length ? from : -1;
+  return Buffer.from(hay.buffer, hay.byteOffset, hay.length).indexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.length), from);
+}
+
+/** True once the current call of the VM owning `L` is past its deadline (see setCallDeadline). */
+function expired(L: { l_G: { troupeDeadline?: number } }): boolean {
+  const d = L.l_G.troupeDeadline;
+  return d !== undefined && performance.now() > d;
+}
+
+/**
+ * Records the deadline of the call now running in the VM whose main state is `L`, for library code
+ * that runs no Lua instructions (pattern matching). Stored on fengari's per-VM global state object.
+ */
+export function setCallDeadline(L: object, deadline: number): void {
+  (L as { l_G: { troupeDeadline?: number } }).l_G.troupeDeadline = deadline;
+}
+
 const hooks = Object.freeze({
+  indexOfBytes,
+  expired,
   numberToString: luaNumberToString,
   formatInteger,
   formatFloat,
@@ -68,7 +90,8 @@ const fsStub = new Proxy(
   },
 );
 
-function applyPatches(file: string, source: string, patches: readonly SourcePatch[], applied: Set<SourcePatch>): string {
+/** Applies `patches` to one file's source; throws when a patch does not match exactly. Exported for tests. */
+export function applyPatches(file: string, source: string, patches: readonly SourcePatch[], applied: Set<SourcePatch>): string {
   let out = source;
   for (const p of patches) {
     const want = p.count ?? 1;

@@ -8,8 +8,13 @@
 // whose exact result leaves int32 yields a float (float64) instead of wrapping, hex literals beyond
 // int32 read as floats, `//` and `%` by zero give inf/nan (Lua 5.1), integer for-loops whose limit
 // does not fit int32 run as float loops, and tostring/concat print every integral value < 2^63
-// without ".0". Observably this is Nakama's float64-only number model. `__troupe` is the hooks
-// object (numbers.ts functions and the string size cap) injected by the loader.
+// without ".0". Observably this is Nakama's float64-only number model. string.format's number
+// conversions follow C/Go (%d of 2^40, half-even rounding, %q of numbers quoted as in 5.1).
+// Also patched: library integer arguments truncate like 5.1; a fengari bug that switched hooks (and
+// so the time limit) off after pcall recovered an error following a yield; table constructors
+// inserting backwards (pairs order); size caps on strings and the Lua stack; deadline checks in
+// pattern matching; linear-time plain string.find. `__troupe` is the hooks object (numbers.ts
+// functions, the size cap, the deadline check) injected by the loader.
 
 export interface SourcePatch {
   readonly file: string;
@@ -121,6 +126,14 @@ export const PATCHES: readonly SourcePatch[] = [
       "            let buff = new Uint8Array(tl);",
     why: "memory guard: cap concatenation results",
   },
+  {
+    file: "lvm.js",
+    find: /for \(; n > 0; n--\) \{\s*ltable\.luaH_setint\(h, last--, L\.stack\[ra \+ n\]\);\s*\}/,
+    replace:
+      "for (let j = 1; j <= n; j++) {  /* troupe: ascending, so pairs() visits {a, b, c} in order */\n" +
+      "                    ltable.luaH_setint(h, last - n + j, L.stack[ra + j]);\n                }",
+    why: "fengari's tables iterate in insertion order and table constructors inserted backwards",
+  },
   // lapi.js: the C API
   {
     file: "lapi.js",
@@ -169,6 +182,25 @@ export const PATCHES: readonly SourcePatch[] = [
       "            addquoted(b, s, s.length);\n" +
       "            break;\n        }",
     why: '%q of 200 is "200"',
+  },
+  {
+    file: "lstrlib.js",
+    find: 'if (ms.matchdepth-- === 0)\n        luaL_error(ms.L, to_luastring("pattern too complex"));',
+    replace:
+      'if (ms.matchdepth-- === 0)\n        luaL_error(ms.L, to_luastring("pattern too complex"));\n' +
+      "    ms.troupeSteps = (ms.troupeSteps | 0) + 1;\n" +
+      "    if ((ms.troupeSteps & 0x3fff) === 0 && __troupe.expired(ms.L))\n" +
+      '        luaL_error(ms.L, to_luastring("pattern matching exceeded the call\'s time limit"));',
+    why: "time limit: pattern matching (which runs no Lua instructions) checks the call's deadline",
+  },
+  {
+    file: "lstrlib.js",
+    find: "const find_subarray = function(arr, subarr, from_index) {",
+    replace:
+      "const find_subarray = function(arr, subarr, from_index) {\n" +
+      "    return __troupe.indexOfBytes(arr, subarr, from_index >>> 0);  /* troupe: native search */\n" +
+      "};\nconst find_subarray_naive = function(arr, subarr, from_index) {",
+    why: "plain string.find in linear time (the naive loop is O(n*m))",
   },
   { file: "lstrlib.js", find: "const MAXSIZE = 2147483647;", replace: "const MAXSIZE = __troupe.maxStringBytes;", why: "memory guard: string.rep" },
   // lauxlib.js: buffers (table.concat, string.format, gsub...)

@@ -48,6 +48,10 @@ function raiseHostError(bridge: HostBridge, L: LuaState, name: string, err: unkn
 
 function pushResult(bridge: HostBridge, L: LuaState, name: string, value: unknown): number {
   if (value === undefined) return 0;
+  if (typeof value !== "object" || value === null) {
+    pushJs(bridge, L, value); // primitives cannot fail (the C function always has stack room for one)
+    return 1;
+  }
   const values = value instanceof LuaMulti ? value.values : [value];
   if (!lua.lua_checkstack(L, values.length + 1)) return raiseBare(L, `${name}: too many results`);
   const top: number = lua.lua_gettop(L);

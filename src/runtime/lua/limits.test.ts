@@ -41,6 +41,13 @@ describe("time limit", () => {
     // Regression: fengari lost the 'allowhook' flag on this path, disabling the limit.
     await assert.rejects(t.run('local ok = pcall(require("nakama").fail_async) while true do end'), isTimeout);
   });
+  it("also bounds pattern matching, which runs no Lua instructions", async () => {
+    await assert.rejects(t.run('local s = string.rep("a", 3000) return s:find(".-.-.-.-.-b")'), (e: GameError) => {
+      assert.equal(e.code, Code.DEADLINE_EXCEEDED);
+      assert.match(e.message, /pattern matching exceeded the call's time limit/);
+      return true;
+    });
+  });
   it("can be set per call", async () => {
     const fn = (await t.run("return function() while true do end end"))[0];
     await assert.rejects(t.vm.call(fn as never, [], { timeoutMs: 10 }), (e: GameError) => {

@@ -8,7 +8,9 @@
 //   Uint8Array/ArrayBuffer → string of those bytes; arrays → 1..n tables; Map and plain objects →
 //   tables; LuaRef → its value; functions → callable host functions (so `{ broadcast: fn }` maps become
 //   tables of callables, as ctx/dispatcher objects need).
-// Cycles are rejected both ways; tables nest at most MAX_DEPTH deep.
+// Cycles are rejected both ways; tables nest at most MAX_DEPTH deep; a table whose array extent
+// exceeds 1M and is over 4× its entry count ({[5e7] = 1}) is refused instead of expanded (Nakama
+// would allocate the array).
 import { lauxlib, lua, pushString, readString, T, fromLuaString, toLuaString } from "./api.js";
 import type { LuaState } from "./api.js";
 import { luaNumberToString } from "./numbers.js";
@@ -121,13 +123,23 @@ function nestedToJs(L: LuaState, idx: number, path: Set<object>, depth: number):
 
 /** Converts the value at `idx` (top-level rules: functions and other references become LuaRef). */
 export function toJs(ctx: MarshalContext, L: LuaState, idx: number, rawStrings = false): unknown {
-  const t: number = lua.lua_type(L, idx);
-  if (t === T.STRING) {
-    const bytes: Uint8Array = lua.lua_tolstring(L, idx);
-    return rawStrings ? bytes.slice() : fromLuaString(bytes);
+  switch (lua.lua_type(L, idx) as number) {
+    case T.STRING: {
+      const bytes: Uint8Array = lua.lua_tolstring(L, idx);
+      return rawStrings ? bytes.slice() : fromLuaString(bytes);
+    }
+    case T.NUMBER:
+      return lua.lua_tonumber(L, idx) as number;
+    case T.NIL:
+    case T.NONE:
+      return null;
+    case T.BOOLEAN:
+      return lua.lua_toboolean(L, idx) as boolean;
+    case T.TABLE:
+      return tableToJs(L, lua.lua_absindex(L, idx), new Set(), 0);
+    default:
+      return ctx.ref(L, idx);
   }
-  if (t === T.FUNCTION || t === T.USERDATA || t === T.THREAD || t === T.LIGHTUSERDATA) return ctx.ref(L, idx);
-  return nestedToJs(L, lua.lua_absindex(L, idx), new Set(), 0);
 }
 
 function pushArray(ctx: MarshalContext, L: LuaState, arr: readonly unknown[], path: Set<object>, depth: number): void {
@@ -211,6 +223,26 @@ function pushNested(ctx: MarshalContext, L: LuaState, v: unknown, path: Set<obje
 
 /** Pushes one JS value onto the Lua stack. Throws MarshalError (leaving the stack as it was) on failure. */
 export function pushJs(ctx: MarshalContext, L: LuaState, v: unknown): void {
+  switch (typeof v) {
+    case "string":
+      pushString(L, v);
+      return;
+    case "number":
+      if ((v | 0) === v) lua.lua_pushinteger(L, v);
+      else lua.lua_pushnumber(L, v);
+      return;
+    case "boolean":
+      lua.lua_pushboolean(L, v);
+      return;
+    case "undefined":
+      lua.lua_pushnil(L);
+      return;
+    default:
+      if (v === null) {
+        lua.lua_pushnil(L);
+        return;
+      }
+  }
   const top: number = lua.lua_gettop(L);
   try {
     pushNested(ctx, L, v, new Set(), 0);

@@ -1,28 +1,31 @@
 // Owns a VM's module map: names normalized ("lib/util" ≡ "lib.util"), sources kept as Lua bytes,
-// and compiling a module into a chunk on the Lua stack. Chunks are named "@<file>" so syntax and
-// runtime errors read "lib/util.lua:12: …". Only text chunks are accepted.
-import { lauxlib, lua, LUA_OK, toLuaString } from "./api.js";
+// and compiling a module into a chunk on the Lua stack through the (possibly shared) chunk cache.
+// Chunks are named "@<file>" so syntax and runtime errors read "lib/util.lua:12: …".
+import { lua, toLuaString } from "./api.js";
 import type { LuaState } from "./api.js";
+import type { LuaChunkCache } from "./chunk-cache.js";
 import { normalizeModuleName } from "./prelude.js";
 import type { LuaModuleSource } from "./types.js";
 
 interface Entry {
+  readonly file: string;
+  readonly text: string;
   readonly bytes: Uint8Array;
   readonly chunkname: Uint8Array;
 }
 
-const TEXT_MODE = toLuaString("t");
-
 export class ModuleSet {
   readonly #byName = new Map<string, Entry>();
   readonly #byFile = new Map<string, string>();
+  readonly #cache: LuaChunkCache;
 
-  constructor(modules: ReadonlyMap<string, LuaModuleSource>) {
+  constructor(modules: ReadonlyMap<string, LuaModuleSource>, cache: LuaChunkCache) {
+    this.#cache = cache;
     for (const [name, m] of modules) {
       const key = normalizeModuleName(name);
       if (this.#byName.has(key)) throw new Error(`Lua module '${key}' is defined twice`);
-      const source = m.source.startsWith("\uFEFF") ? m.source.slice(1) : m.source;
-      this.#byName.set(key, { bytes: toLuaString(source), chunkname: toLuaString("@" + m.file) });
+      const text = m.source.startsWith("\uFEFF") ? m.source.slice(1) : m.source;
+      this.#byName.set(key, { file: m.file, text, bytes: toLuaString(text), chunkname: toLuaString("@" + m.file) });
       this.#byFile.set(m.file.replace(/^\.\//, ""), key);
     }
   }
@@ -36,7 +39,7 @@ export class ModuleSet {
   pushChunk(L: LuaState, key: string): boolean {
     const e = this.#byName.get(key);
     if (e === undefined) return false;
-    if (lauxlib.luaL_loadbufferx(L, e.bytes, e.bytes.length, e.chunkname, TEXT_MODE) !== LUA_OK) lua.lua_error(L);
+    if (!this.#cache.load(L, e.file, e.bytes, e.text, e.chunkname)) lua.lua_error(L);
     return true;
   }
 

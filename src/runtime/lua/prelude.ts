@@ -6,6 +6,7 @@
 // receives stay upvalues, invisible to user code.
 import { lauxlib, lua, LUA_OK, readString, toLuaString } from "./api.js";
 import type { CFunction, LuaState } from "./api.js";
+import { loadBytecode, precompile } from "./chunk-cache.js";
 
 const PRELUDE = `
 local H = ...
@@ -132,11 +133,12 @@ function helperTable(L: LuaState, h: PreludeHelpers): void {
 }
 
 /** Runs the prelude on the main thread; returns a pusher for the internal `require`. */
+/** The prelude, compiled once per process (a constant, like the patched fengari build itself). */
+const PRELUDE_BYTECODE = precompile(PRELUDE, "=prelude");
+const PRELUDE_NAME = toLuaString("=prelude");
+
 export function runPrelude(L: LuaState, h: PreludeHelpers): (L: LuaState) => void {
-  const src = toLuaString(PRELUDE);
-  if (lauxlib.luaL_loadbufferx(L, src, src.length, toLuaString("=prelude"), toLuaString("t")) !== LUA_OK) {
-    throw new Error(`Lua prelude failed to compile: ${readString(L, -1) ?? ""}`);
-  }
+  loadBytecode(L, PRELUDE_BYTECODE, PRELUDE_NAME);
   helperTable(L, h);
   if (lua.lua_pcall(L, 1, 1, 0) !== LUA_OK) throw new Error(`Lua prelude failed: ${readString(L, -1) ?? ""}`);
   const pushRequire = lua.lua_toproxy(L, -1) as (L: LuaState) => void;

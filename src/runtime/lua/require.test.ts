@@ -2,7 +2,7 @@
 // clear errors for missing modules and syntax errors, loadAll's sorted order, and host modules.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { GameError } from "../../errors.js";
+import type { GameError } from "../../errors.js";
 import { createLuaVm } from "./vm.js";
 import { modules, testVm } from "./test-support.js";
 import { silentLogger } from "../../log.js";

@@ -24,6 +24,12 @@ describe("libraries", () => {
   it("has no io, debug, coroutine, utf8, disk loaders", async () => {
     assert.deepEqual(await t.run("return io, debug, coroutine, utf8, string.dump, string.pack"), [null, null, null, null, null, null]);
   });
+  it("collectgarbage answers instead of failing", async () => {
+    const [count, collect] = await t.run('return collectgarbage("count"), collectgarbage()');
+    assert.ok(typeof count === "number" && count > 0);
+    assert.equal(collect, 0);
+    await assert.rejects(t.run('collectgarbage("bogus")'), /invalid option 'bogus'/);
+  });
   it("reports itself as Lua 5.1", async () => {
     assert.deepEqual(await t.run("return _VERSION"), ["Lua 5.1"]);
   });
@@ -93,6 +99,9 @@ describe("5.1 compatibility", () => {
     });
     assert.deepEqual(await v.run('local l = require("legacy") return l.double(21), l._NAME, legacy == l, l.hidden'), [42, "legacy", true, null]);
     v.vm.close();
+  });
+  it("pairs visits a constructed array in index order", async () => {
+    assert.deepEqual(await t.run('local o = {} for k, v in pairs({ "a", "b", "c" }) do o[#o + 1] = k .. v end return table.concat(o, ",")'), ["1a,2b,3c"]);
   });
   it("newproxy makes userdata with a metatable", async () => {
     assert.deepEqual(await t.run('local p = newproxy(true) getmetatable(p).__index = function() return "x" end return type(p), p.anything'), ["userdata", "x"]);

@@ -11,6 +11,7 @@ import { openBit32 } from "./bit32.js";
 import { installCompat } from "./compat.js";
 import { adjustMath } from "./mathlib.js";
 import { openOs } from "./oslib.js";
+import { adjustString } from "./strlib.js";
 
 /** Standard library tables `require` can return by name, as package.loaded has them. */
 export const STD_MODULES = ["_G", "string", "table", "math", "os", "bit32"] as const;
@@ -59,6 +60,7 @@ export function newSandbox(log: Logger, startedAt: number, timedOut: () => boole
   lua.lua_pushcfunction(L, makePrint(log));
   lua.lua_setglobal(L, toLuaString("print"));
   adjustMath(L);
+  adjustString(L);
   openOs(L, startedAt);
   openBit32(L);
   installCompat(L, timedOut);

@@ -1,21 +1,23 @@
 // Owns running async tasks strictly one after another (the calls into one Lua VM), in arrival order.
+// An idle queue starts a task at once and hands back the task's own promise (no wrapping): this is
+// the hot path of every VM call.
 export class SerialQueue {
   #busy = false;
   readonly #waiting: { start: () => void; fail: (e: unknown) => void }[] = [];
+  readonly #done = (): void => {
+    const w = this.#waiting.shift();
+    if (w) w.start();
+    else this.#busy = false;
+  };
 
   /** Runs `task` after every task queued before it has settled. */
   run<T>(task: () => Promise<T>): Promise<T> {
+    if (!this.#busy) {
+      this.#busy = true;
+      return this.#start(task);
+    }
     return new Promise<T>((resolve, reject) => {
-      const start = (): void => {
-        void task()
-          .then(resolve, reject)
-          .finally(() => this.#next());
-      };
-      if (this.#busy) this.#waiting.push({ start, fail: reject });
-      else {
-        this.#busy = true;
-        start();
-      }
+      this.#waiting.push({ start: () => void this.#start(task).then(resolve, reject), fail: reject });
     });
   }
 
@@ -28,9 +30,14 @@ export class SerialQueue {
     return this.#waiting.length;
   }
 
-  #next(): void {
-    const w = this.#waiting.shift();
-    if (w) w.start();
-    else this.#busy = false;
+  #start<T>(task: () => Promise<T>): Promise<T> {
+    let p: Promise<T>;
+    try {
+      p = task();
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    void p.then(this.#done, this.#done);
+    return p;
   }
 }

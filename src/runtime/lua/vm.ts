@@ -8,13 +8,17 @@
 // the call fails with GameError(DEADLINE_EXCEEDED, "…exceeded…"); the hook then fires on every
 // instruction, so even code that catches the error with pcall cannot keep running. The coroutine is
 // discarded and the VM stays usable (Lua-level state the code left half-updated stays as it is).
-// Memory: fengari has no allocator limit; strings are capped at LUA_MAX_STRING_BYTES (concatenation,
-// string.rep, buffers) and the time limit bounds how fast a call can grow tables. Host functions
-// must not call back into the same VM (the nested call would queue behind its caller).
+// Pattern matching (no Lua instructions) checks the same deadline. Memory: fengari has no allocator
+// limit; strings are capped at LUA_MAX_STRING_BYTES (concatenation, string.rep, buffers), a Lua stack
+// at 100k slots, and the time limit bounds how fast a call can grow tables. A host function calling
+// back into the VM that runs it is refused at once (it would otherwise wait for itself).
+// Calls that never wait for a host promise run synchronously up to their result (no promise hops).
 import { Code, GameError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { lua, LUA_MASKCOUNT, LUA_OK, LUA_YIELD, T, toLuaString } from "./api.js";
 import type { LuaState } from "./api.js";
+import { LuaChunkCache } from "./chunk-cache.js";
+import { setCallDeadline } from "./fengari-loader.js";
 import { hostFunction } from "./hostcall.js";
 import type { HostBridge, Settled } from "./hostcall.js";
 import { errorFromValue, luaError, tracebackOf } from "./lua-errors.js";
@@ -37,6 +41,11 @@ export interface LuaVmOptions {
   /** Time limit of each call into the VM, in milliseconds. */
   readonly callTimeoutMs: number;
   readonly log: Logger;
+  /**
+   * Compiled chunks shared between VMs (parse each module once per process, not once per VM). Pass
+   * the same cache to every VM of a pool; without one, the VM uses a private cache.
+   */
+  readonly chunkCache?: LuaChunkCache;
 }
 
 export interface LuaVm {
@@ -70,6 +79,9 @@ const KIND_BY_TYPE = new Map<number, LuaRefKind>([
   [T.THREAD, "thread"],
 ]);
 
+/** How a wait for a host promise ends. */
+type Outcome = Settled | "timeout" | "closed";
+
 const closedError = (): GameError => luaError(Code.UNAVAILABLE, "Lua VM is closed", { kind: "closed" });
 
 class Vm implements LuaVm, HostBridge {
@@ -87,12 +99,16 @@ class Vm implements LuaVm, HostBridge {
   #timedOut = false;
   #pending: PromiseLike<unknown> | null = null;
   #settled: Settled | null = null;
+  #wake: ((s: Outcome) => void) | null = null;
+  /** True while Lua code of this VM runs synchronously (to refuse re-entrant calls from host functions). */
+  #running = false;
+  #timer: ReturnType<typeof setTimeout> | null = null;
   #closed = false;
 
   constructor(opts: LuaVmOptions) {
     this.log = opts.log;
     this.#timeoutMs = opts.callTimeoutMs;
-    this.#modules = new ModuleSet(opts.modules);
+    this.#modules = new ModuleSet(opts.modules, opts.chunkCache ?? new LuaChunkCache());
     this.#L = newSandbox(opts.log, performance.now(), () => this.#timedOut);
     this.#pushRequire = runPrelude(this.#L, {
       findModule: (L, key) => this.#modules.pushChunk(L, key),
@@ -178,12 +194,20 @@ class Vm implements LuaVm, HostBridge {
     this.#closed = true;
     this.#idle = null;
     this.#queue.failPending(closedError);
+    this.#wake?.("closed"); // a call suspended on a host promise ends now
   }
 
   // --- the driver ---
   #run(push: (L: LuaState) => void, args: readonly unknown[], opts: LuaCallOptions): Promise<unknown[]> {
     if (this.#closed) return Promise.reject(closedError());
-    return this.#queue.run(() => this.#execute(push, args, opts));
+    if (this.#running) {
+      // A host function calling back into the VM that runs it would wait for itself until the deadline.
+      return Promise.reject(new GameError(Code.INTERNAL, "a host function called back into the Lua VM that is running it"));
+    }
+    return this.#queue.run(() => {
+      const r = this.#execute(push, args, opts);
+      return Array.isArray(r) ? Promise.resolve(r) : r;
+    });
   }
 
   #takeThread(): LuaState {
@@ -208,9 +232,10 @@ class Vm implements LuaVm, HostBridge {
   };
 
   #begin(co: LuaState, opts: LuaCallOptions): void {
-    this.#hostErrors.clear();
+    if (this.#hostErrors.size > 0) this.#hostErrors.clear();
     this.#limitMs = opts.timeoutMs ?? this.#timeoutMs;
     this.#deadline = performance.now() + this.#limitMs;
+    setCallDeadline(this.#L, this.#deadline);
     this.#timedOut = false;
     this.#pending = null;
     this.#settled = null;
@@ -230,43 +255,63 @@ class Vm implements LuaVm, HostBridge {
     }
   }
 
-  async #execute(push: (L: LuaState) => void, args: readonly unknown[], opts: LuaCallOptions): Promise<unknown[]> {
+  /** Runs a call; stays synchronous (no promise hops) until the coroutine first yields. */
+  #execute(push: (L: LuaState) => void, args: readonly unknown[], opts: LuaCallOptions): unknown[] | Promise<unknown[]> {
     if (this.#closed) throw closedError();
     const co = this.#takeThread();
     this.#begin(co, opts);
     const nargs = this.#pushArgs(co, push, args);
-    let status: number = lua.lua_resume(co, this.#L, nargs);
-    while (status === LUA_YIELD) {
-      const pending = this.#pending;
-      this.#pending = null;
-      if (pending === null) throw luaError(Code.INTERNAL, "Lua code yielded outside a host call", { kind: "runtime" });
-      const outcome = await this.#await(pending);
-      if (outcome === "timeout") {
-        throw luaError(Code.DEADLINE_EXCEEDED, `Lua call exceeded its time limit of ${this.#limitMs} ms (waiting for a host function)`, { kind: "timeout" });
-      }
-      if (this.#closed) throw closedError();
-      this.#settled = outcome;
-      status = lua.lua_resume(co, this.#L, 0);
-    }
+    const status = this.#resume(co, nargs);
+    if (status === LUA_YIELD) return this.#drive(co, opts);
     if (status !== LUA_OK) throw this.#failure(co);
     return this.#results(co, opts);
   }
 
-  #await(pending: PromiseLike<unknown>): Promise<Settled | "timeout"> {
-    const remaining = Math.max(0, this.#deadline - performance.now());
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve("timeout"), remaining);
-      void Promise.resolve(pending).then(
-        (value) => {
-          clearTimeout(timer);
-          resolve({ ok: true, value });
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          resolve({ ok: false, error });
-        },
-      );
-    });
+  #resume(co: LuaState, nargs: number): number {
+    this.#running = true;
+    try {
+      return lua.lua_resume(co, this.#L, nargs) as number;
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /** Resumes a suspended call each time the host promise it waits for settles. */
+  async #drive(co: LuaState, opts: LuaCallOptions): Promise<unknown[]> {
+    try {
+      let status = LUA_YIELD;
+      while (status === LUA_YIELD) {
+        const pending = this.#pending;
+        this.#pending = null;
+        if (pending === null) throw luaError(Code.INTERNAL, "Lua code yielded outside a host call", { kind: "runtime" });
+        const outcome = await this.#await(pending);
+        if (outcome === "timeout") {
+          throw luaError(Code.DEADLINE_EXCEEDED, `Lua call exceeded its time limit of ${this.#limitMs} ms (waiting for a host function)`, { kind: "timeout" });
+        }
+        if (outcome === "closed" || this.#closed) throw closedError();
+        this.#settled = outcome;
+        status = this.#resume(co, 0);
+      }
+      if (status !== LUA_OK) throw this.#failure(co);
+      return this.#results(co, opts);
+    } finally {
+      if (this.#timer !== null) clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#wake = null;
+    }
+  }
+
+  /** Waits for a host promise or the call's deadline; one timer serves every wait of a call. */
+  #await(pending: PromiseLike<unknown>): Promise<Outcome> {
+    let wake!: (s: Outcome) => void;
+    const woken = new Promise<Outcome>((resolve) => (wake = resolve));
+    this.#wake = wake;
+    this.#timer ??= setTimeout(() => this.#wake?.("timeout"), Math.max(0, this.#deadline - performance.now()));
+    void Promise.resolve(pending).then(
+      (value) => wake({ ok: true, value }),
+      (error: unknown) => wake({ ok: false, error }),
+    );
+    return woken;
   }
 
   #failure(co: LuaState): GameError {
@@ -282,7 +327,8 @@ class Vm implements LuaVm, HostBridge {
     } finally {
       lua.lua_settop(L, 0);
     }
-    if (this.#timedOut) return luaError(Code.DEADLINE_EXCEEDED, message, { kind: "timeout", traceback });
+    // Past the deadline the error is the time limit's, whether the hook or library code raised it.
+    if (this.#timedOut || performance.now() > this.#deadline) return luaError(Code.DEADLINE_EXCEEDED, message, { kind: "timeout", traceback });
     return luaError(code, message, { kind: "runtime", traceback });
   }
 
@@ -290,9 +336,11 @@ class Vm implements LuaVm, HostBridge {
     try {
       const n: number = lua.lua_gettop(co);
       const out = new Array<unknown>(n);
+      const refs = opts.refResults;
+      const raw = opts.rawStrings === true;
       for (let i = 0; i < n; i++) {
-        if (opts.refResults?.includes(i)) out[i] = lua.lua_isnil(co, i + 1) ? null : this.ref(co, i + 1);
-        else out[i] = toJs(this, co, i + 1, opts.rawStrings === true);
+        if (refs !== undefined && refs.includes(i)) out[i] = lua.lua_isnil(co, i + 1) ? null : this.ref(co, i + 1);
+        else out[i] = toJs(this, co, i + 1, raw);
       }
       return out;
     } catch (e) {

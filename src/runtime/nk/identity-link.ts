@@ -47,8 +47,8 @@ function op(lua: string, js: string, run: Op): NkBinding {
   });
 }
 
-const linking = (fn: () => Promise<unknown>): Promise<unknown> => wrapped("error linking", fn);
-const unlinking = (fn: () => Promise<unknown>): Promise<unknown> => wrapped("error unlinking", fn);
+const linking = <T>(fn: () => Promise<T>): Promise<T> => wrapped("error linking", fn);
+const unlinking = <T>(fn: () => Promise<T>): Promise<T> => wrapped("error unlinking", fn);
 
 async function importAfterLink(call: NkCall, provider: "facebook" | "steam", userId: string, username: string, token: string, steamId?: string): Promise<void> {
   const importer = call.deps.services?.importFriends;
@@ -82,7 +82,7 @@ function linkBindings(): NkBinding[] {
       const username = required(a, 1, "expects username string");
       const token = required(a, 2, "expects token string");
       const doImport = a.optBool(3, true);
-      const p = (await linking(() => link.linkFacebook(call.deps.identity, userId, token))) as { limitedLogin: boolean };
+      const p = await linking(() => link.linkFacebook(call.deps.identity, userId, token));
       if (doImport && !p.limitedLogin) await importAfterLink(call, "facebook", userId, username, token);
     }),
     op("link_facebook_instant_game", "linkFacebookInstantGame", async (a, call, userId) => {
@@ -101,7 +101,7 @@ function linkBindings(): NkBinding[] {
       const username = required(a, 1, "expects username string");
       const token = required(a, 2, "expects token string");
       const doImport = a.optBool(3, true);
-      const p = (await linking(() => link.linkSteam(call.deps.identity, userId, token))) as { id: string };
+      const p = await linking(() => link.linkSteam(call.deps.identity, userId, token));
       if (doImport) await importAfterLink(call, "steam", userId, username, token, p.id);
     }),
   ];

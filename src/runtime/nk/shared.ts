@@ -1,6 +1,6 @@
-// Owns the process-wide state behind nk that every VM of every engine shares: the localcache
-// (nk.localcache_*) and the event queue (nk.event). One NkShared is made per server by the composition
-// root and travels in NkDeps; nothing here is module-level state.
+// Owns the process-wide state behind nk that every VM of every engine shares: the localcaches
+// (nk.localcache_*, one per language as in Nakama) and the event queue (nk.event). One NkShared is made
+// per server by the composition root and travels in NkDeps; nothing here is module-level state.
 //
 // LocalCache: key → value with an optional TTL in seconds (0 = never expires). Values are host values
 // (Lua tables arrive converted to plain objects, so every VM gets its own copy on read, which is how
@@ -44,7 +44,10 @@ export interface EventQueue {
 }
 
 export interface NkShared {
-  localCache: LocalCache;
+  /** Lua modules' localcache (Nakama keeps one per runtime: Lua and JS never see each other's keys). */
+  luaCache: LocalCache;
+  /** JS and native modules' localcache. */
+  jsCache: LocalCache;
   events: EventQueue;
 }
 
@@ -140,5 +143,5 @@ export function createEventQueue(capacity = 65536): EventQueue {
 }
 
 export function createNkShared(opts: NkSharedOptions = {}): NkShared {
-  return { localCache: createLocalCache(opts.now), events: createEventQueue(opts.eventQueueSize) };
+  return { luaCache: createLocalCache(opts.now), jsCache: createLocalCache(opts.now), events: createEventQueue(opts.eventQueueSize) };
 }

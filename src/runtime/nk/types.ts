@@ -12,16 +12,24 @@
 //       (plain data; Uint8Array becomes an ArrayBuffer in the guest).
 //   Either side may be missing (e.g. Nakama's JS nk has no json_encode; Lua has no binaryToString).
 //   Both may return a Promise: the engines' bridges make the call look synchronous to guest code.
-// - Errors: implementations throw `GameError` with Nakama's code and message; engines keep the code.
+// - Errors: implementations throw `GameError`; engines keep the code. Messages are Nakama's (Lua argument
+//   errors read "bad argument #1 to authenticate_device (expects id string)", JS ones "expects id
+//   string"); argument errors are INVALID_ARGUMENT, wrapped core failures ("error authenticating: User
+//   account not found.") keep the core's code (NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED…).
 // - `NkCall.ctx` is the calling module's context (RuntimeContext from ../context.ts). nk functions
-//   read nothing from it today except for logging; it is there for later domains.
-// - Process-wide state (localcache, the event queue) lives in `NkShared`, made once per server with
-//   `createNkShared()` (shared.ts) and passed in `NkDeps.shared`; the framework drains
-//   `shared.events` to call the registered event handlers.
-// - `createNativeNk(deps, ctx)` (native.ts) gives native modules a typed, async `nk` (NativeNakama).
+//   read nothing from it today; it is there for later domains (caller-aware storage, logging fields).
+// - Process-wide state lives in `NkShared` (shared.ts), made once per server with `createNkShared()` and
+//   passed in `NkDeps.shared`: `luaCache` / `jsCache` (Nakama keeps one localcache per runtime; native
+//   modules use jsCache) and `events`, the queue nk.event fills; the framework drains it (`drain()`,
+//   woken by `onEvent`) and calls the registered event handlers.
+// - `createNativeNk(deps, ctx)` / `nativeNkFactory(deps)(ctx)` (native.ts) give native modules a typed,
+//   async `nk` (NativeNakama, native-types.ts) with the JS functions' semantics.
+// - Lua's logger_* are the framework's (module logger); nk provides get_config (config-view.ts, which
+//   also offers `configViewJs` for JS `initializer.getConfig()`).
 //
-// Adding a domain (storage, wallet, leaderboards…): one file `src/runtime/nk/<domain>.ts` exporting its
-// `NkBinding[]` and its native methods, plus one line each in index.ts and native.ts.
+// Adding a domain (storage, wallet, leaderboards…): one file `src/runtime/nk/<domain>.ts` exporting
+// `xBindings(): NkBinding[]` built with `define()` (binding.ts), one entry in DOMAINS (table.ts), and its
+// typed methods in native-types.ts.
 import type { Config } from "../../config/schema.js";
 import type { IdentityCore } from "../../identity/core.js";
 import type { Logger } from "../../log.js";
@@ -35,16 +43,16 @@ export type { RuntimeContext } from "../context.js";
 /** Hooks into other parts of the server that nk functions drive; all optional until those parts exist. */
 export interface NkServices {
   /** Closes the user's realtime sockets (session_disconnect, account deletion, ban). Default: nothing. */
-  disconnectUser?(userId: string, reason: "deleted" | "banned" | "kicked"): void | Promise<void>;
+  disconnectUser?: (userId: string, reason: "deleted" | "banned" | "kicked") => void | Promise<void>;
   /** Closes one realtime session by id (session_disconnect); `reason` is a PresenceReason 0-4. */
-  disconnectSession?(sessionId: string, reason: number): void | Promise<void>;
+  disconnectSession?: (sessionId: string, reason: number) => void | Promise<void>;
   /** Friend import after authenticate/link Facebook or Steam (friends issue; same as IdentityDeps.importFriends). */
-  importFriends?(
+  importFriends?: (
     provider: "facebook" | "steam",
     userId: string,
     username: string,
     credential: { token: string; steamId?: string },
-  ): Promise<void>;
+  ) => Promise<void>;
 }
 
 export interface NkDeps {
@@ -58,8 +66,6 @@ export interface NkDeps {
   shared: NkShared;
   /** Other subsystems, wired by main.ts as they land. */
   services?: NkServices;
-  /** HTTP client for http_request (default: global fetch). Tests inject a fake. */
-  fetch?: typeof fetch;
   /** Clock in milliseconds (default Date.now). */
   now?: () => number;
 }
@@ -78,7 +84,7 @@ export interface NkBinding {
   /** Lua: top-level string args arrive as Uint8Array (wrap the host fn with `withRawStrings`). */
   luaRawStrings?: boolean;
   /** Host-side implementations; args/returns are plain host values (the engines marshal guest⇄host). */
-  callJs?(call: NkCall, args: unknown[]): unknown;
+  callJs?: (call: NkCall, args: unknown[]) => unknown;
   /** Returns the Lua results (multiple returns); may return a Promise of them. */
-  callLua?(call: NkCall, args: unknown[]): unknown[] | Promise<unknown[]>;
+  callLua?: (call: NkCall, args: unknown[]) => unknown[] | Promise<unknown[]>;
 }

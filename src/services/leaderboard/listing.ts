@@ -2,7 +2,10 @@
 // next/prev cursors (ranks counted from the cursor), the records of given owners (ranks from the rank
 // cache), records around an owner (Nakama's "haystack"), and a cursor that starts at a given rank.
 // Every query walks the primary key (leaderboard_id, expiry_time, score, subscore, owner_id), so a page
-// costs the same at rank 10 as at rank 900,000.
+// costs the same at rank 10 as at rank 900,000. Measured: the keyset condition must be written on
+// (score, subscore, owner_id) after the two equalities; spelled over all five key columns (as Nakama does)
+// PostgreSQL positions the scan by the equalities alone and walks the period up to the cursor (21 ms instead
+// of 0.2 ms at 100,000 records).
 import type { api } from "../../../proto/index.js";
 import { Code, GameError } from "../../errors.js";
 import { nowSec, type LeaderboardCore } from "./core.js";
@@ -40,8 +43,8 @@ async function page(core: LeaderboardCore, b: Board, expiry: number, limit: numb
   } else {
     const ascending = (b.sortOrder === SortOrder.ASCENDING) === c.isNext;
     sql += ascending
-      ? " AND (leaderboard_id, expiry_time, score, subscore, owner_id) > ($1, $2, $4::BIGINT, $5::BIGINT, $6::UUID) ORDER BY score ASC, subscore ASC, owner_id ASC"
-      : " AND (leaderboard_id, expiry_time, score, subscore, owner_id) < ($1, $2, $4::BIGINT, $5::BIGINT, $6::UUID) ORDER BY score DESC, subscore DESC, owner_id DESC";
+      ? " AND (score, subscore, owner_id) > ($4::BIGINT, $5::BIGINT, $6::UUID) ORDER BY score ASC, subscore ASC, owner_id ASC"
+      : " AND (score, subscore, owner_id) < ($4::BIGINT, $5::BIGINT, $6::UUID) ORDER BY score DESC, subscore DESC, owner_id DESC";
     params.push(c.score, c.subscore, c.owner);
   }
   const { rows } = await core.db.query<RecordRow>(`${sql} LIMIT $3`, params);
@@ -110,6 +113,38 @@ export async function recordsList(core: LeaderboardCore, b: Board, input: Record
   return out;
 }
 
+function compareKeys(a: RecordRow, b: RecordRow): number {
+  const big = (x: string, y: string): number => {
+    const p = BigInt(x);
+    const q = BigInt(y);
+    return p < q ? -1 : p > q ? 1 : 0;
+  };
+  return big(a.score, b.score) || big(a.subscore, b.subscore) || (a.owner_id < b.owner_id ? -1 : a.owner_id > b.owner_id ? 1 : 0);
+}
+
+/**
+ * The owner's record and up to `n` records on each side of it in key order, in one round trip: `greater`
+ * ascending from the owner, `smaller` descending from it (each nearest first).
+ */
+async function neighbours(core: LeaderboardCore, boardId: string, expiry: number, ownerId: string, n: number) {
+  const side = (cmp: ">" | "<", dir: "ASC" | "DESC"): string => `SELECT ${RECORD_COLUMNS} FROM leaderboard_record
+      WHERE leaderboard_id = $2 AND expiry_time = $3
+        AND (score, subscore, owner_id) ${cmp} (me.score, me.subscore, me.owner_id)
+      ORDER BY score ${dir}, subscore ${dir}, owner_id ${dir} LIMIT $4`;
+  const { rows } = await core.db.query<RecordRow & { part: number }>(
+    `WITH me AS (SELECT ${RECORD_COLUMNS} FROM leaderboard_record WHERE owner_id = $1 AND leaderboard_id = $2 AND expiry_time = $3)
+     SELECT 0 AS part, me.* FROM me
+     UNION ALL SELECT 1 AS part, g.* FROM me CROSS JOIN LATERAL (${side(">", "ASC")}) g
+     UNION ALL SELECT 2 AS part, s.* FROM me CROSS JOIN LATERAL (${side("<", "DESC")}) s`,
+    [ownerId, boardId, new Date(expiry * 1000), n],
+  );
+  const strip = ({ part: _part, ...r }: RecordRow & { part: number }): RecordRow => r;
+  const me = rows.find((r) => r.part === 0);
+  const greater = rows.filter((r) => r.part === 1).map(strip).sort(compareKeys);
+  const smaller = rows.filter((r) => r.part === 2).map(strip).sort((a, b) => compareKeys(b, a));
+  return { me: me === undefined ? undefined : strip(me), greater, smaller };
+}
+
 /**
  * Records around `ownerId`: the owner's record with up to `limit` records in total, about half of them
  * above it (fewer near the top, where the rest come from below). No record → an empty list. With a cursor
@@ -121,23 +156,12 @@ export async function recordsHaystack(
   const { expiry, possible } = listingExpiry(b, overrideExpiry, nowSec(core));
   if (!possible) return emptyRecordList();
   if (cursor !== "") return recordsList(core, b, { ownerIds: [], limit, cursor, overrideExpiry: expiry });
-  const expiryTime = new Date(expiry * 1000);
-  const { rows: own } = await core.db.query<RecordRow>(
-    `SELECT ${RECORD_COLUMNS} FROM leaderboard_record WHERE owner_id = $1 AND leaderboard_id = $2 AND expiry_time = $3`,
-    [ownerId, b.id, expiryTime],
-  );
-  if (own.length === 0) return emptyRecordList();
-  const me = own[0];
+  const { me, greater, smaller } = await neighbours(core, b.id, expiry, ownerId, limit + 1);
+  if (me === undefined) return emptyRecordList();
   const asc = b.sortOrder === SortOrder.ASCENDING;
-  const base = `SELECT ${RECORD_COLUMNS} FROM leaderboard_record WHERE leaderboard_id = $1 AND expiry_time = $2`;
-  const params = [b.id, expiryTime, me.score, me.subscore, ownerId];
-  const above = asc
-    ? " AND (leaderboard_id, expiry_time, score, subscore, owner_id) < ($1, $2, $3::BIGINT, $4::BIGINT, $5::UUID) ORDER BY score DESC, subscore DESC, owner_id DESC"
-    : " AND (leaderboard_id, expiry_time, score, subscore, owner_id) > ($1, $2, $3::BIGINT, $4::BIGINT, $5::UUID) ORDER BY score ASC, subscore ASC, owner_id ASC";
-  const below = asc
-    ? " AND (leaderboard_id, expiry_time, score, subscore, owner_id) > ($1, $2, $3::BIGINT, $4::BIGINT, $5::UUID) ORDER BY score ASC, subscore ASC, owner_id ASC"
-    : " AND (leaderboard_id, expiry_time, score, subscore, owner_id) < ($1, $2, $3::BIGINT, $4::BIGINT, $5::UUID) ORDER BY score DESC, subscore DESC, owner_id DESC";
-  const first = (await core.db.query<RecordRow>(`${base}${above} LIMIT $6`, [...params, limit + 1])).rows;
+  // Nearest first: "above" ranks better than the owner, "below" worse.
+  const first = asc ? smaller : greater;
+  const below = asc ? greater : smaller;
   let morePrev = false;
   if (first.length > limit) {
     morePrev = true;
@@ -145,7 +169,7 @@ export async function recordsHaystack(
   }
   first.reverse();
   const secondLimit = first.length < Math.floor(limit / 2) ? limit - first.length : Math.floor(limit / 2);
-  const second = (await core.db.query<RecordRow>(`${base}${below} LIMIT $6`, [...params, secondLimit + 1])).rows;
+  const second = below.slice(0, secondLimit + 1);
   let moreNext = false;
   if (second.length > secondLimit) {
     moreNext = true;

@@ -9,7 +9,7 @@
 import type { api } from "../../../proto/index.js";
 import type { Logger } from "../../log.js";
 import type { Db } from "../../storage/db.js";
-import { RankIndex, toScore, type RankEntry, type Score } from "./rank-index.js";
+import { RankIndex, toScore, type RankEntry } from "./rank-index.js";
 import type { Board } from "./types.js";
 import { SortOrder } from "./types.js";
 
@@ -171,7 +171,7 @@ export class RankCache {
       }
       sql += " ORDER BY score ASC, subscore ASC, owner_id ASC LIMIT $3";
       const { rows } = await this.opts.db.query<RankRow>(sql, params);
-      for (const r of rows) out.push({ owner: r.owner_id, score: toScore(r.score) as Score, subscore: toScore(r.subscore), gen: r.num_score });
+      for (const r of rows) out.push({ owner: r.owner_id, score: toScore(r.score), subscore: toScore(r.subscore), gen: r.num_score });
       if (rows.length < this.pageSize) return out;
       last = rows[rows.length - 1];
     }

@@ -91,14 +91,21 @@ export async function leaderboardFor(core: LeaderboardCore, id: string): Promise
 async function upsert(core: LeaderboardCore, b: Board, op: Operator, expiry: number, w: RecordWriteInput): Promise<{ row: RecordRow; changed: boolean }> {
   const { set, filter } = operatorSql(op, b.sortOrder);
   const delta = op === Operator.INCREMENT || op === Operator.DECREMENT;
-  const sql = `INSERT INTO leaderboard_record (leaderboard_id, owner_id, username, score, subscore, metadata, expiry_time)
+  // One round trip: the upsert's row when it changed something, else the stored row (a write that did not
+  // qualify, e.g. not better than the stored "best", leaves the record as it was).
+  const sql = `WITH up AS (
+    INSERT INTO leaderboard_record (leaderboard_id, owner_id, username, score, subscore, metadata, expiry_time)
     VALUES ($1, $2, $3, $4::BIGINT, $5::BIGINT, COALESCE($6::JSONB, '{}'::JSONB), $7)
     ON CONFLICT (owner_id, leaderboard_id, expiry_time)
     DO UPDATE SET ${set}, num_score = leaderboard_record.num_score + 1,
       metadata = COALESCE($6::JSONB, leaderboard_record.metadata), username = COALESCE($3, leaderboard_record.username),
       update_time = now()
     WHERE ${filter}
-    RETURNING ${RECORD_COLUMNS}`;
+    RETURNING ${RECORD_COLUMNS})
+  SELECT true AS changed, up.* FROM up
+  UNION ALL
+  SELECT false AS changed, ${RECORD_COLUMNS} FROM leaderboard_record
+  WHERE leaderboard_id = $1 AND owner_id = $2 AND expiry_time = $7 AND NOT EXISTS (SELECT 1 FROM up)`;
   // Decrement inserts 0 (there is nothing to subtract from); every other operator inserts the value.
   const params: unknown[] = [
     b.id, w.ownerId, w.username === "" ? null : w.username,
@@ -106,9 +113,12 @@ async function upsert(core: LeaderboardCore, b: Board, op: Operator, expiry: num
     w.metadata === "" ? null : w.metadata, new Date(expiry * 1000),
   ];
   if (delta) params.push(w.score, w.subscore);
-  const { rows } = await retryPkeyRace(() => core.db.query<RecordRow>(sql, params));
-  if (rows.length > 0) return { row: rows[0], changed: true };
-  // The write did not qualify (e.g. not better than the stored "best"): the record is as it was.
+  const { rows } = await retryPkeyRace(() => core.db.query<RecordRow & { changed: boolean }>(sql, params));
+  if (rows.length > 0) {
+    const { changed, ...row } = rows[0];
+    return { row, changed };
+  }
+  // Not changed, and the row was committed by another writer after this statement's snapshot: read it.
   const row = await readRecord(core.db, b.id, w.ownerId, expiry);
   if (row === undefined) throw new Error("leaderboard record vanished after a no-op write");
   return { row, changed: false };

@@ -44,7 +44,7 @@ export class TestClock {
   }
 }
 
-export function testCore(db: Db, clock?: TestClock, blacklist?: readonly string[]): LeaderboardCore {
+export function testCore(db: Db, clock?: { readonly now: () => number }, blacklist?: readonly string[]): LeaderboardCore {
   return createLeaderboardCore({ db, log: silentLogger(), now: clock?.now, rankCacheBlacklist: blacklist });
 }
 

@@ -19,7 +19,7 @@
 import type { api } from "../../../proto/index.js";
 import { Code, GameError } from "../../errors.js";
 import { parseUuid } from "../../session/uuid.js";
-import { goJson } from "../storage/json.js";
+import { goJson, isJsonObjectText } from "../storage/json.js";
 import {
   deleteNotifications, deleteNotificationsById, getNotificationsById, listNotifications, updateNotifications,
   type NotificationUpdate, type StoredNotification,
@@ -56,7 +56,9 @@ function checkSend(n: NkNotification): NotificationSend {
 function checkBody(subject: string, content: Record<string, unknown> | string, code: number): { subject: string; content: string; code: number } {
   if (typeof subject !== "string" || subject === "") throw invalid("expects subject to be a non-empty string");
   if (typeof code !== "number" || !Number.isInteger(code) || code <= 0) throw invalid("expects code to number above 0");
-  return { subject, content: typeof content === "string" ? content : goJson(content ?? {}), code };
+  const text = typeof content === "string" ? content : goJson(content ?? {});
+  if (!isJsonObjectText(text)) throw invalid("expects content to be a JSON object");
+  return { subject, content: text, code };
 }
 
 function checkSender(sender: string | null | undefined): string {
@@ -130,6 +132,7 @@ export async function nkNotificationsUpdate(
     if (id === null) throw invalid("expects id to be a valid uuid");
     if (u.subject !== undefined && u.subject === "") throw invalid("expects subject to be a non-empty string");
     const content = u.content === undefined ? undefined : typeof u.content === "string" ? u.content : goJson(u.content);
+    if (content !== undefined && !isJsonObjectText(content)) throw invalid("expects content to be a JSON object");
     return { id, subject: u.subject, content, senderId: u.sender === undefined ? undefined : checkSender(u.sender) };
   });
   await updateNotifications(deps, checked);

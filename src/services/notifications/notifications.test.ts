@@ -89,6 +89,7 @@ for (const database of testDatabases) {
       await assert.rejects(nkNotificationSend(deps, u, "s", {}, 1, "bad", false), /expects sender to either be an empty string or a valid UUID/);
       await assert.rejects(nkNotificationsList(deps, u, 0, ""), /expects limit/);
       await assert.rejects(nkNotificationsGetId(deps, ["nope"]), /expects id to be a valid id string/);
+      await assert.rejects(nkNotificationSend(deps, u, "s", "[1]", 1, "", false), /expects content to be a JSON object/);
     });
 
     test("send to all: live only, or stored for every account", async () => {
@@ -123,9 +124,9 @@ for (const database of testDatabases) {
       assert.deepEqual(Object.keys(one.body.notifications[0]), ["id", "subject", "content", "code", "create_time", "persistent"]);
       assert.equal(one.body.notifications.length, 1);
       const rest = await call("GET", `/v2/notification?limit=5&cacheable_cursor=${one.body.cacheable_cursor}`);
-      // One INSERT gives the three the same create_time, so they come in id order.
+      // Sent in one batch, listed in the order sent.
       const seen = [...one.body.notifications, ...rest.body.notifications].map((n: { id: string }) => n.id);
-      assert.deepEqual(seen, sent.map((n) => n.id).sort());
+      assert.deepEqual(seen, sent.map((n) => n.id));
       assert.deepEqual(await call("GET", "/v2/notification?limit=101"), { status: 400, body: { code: 3, message: "Invalid limit - limit must be between 1 and 100." } });
       assert.deepEqual(await call("GET", "/v2/notification?limit=x"), {
         status: 400, body: { code: 3, message: 'parsing field "limit": strconv.ParseInt: parsing "x": invalid syntax' },

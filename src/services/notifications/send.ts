@@ -9,6 +9,7 @@ import { Code, GameError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { newUuid, SYSTEM_USER_ID } from "../../session/uuid.js";
 import type { Db, Queryable } from "../../storage/db.js";
+import { batchTimes } from "../storage/clock.js";
 import { goJson } from "../storage/json.js";
 
 /** Pushes notifications to the online sessions of each user (each user gets the whole list). */
@@ -65,10 +66,13 @@ function build(n: Omit<NotificationSend, "userId">, createTime: Date): api.Notif
   };
 }
 
-const INSERT = `INSERT INTO notification (id, user_id, subject, content, code, sender_id)
-SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::int2[], $6::uuid[])`;
+const INSERT = `INSERT INTO notification (id, user_id, subject, content, code, sender_id, create_time)
+SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::int2[], $6::uuid[], $7::timestamptz[])`;
 
-/** Stores notifications for their users on `q` (a Db or a transaction). */
+/**
+ * Stores notifications for their users on `q` (a Db or a transaction). Create times come from our
+ * monotonic clock (see clock.ts), so a user's notifications list in the order they were sent.
+ */
 export async function saveNotifications(q: Queryable, items: ReadonlyArray<{ userId: string; n: api.Notification }>): Promise<void> {
   if (items.length === 0) return;
   await q.query(INSERT, [
@@ -78,6 +82,7 @@ export async function saveNotifications(q: Queryable, items: ReadonlyArray<{ use
     items.map((i) => i.n.content),
     items.map((i) => i.n.code),
     items.map((i) => i.n.sender_id),
+    batchTimes(items.map((i) => i.userId)),
   ]);
 }
 

@@ -86,6 +86,26 @@ for (const database of testDatabases) {
       assert.equal(z.value, '{"z": 2}');
     });
 
+    test("one-statement batches: mixed kinds succeed together; a refusal names its reason", async () => {
+      const [m] = await writeObjects(deps, [op(alice, "mx-match", '{"m":0}')], { authoritative: false });
+      await writeObjects(deps, [op(alice, "mx-ro", "{}", { permissionWrite: 0 })], { authoritative: true });
+      // Counts round trips: the batch must take the one-statement path, not the per-object fallback.
+      const calls = { query: 0, tx: 0 };
+      const counting = { ...deps, db: Object.assign(Object.create(t.db) as typeof t.db, {
+        query: (sql: string, params?: readonly unknown[]) => (calls.query++, t.db.query(sql, params)),
+        tx: <T>(fn: Parameters<typeof t.db.tx<T>>[0]) => (calls.tx++, t.db.tx(fn)),
+      }) };
+      const acks = await writeObjects(counting, [
+        op(alice, "mx-lww", '{"l":1}'), op(alice, "mx-create", '{"c":1}', { version: "*" }), op(alice, "mx-match", '{"m":1}', { version: m.version }),
+      ], { authoritative: false });
+      assert.deepEqual(calls, { query: 1, tx: 0 });
+      assert.deepEqual(acks.map((a) => [a.key, a.version]), [["mx-lww", md5('{"l":1}')], ["mx-create", md5('{"c":1}')], ["mx-match", md5('{"m":1}')]]);
+      await rejectsWith(writeObjects(deps, [op(alice, "mx-new", "{}"), op(alice, "mx-ro", '{"x":1}')], { authoritative: false }), StorageText.rejectedPermission);
+      assert.deepEqual(await readObjects(deps, null, [{ collection: "c", key: "mx-new", ownerId: alice }]), []);
+      const [ro] = await writeObjects(deps, [op(alice, "mx-new", "{}"), op(alice, "mx-ro", '{"x":1}')], { authoritative: true });
+      assert.equal(ro.key, "mx-new");
+    });
+
     test("read rules: 0 runtime only, 1 owner, 2 everyone; order follows the request", async () => {
       await writeObjects(deps, [
         op(alice, "r0", '{"r":0}', { permissionRead: 0 }),

@@ -1,10 +1,16 @@
 // Owns the storage engine's shared vocabulary: its dependencies, the operation types the core functions
 // take (already validated), the permission values, Nakama's rejection texts, and the row → api.StorageObject
 // conversion every read path uses (whole-second timestamps, value as PostgreSQL's normalized JSON text).
+import { createHash } from "node:crypto";
 import type { api } from "../../../proto/index.js";
 import { Code, GameError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { Db } from "../../storage/db.js";
+
+/** The version of a value: hex MD5 of the text as written (before PostgreSQL normalizes it). */
+export function storageVersion(value: string): string {
+  return createHash("md5").update(value, "utf8").digest("hex");
+}
 
 export interface StorageDeps {
   db: Db;

@@ -1,53 +1,39 @@
-// Owns writing storage objects: one statement per object (last-write-wins upsert, if-match update or
-// create-only insert), each returning the row's final state so a refusal can be told apart (version vs
-// permission), and batches that are all or nothing.
+// Owns writing storage objects: one plain statement per object (last-write-wins upsert, if-match
+// update or create-only insert) returning the written row; when nothing was written, a second look at
+// the row tells the refusal's reason (permission vs version). Batches are all or nothing.
 //
 // Races: every statement is a single atomic row operation. An if-match UPDATE that waits on a concurrent
 // writer re-checks `version = $8` against the committed row (READ COMMITTED re-evaluation), so of N
 // concurrent writes carrying the same version exactly one matches. A create-only INSERT that collides
-// with a concurrent insert waits for it and then does nothing (no row returned = rejected). Batches run
-// in one transaction in (collection, key, owner) order so two batches never wait on each other's rows
-// in opposite orders; a deadlock or serialization failure anyway re-runs the batch from scratch.
-import { createHash } from "node:crypto";
+// with a concurrent insert waits for it and then does nothing (no row returned = rejected). The look
+// that names a refusal's reason may see a later row state; it only picks the message. Batches run in
+// one transaction in (collection, key, owner) order so two batches never wait on each other's rows in
+// opposite orders; a deadlock or serialization failure anyway re-runs the batch from scratch.
+// Batches of distinct objects first try the one-statement path (write-batch.ts); this per-object path
+// is the fallback that also names the refused object's reason.
 import type { api } from "../../../proto/index.js";
 import { Code, GameError } from "../../errors.js";
 import type { Queryable } from "../../storage/db.js";
-import { isDbError, txRetry } from "../../storage/db-errors.js";
-import { byObjectId, rejected, StorageText, type StorageDeps, type StorageWriteOp } from "./types.js";
+import { isDbError, isRetryable, txRetry } from "../../storage/db-errors.js";
+import { byObjectId, rejected, storageVersion, StorageText, type StorageDeps, type StorageWriteOp } from "./types.js";
+import { distinctObjects, writeBatchStatement } from "./write-batch.js";
 
-/** The version of a value: hex MD5 of the text as written (before PostgreSQL normalizes it). */
-export function storageVersion(value: string): string {
-  return createHash("md5").update(value, "utf8").digest("hex");
-}
+export { storageVersion } from "./types.js";
 
-const RETURNING = "read, write, version, create_time, update_time";
-
-/** Appends the row's current state when the modifying CTE touched nothing. */
-function withFallback(cte: string): string {
-  return `WITH upd AS (${cte} RETURNING ${RETURNING})
-SELECT ${RETURNING}, true AS applied FROM upd
-UNION ALL
-SELECT ${RETURNING}, false AS applied FROM storage
- WHERE collection = $1 AND key = $2 AND user_id = $3 AND NOT EXISTS (SELECT 1 FROM upd)
-LIMIT 1`;
-}
+const RETURNING = "RETURNING version, create_time, update_time";
 
 const INSERT = `INSERT INTO storage (collection, key, user_id, value, version, read, write, create_time, update_time)
   VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now())`;
 
-function lastWriteWins(writeCheck: string): string {
-  return withFallback(`${INSERT}
+const lastWriteWins = (writeCheck: string): string => `${INSERT}
   ON CONFLICT (collection, key, user_id) DO UPDATE
     SET value = EXCLUDED.value, version = EXCLUDED.version, read = EXCLUDED.read, write = EXCLUDED.write, update_time = now()
-    WHERE TRUE${writeCheck}`);
-}
+    WHERE TRUE${writeCheck} ${RETURNING}`;
 
-function ifMatch(writeCheck: string): string {
-  return withFallback(`UPDATE storage SET value = $4, version = $5, read = $6, write = $7, update_time = now()
-  WHERE collection = $1 AND key = $2 AND user_id = $3 AND version = $8${writeCheck}`);
-}
+const ifMatch = (writeCheck: string): string => `UPDATE storage SET value = $4, version = $5, read = $6, write = $7, update_time = now()
+  WHERE collection = $1 AND key = $2 AND user_id = $3 AND version = $8${writeCheck} ${RETURNING}`;
 
-const CREATE_ONLY = `${INSERT} ON CONFLICT (collection, key, user_id) DO NOTHING RETURNING ${RETURNING}, true AS applied`;
+const CREATE_ONLY = `${INSERT} ON CONFLICT (collection, key, user_id) DO NOTHING ${RETURNING}`;
 
 /** Statements by [authoritative][mode]; client writes also need the stored row's write = 1. */
 const SQL = {
@@ -56,12 +42,20 @@ const SQL = {
 } as const;
 
 interface WriteRow {
-  read: number;
-  write: number;
   version: string;
   create_time: Date;
   update_time: Date;
-  applied: boolean;
+}
+
+/** The refusal for an object that was not written: permission when a client met write != 1. */
+async function refusal(q: Queryable, op: StorageWriteOp, authoritative: boolean): Promise<GameError> {
+  if (authoritative || op.version === "*") return rejected(StorageText.rejectedVersion);
+  const { rows } = await q.query<{ write: number }>(
+    "SELECT write FROM storage WHERE collection = $1 AND key = $2 AND user_id = $3",
+    [op.collection, op.key, op.ownerId],
+  );
+  const row = rows[0];
+  return rejected(row !== undefined && row.write !== 1 ? StorageText.rejectedPermission : StorageText.rejectedVersion);
 }
 
 /** Writes one object on `q`; throws the rejection GameError when its condition or permission fails. */
@@ -77,10 +71,7 @@ async function writeOne(q: Queryable, op: StorageWriteOp, authoritative: boolean
   }
   const { rows } = await q.query<WriteRow>(sql, params);
   const row = rows[0];
-  if (row === undefined) throw rejected(StorageText.rejectedVersion);
-  if (!row.applied) {
-    throw rejected(!authoritative && row.write !== 1 ? StorageText.rejectedPermission : StorageText.rejectedVersion);
-  }
+  if (row === undefined) throw await refusal(q, op, authoritative);
   return {
     collection: op.collection,
     key: op.key,
@@ -111,7 +102,8 @@ export function internal(deps: StorageDeps, message: string, err: unknown, what:
 
 /**
  * Writes objects, all or nothing. `authoritative` (runtime / nk calls) skips the stored write
- * permission. A single object is one statement; a batch is one transaction.
+ * permission. A single object is one statement; a batch of distinct objects is one statement too,
+ * falling back to one transaction of per-object statements when it is refused or loses a deadlock.
  */
 export async function writeObjects(
   deps: StorageDeps,
@@ -121,6 +113,14 @@ export async function writeObjects(
   if (ops.length === 0) return [];
   try {
     if (ops.length === 1) return [await writeOne(deps.db, ops[0], opts.authoritative)];
+    if (distinctObjects(ops)) {
+      try {
+        const acks = await writeBatchStatement(deps.db, ops, opts.authoritative);
+        if (acks !== null) return acks;
+      } catch (err) {
+        if (!isRetryable(err)) throw err;
+      }
+    }
     return await txRetry(deps.db, (q) => writeObjectsTx(q, ops, opts.authoritative), { isolation: "read committed" });
   } catch (err) {
     if (err instanceof GameError) {

@@ -6,6 +6,8 @@
 // wallet queue on its row lock and each one adds its deltas to the balance the previous one committed
 // (READ COMMITTED re-reads the locked row); no increment is lost. Locking in id order means two
 // multi-user updates cannot deadlock on each other; a deadlock with other work re-runs the transaction.
+// Ledger entries take their create time from our monotonic clock (storage/clock.ts) so a user's entries
+// list in the order they were made, even within one transaction or one millisecond.
 // Balances are computed with BigInt from PostgreSQL's own text of each value, so int64 amounts beyond
 // 2^53 stay exact in the database (results are numbers, as the runtimes use them).
 import { Code, GameError } from "../../errors.js";
@@ -13,6 +15,7 @@ import type { Logger } from "../../log.js";
 import { newUuid } from "../../session/uuid.js";
 import type { Db, Queryable } from "../../storage/db.js";
 import { txRetry } from "../../storage/db-errors.js";
+import { batchTimes } from "../storage/clock.js";
 
 export interface WalletDeps {
   db: Db;
@@ -130,9 +133,13 @@ export async function updateWalletsTx(q: Queryable, updates: readonly WalletUpda
   }
   if (ledger.length > 0) {
     await q.query(
-      `INSERT INTO wallet_ledger (id, user_id, changeset, metadata)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::jsonb[])`,
-      [ledger.map(() => newUuid()), ledger.map((l) => l.userId), ledger.map((l) => l.changeset), ledger.map((l) => l.metadata)],
+      `INSERT INTO wallet_ledger (id, user_id, changeset, metadata, create_time, update_time)
+       SELECT id, user_id, changeset, metadata, t, t
+       FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::jsonb[], $5::timestamptz[]) AS x(id, user_id, changeset, metadata, t)`,
+      [
+        ledger.map(() => newUuid()), ledger.map((l) => l.userId), ledger.map((l) => l.changeset), ledger.map((l) => l.metadata),
+        batchTimes(ledger.map((l) => l.userId)),
+      ],
     );
   }
   return results;

@@ -71,7 +71,8 @@ for (const database of testDatabases) {
 
     test("ledger pages newest first with next and previous cursors; metadata merges", async () => {
       const u = await createUser(t.db);
-      for (let i = 1; i <= 5; i++) await updateWallets(deps, [{ userId: u, changeset: { c: i } }], true);
+      await updateWallets(deps, [{ userId: u, changeset: { c: 1 } }, { userId: u, changeset: { c: 2 } }], true);
+      for (let i = 3; i <= 5; i++) await updateWallets(deps, [{ userId: u, changeset: { c: i } }], true);
       const p1 = await nkWalletLedgerList(deps, u, 2, "");
       assert.deepEqual(p1.items.map((i) => i.changeset.c), [5, 4]);
       assert.equal(p1.prevCursor, "");

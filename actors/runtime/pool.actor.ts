@@ -1,0 +1,180 @@
+// Owns the VM pool of one sandboxed engine (Lua or JS) as an actor: its VM actors (children), the idle
+// list and the bounded queue of calls waiting for a VM. A call goes to an idle VM at once; otherwise it
+// waits (RESOURCE_EXHAUSTED when the queue is full) while a new VM is created, up to the maximum. VMs
+// up to the minimum are created in the background after start, one at a time, so start stays fast. A
+// VM whose engine reports it unusable (memory limit hit) is stopped and replaced.
+import { Code, GameError } from "../../src/errors.js";
+import type { EngineFactory, EngineVm } from "../../src/runtime/engine.js";
+import type { PoolLimits, PoolStats } from "../../src/runtime/pool.js";
+import { stop, tell, type ActorContext, type ActorRef, type ActorSpec, type Result } from "../kernel/index.js";
+import type { PoolMsg, VmMsg } from "./pool.messages.js";
+import { vmActorSpec } from "./vm.actor.js";
+
+type CallMsg = Extract<PoolMsg, { type: "call" }>;
+
+interface Slot {
+  readonly ref: ActorRef<VmMsg>;
+  busy: boolean;
+}
+
+interface PoolState {
+  readonly slots: Map<number, Slot>;
+  readonly idle: number[];
+  readonly queue: CallMsg[];
+  head: number;
+  creating: number;
+  nextSlot: number;
+}
+
+export interface PoolSetup {
+  readonly name: string;
+  readonly factory: EngineFactory;
+  readonly limits: PoolLimits;
+  /** Counters the pool keeps up to date (read by VmPool.stats()). */
+  readonly stats: PoolStats;
+  /** The VM created at load; taken by the first incarnation only. */
+  takeFirst(): EngineVm | undefined;
+}
+
+function queued(s: PoolState): number {
+  return s.queue.length - s.head;
+}
+
+function dequeue(s: PoolState): CallMsg | undefined {
+  while (s.head < s.queue.length) {
+    const m = s.queue[s.head];
+    s.queue[s.head++] = undefined as unknown as CallMsg;
+    if (s.head === s.queue.length) {
+      s.queue.length = 0;
+      s.head = 0;
+    }
+    if (!m.replyTo.settled) return m; // skip calls whose caller gave up waiting
+  }
+  return undefined;
+}
+
+function dispatch(setup: PoolSetup, s: PoolState, id: number, msg: CallMsg): void {
+  const slot = s.slots.get(id) as Slot;
+  slot.busy = true;
+  setup.stats.busy++;
+  setup.stats.calls++;
+  if (!tell(slot.ref, { type: "run", call: msg.call, replyTo: msg.replyTo })) {
+    msg.replyTo.fail(new GameError(Code.UNAVAILABLE, `${setup.name} runtime VM is not accepting calls`));
+  }
+}
+
+function addVm(setup: PoolSetup, s: PoolState, vm: EngineVm, ctx: ActorContext<PoolMsg>): void {
+  const id = s.nextSlot++;
+  s.slots.set(id, { ref: ctx.spawn(vmActorSpec(vm, ctx.self, id)), busy: false });
+  setup.stats.vms = s.slots.size;
+  setup.stats.created++;
+  const next = dequeue(s);
+  if (next !== undefined) dispatch(setup, s, id, next);
+  else s.idle.push(id);
+  setup.stats.queued = queued(s);
+}
+
+function create(setup: PoolSetup, s: PoolState, ctx: ActorContext<PoolMsg>): void {
+  s.creating++;
+  ctx.pipeToSelf(setup.factory.create(), (result: Result<EngineVm>) => ({ type: "created", result }));
+}
+
+/** Starts a VM creation when calls wait and the pool may still grow. */
+function grow(setup: PoolSetup, s: PoolState, ctx: ActorContext<PoolMsg>): void {
+  if (queued(s) > s.creating && s.slots.size + s.creating < setup.limits.max) create(setup, s, ctx);
+}
+
+function onCall(setup: PoolSetup, s: PoolState, msg: CallMsg, ctx: ActorContext<PoolMsg>): PoolState {
+  const id = s.idle.pop();
+  if (id !== undefined) {
+    dispatch(setup, s, id, msg);
+    return s;
+  }
+  if (queued(s) >= setup.limits.queueSize) {
+    setup.stats.rejected++;
+    msg.replyTo.fail(new GameError(Code.RESOURCE_EXHAUSTED,
+      `${setup.name} runtime is overloaded: all ${s.slots.size} VMs are busy and ${setup.limits.queueSize} calls are already waiting`));
+    return s;
+  }
+  s.queue.push(msg);
+  setup.stats.queued = queued(s);
+  if (setup.stats.queued > setup.stats.peakQueued) setup.stats.peakQueued = setup.stats.queued;
+  grow(setup, s, ctx);
+  return s;
+}
+
+function onDone(setup: PoolSetup, s: PoolState, id: number, usable: boolean, ctx: ActorContext<PoolMsg>): PoolState {
+  const slot = s.slots.get(id);
+  if (slot === undefined) return s;
+  slot.busy = false;
+  setup.stats.busy--;
+  if (!usable) {
+    s.slots.delete(id);
+    setup.stats.vms = s.slots.size;
+    setup.stats.replaced++;
+    ctx.log.warn({ runtime: setup.name, vm: id }, "runtime VM is unusable (limit hit); replacing it");
+    stop(slot.ref).catch((err: unknown) => ctx.log.error({ err }, "stopping a runtime VM failed"));
+    if (queued(s) > 0 || s.slots.size + s.creating < setup.limits.min) create(setup, s, ctx);
+    return s;
+  }
+  const next = dequeue(s);
+  setup.stats.queued = queued(s);
+  if (next !== undefined) dispatch(setup, s, id, next);
+  else s.idle.push(id);
+  return s;
+}
+
+function onCreated(setup: PoolSetup, s: PoolState, result: Result<EngineVm>, ctx: ActorContext<PoolMsg>): PoolState {
+  s.creating--;
+  if (result.ok) {
+    addVm(setup, s, result.value, ctx);
+    grow(setup, s, ctx);
+    return s;
+  }
+  ctx.log.error({ runtime: setup.name, err: result.error }, "could not create a runtime VM");
+  if (s.slots.size === 0 && s.creating === 0) {
+    for (let m = dequeue(s); m !== undefined; m = dequeue(s)) {
+      m.replyTo.fail(new GameError(Code.UNAVAILABLE, `${setup.name} runtime has no VM: ${result.error.message}`));
+    }
+    setup.stats.queued = 0;
+  }
+  return s;
+}
+
+function onWarm(setup: PoolSetup, s: PoolState, ctx: ActorContext<PoolMsg>): PoolState {
+  // One at a time: each creation blocks the event loop for a few milliseconds.
+  if (s.creating === 0 && s.slots.size < setup.limits.min) create(setup, s, ctx);
+  return s;
+}
+
+export function poolActorSpec(setup: PoolSetup): ActorSpec<PoolMsg, PoolState> {
+  return {
+    name: `${setup.name}-pool`,
+    restart: "permanent",
+    mailbox: { capacity: 1_000_000, overflow: "reject" },
+    init: (ctx) => {
+      const s: PoolState = { slots: new Map(), idle: [], queue: [], head: 0, creating: 0, nextSlot: 1 };
+      setup.stats.busy = 0;
+      setup.stats.vms = 0;
+      const first = setup.takeFirst();
+      if (first !== undefined) addVm(setup, s, first, ctx);
+      tell(ctx.self, { type: "warm" });
+      return s;
+    },
+    handle: (s, msg, ctx) => {
+      switch (msg.type) {
+        case "call":
+          return onCall(setup, s, msg, ctx);
+        case "done":
+          return onDone(setup, s, msg.slot, msg.usable, ctx);
+        case "created": {
+          const next = onCreated(setup, s, msg.result, ctx);
+          // Keep warming after a success only: a failing factory must not loop.
+          return msg.result.ok ? onWarm(setup, next, ctx) : next;
+        }
+        case "warm":
+          return onWarm(setup, s, ctx);
+      }
+    },
+  };
+}

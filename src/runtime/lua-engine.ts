@@ -1,0 +1,123 @@
+// Owns the Lua runtime's VMs: each one is a sandboxed fengari VM (src/runtime/lua) whose `nakama` module
+// holds the register_* functions, run_once, get_context, the logger functions and every nk binding's
+// Lua side; it loads every module in sorted name order, then runs the first run_once function (first VM
+// of the process only), and calls registered functions as fn(context, ...payloads).
+import { Code, GameError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { ExecutionMode, luaContext, systemContext, type ContextBase } from "./context.js";
+import { CallSlot, RunOnce, type EngineFactory, type EngineVm, type GuestCall } from "./engine.js";
+import { ModuleLoadError } from "./errors.js";
+import { luaRegisterFunctions, type InitializerTarget } from "./initializer.js";
+import { luaLoggerFunctions } from "./logger.js";
+import { createLuaVm, LuaRef, luaMulti, withRawStrings, type HostFn, type LuaModuleSource, type LuaVm } from "./lua/index.js";
+import type { NkBinding, NkDeps } from "./nk/types.js";
+import { Registrations } from "./registry.js";
+
+export interface LuaEngineOptions {
+  readonly modules: ReadonlyMap<string, LuaModuleSource>;
+  readonly bindings: readonly NkBinding[];
+  readonly nk: NkDeps;
+  readonly base: ContextBase;
+  /** Logger of module code (lines get runtime: "lua"). */
+  readonly log: Logger;
+  readonly callTimeoutMs: number;
+  /** Never run run_once functions (troupe check). */
+  readonly skipRunOnce?: boolean;
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown[]> {
+  return typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
+}
+
+/** nk bindings as host functions of the `nakama` module. */
+function nkFunctions(bindings: readonly NkBinding[], deps: NkDeps, slot: CallSlot): Record<string, HostFn> {
+  const out: Record<string, HostFn> = {};
+  for (const b of bindings) {
+    const impl = b.callLua;
+    if (b.lua === undefined || impl === undefined) continue;
+    const fn: HostFn = (args) => {
+      const r = impl({ deps, ctx: slot.ctx }, args);
+      return isThenable(r) ? Promise.resolve(r).then((v) => luaMulti(...v)) : luaMulti(...r);
+    };
+    out[b.lua] = b.luaRawStrings === true ? withRawStrings(fn) : fn;
+  }
+  return out;
+}
+
+class LuaEngineVm implements EngineVm {
+  readonly kind = "lua" as const;
+
+  constructor(
+    private readonly vm: LuaVm,
+    private readonly regs: Registrations<LuaRef | Record<string, LuaRef>>,
+    private readonly slot: CallSlot,
+  ) {}
+
+  keys(): string[] {
+    return this.regs.keys();
+  }
+
+  async call(call: GuestCall): Promise<unknown> {
+    const fn = this.regs.get(call.key);
+    if (!(fn instanceof LuaRef)) throw new GameError(Code.NOT_FOUND, `no Lua function registered for ${call.key}`);
+    this.slot.enter(call);
+    const out = await this.vm.call(fn, [luaContext(call.ctx), ...call.args]);
+    return out.length === 0 ? null : out[0];
+  }
+
+  usable(): boolean {
+    return !this.vm.closed;
+  }
+
+  async close(): Promise<void> {
+    this.vm.close();
+  }
+}
+
+function loadFailure(err: unknown): ModuleLoadError {
+  const message = err instanceof Error ? err.message : String(err);
+  const file = /^([^\s:]+\.lua):\d+:/.exec(message)?.[1] ?? "lua";
+  const detail = (err as { cause?: { traceback?: string } }).cause?.traceback;
+  return new ModuleLoadError(file, `Lua module failed to load: ${message}${detail ? `\n${detail}` : ""}`, { cause: err });
+}
+
+async function createVm(opts: LuaEngineOptions, once: RunOnce): Promise<EngineVm> {
+  const slot = new CallSlot(opts.log, opts.base, "lua");
+  const regs = new Registrations<LuaRef | Record<string, LuaRef>>();
+  const target: InitializerTarget<LuaRef> = {
+    regs,
+    log: opts.log,
+    fns: { isFunction: (v): v is LuaRef => v instanceof LuaRef && v.kind === "function", keep: (f) => f },
+  };
+  let runOnce: LuaRef | null = null;
+  const framework: Record<string, HostFn> = {
+    ...luaRegisterFunctions(target),
+    ...luaLoggerFunctions(slot),
+    get_context: () => luaContext(slot.ctx),
+    run_once: ([f]) => {
+      if (!(f instanceof LuaRef) || f.kind !== "function") throw new GameError(Code.INVALID_ARGUMENT, "run_once: expects a function");
+      if (once.claim()) runOnce = f;
+    },
+  };
+  const nakama = { ...nkFunctions(opts.bindings, opts.nk, slot), ...framework };
+  const vm = await createLuaVm({ modules: opts.modules, hostModules: { nakama }, callTimeoutMs: opts.callTimeoutMs, log: opts.log });
+  try {
+    await vm.loadAll();
+    const first = runOnce as LuaRef | null;
+    if (first !== null) {
+      slot.ctx = systemContext(opts.base, ExecutionMode.RUN_ONCE);
+      await vm.call(first, [luaContext(slot.ctx)]);
+    }
+  } catch (err) {
+    vm.close();
+    throw loadFailure(err);
+  }
+  return new LuaEngineVm(vm, regs, slot);
+}
+
+/** A factory of Lua VMs sharing one run_once. */
+export function luaEngineFactory(opts: LuaEngineOptions): EngineFactory {
+  const once = new RunOnce();
+  if (opts.skipRunOnce === true) once.claim();
+  return { kind: "lua", create: () => createVm(opts, once) };
+}
