@@ -101,7 +101,7 @@ export const schema = {
     lua_api_stacktrace: bool(false, "Include the Lua stack trace in errors sent to clients."),
     js_entrypoint: str("", "JavaScript bundle, relative to runtime.path; empty: index.js."),
     call_timeout_ms: int(5000, "Troupe: milliseconds one call into a Lua or JavaScript VM may run.", { min: 1 }),
-    js_memory_limit_bytes: int(64 * 1024 * 1024, "Troupe: memory limit of each JavaScript VM.", { min: 1024 * 1024 }),
+    js_memory_limit_bytes: int(64 * 1024 * 1024, "Troupe: memory limit of each JavaScript VM (at least 16 MiB).", { min: 16 * 1024 * 1024 }),
   },
   match: {
     input_queue_size: int(128, "Client messages buffered per authoritative match until the next tick.", { min: 1 }),

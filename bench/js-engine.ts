@@ -7,11 +7,11 @@ import { fileURLToPath } from "node:url";
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
 import { newQuickJSWASMModule, RELEASE_SYNC } from "quickjs-emscripten";
 import { silentLogger } from "../../log.js";
-import { createJsEngine } from "./engine.js";
-import type { JsBuild, JsEngine } from "./engine.js";
-import { createJsVm } from "./vm.js";
-import type { JsVm } from "./vm.js";
-import type { JsRef } from "./refs.js";
+import { createJsEngine } from "../src/runtime/js/engine.js";
+import type { JsBuild, JsEngine } from "../src/runtime/js/engine.js";
+import { createJsVm } from "../src/runtime/js/vm.js";
+import type { JsVm } from "../src/runtime/js/vm.js";
+import type { JsRef } from "../src/runtime/js/refs.js";
 
 const log = silentLogger();
 const BUILDS: JsBuild[] = ["asyncify", "sync"];
