@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
 import { newQuickJSWASMModule, RELEASE_SYNC } from "quickjs-emscripten";
-import { silentLogger } from "../../log.js";
+import { silentLogger } from "../src/log.js";
 import { createJsEngine } from "../src/runtime/js/engine.js";
 import type { JsBuild, JsEngine } from "../src/runtime/js/engine.js";
 import { createJsVm } from "../src/runtime/js/vm.js";
