@@ -5,10 +5,12 @@
 //   around owner: GET  /v2/leaderboard/{id}/owner/{owner}?limit=20 for random owners among the N
 // as p50/p99 latency, requests/s and server CPU per request; plus the cold rank-cache load (first request),
 // the server's RSS with the cache loaded, and, for comparison, a rank computed in SQL (count of better
-// records through the primary key) at the same size. Run:
+// records through the primary key) at the same size. The clients are raw keep-alive HTTP/1.1 sockets (one
+// request in flight each): fetch's own cost would dominate the latencies on this machine. Run:
 //   TROUPE_TEST_DATABASE_URL=postgres://… taskset -c 1 npx tsx bench/leaderboard.ts [records] [seconds] [connections]
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { silentLogger } from "../src/log.js";
@@ -101,6 +103,47 @@ async function users(base: string, n: number): Promise<string[]> {
   return tokens;
 }
 
+/** A keep-alive HTTP/1.1 connection with one request in flight (Content-Length responses only). */
+class RawHttp {
+  private buf: Buffer = Buffer.alloc(0);
+  private waiter: ((r: { status: number; body: string }) => void) | null = null;
+  private constructor(private readonly socket: Socket) {
+    socket.on("data", (d: Buffer) => {
+      this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
+      const headEnd = this.buf.indexOf("\r\n\r\n");
+      if (headEnd < 0) return;
+      const head = this.buf.subarray(0, headEnd).toString("latin1");
+      const m = /content-length: *(\d+)/i.exec(head);
+      const total = headEnd + 4 + (m === null ? 0 : Number(m[1]));
+      if (this.buf.length < total) return;
+      const body = this.buf.subarray(headEnd + 4, total).toString("utf8");
+      this.buf = this.buf.subarray(total);
+      const w = this.waiter;
+      this.waiter = null;
+      w?.({ status: Number(head.slice(9, 12)), body });
+    });
+  }
+  static open(port: number): Promise<RawHttp> {
+    return new Promise((resolve, reject) => {
+      const s = connect(port, "127.0.0.1", () => resolve(new RawHttp(s)));
+      s.setNoDelay(true);
+      s.once("error", reject);
+    });
+  }
+  request(method: string, path: string, token: string, body = ""): Promise<{ status: number; body: string }> {
+    const b = Buffer.from(body);
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+      this.socket.write(Buffer.concat([
+        Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer ${token}\r\nContent-Length: ${b.length}\r\n\r\n`), b,
+      ]));
+    });
+  }
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const url = process.env.TROUPE_TEST_DATABASE_URL;
   if (!url) throw new Error("set TROUPE_TEST_DATABASE_URL (PostgreSQL)");
@@ -129,20 +172,17 @@ async function main(): Promise<void> {
     const coldMs = performance.now() - cold;
     const loaded = await child.stats();
 
+    const conns = await Promise.all(Array.from({ length: connections }, () => RawHttp.open(child!.port)));
     const write = async (w: number, i: number): Promise<void> => {
-      const r = await fetch(`${base}/v2/leaderboard/${BOARD}`, {
-        method: "POST", headers: { authorization: `Bearer ${tokens[(w * 7 + i) % tokens.length]}` },
-        body: JSON.stringify({ score: String(Math.floor(Math.random() * 1e9)) }),
-      });
-      if (r.status !== 200) throw new Error(`write ${r.status} ${await r.text()}`);
-      await r.arrayBuffer();
+      const body = JSON.stringify({ score: String(Math.floor(Math.random() * 1e9)) });
+      const r = await conns[w].request("POST", `/v2/leaderboard/${BOARD}`, tokens[(w * 7 + i) % tokens.length], body);
+      if (r.status !== 200) throw new Error(`write ${r.status} ${r.body}`);
     };
     const around = async (w: number, i: number): Promise<void> => {
       const o = owners[(w * 131 + i * 17) % owners.length];
-      const r = await fetch(`${base}/v2/leaderboard/${BOARD}/owner/${o}?limit=20`, { headers: { authorization: `Bearer ${tokens[w % tokens.length]}` } });
-      if (r.status !== 200) throw new Error(`around ${r.status} ${await r.text()}`);
-      const body = (await r.json()) as { records?: unknown[] };
-      if ((body.records?.length ?? 0) === 0) throw new Error("around: no records");
+      const r = await conns[w].request("GET", `/v2/leaderboard/${BOARD}/owner/${o}?limit=20`, tokens[w % tokens.length]);
+      if (r.status !== 200) throw new Error(`around ${r.status} ${r.body}`);
+      if (((JSON.parse(r.body) as { records?: unknown[] }).records?.length ?? 0) === 0) throw new Error("around: no records");
     };
     const rows: Array<Array<string | number>> = [];
     for (const [name, op] of [["record write", write], ["around owner (limit 20)", around]] as const) {
@@ -153,6 +193,7 @@ async function main(): Promise<void> {
       if (res.errors > 0) process.stderr.write(`${name}: ${res.errors} errors, first: ${res.firstError}\n`);
       rows.push([name, fmt(res.lat.percentile(50), 2), fmt(res.lat.percentile(99), 2), fmt(res.ok / res.elapsed, 0), fmt((c1 - c0) / res.ok, 0)]);
     }
+    for (const c of conns) c.close();
     const after = await child.stats();
     console.log(`\nLeaderboard, ${fmt(n, 0)} records (seeded in ${fmt(seedSeconds, 0)} s), ${connections} connections, ${seconds} s per phase, PostgreSQL ${pgVersion(await pg.db.query<{ v: string }>("SHOW server_version"))}\n`);
     console.log(table(["operation", "p50 ms", "p99 ms", "req/s", "server CPU µs/req"], rows));

@@ -352,7 +352,11 @@ async function relay(): Promise<void> {
     const selfCpu = process.cpuUsage(self0);
     const delivered = c.received - got0;
     const sent = await run;
-    await new Promise((r) => setTimeout(r, 1000)); // drain
+    // Drain: wait until nothing has arrived for a second (at most 30 s), so loss counts only real loss.
+    for (let last = -1, waited = 0; last !== c.received && waited < 30; waited++) {
+      last = c.received;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     const expected = sent * (players - 1);
     const loss = expected === 0 ? 0 : Math.max(0, 1 - c.received / expected);
     console.log(`${target} relay, ${format}, ${matches} × ${players} players, ${payload}-byte payloads, offered ${fmt(rate, 0)} deliveries/s, ${seconds} s after ${warmup} s warm-up`);

@@ -1,22 +1,28 @@
 // Owns the storage throughput measurement (a tool, not a test): a real Troupe server in a child process
-// pinned to CPU 0 (embedded PGlite, or PostgreSQL when TROUPE_TEST_DATABASE_URL is set: a fresh database
-// created for the run and dropped after), loaded from this process (pin it to CPU 1) by 32 keep-alive
+// pinned to CPU 0 (embedded PGlite, or with --db <postgres url> a fresh database created on that server
+// for the run and dropped after), loaded from this process (pinned to CPU 1) by 32 keep-alive
 // connections of a minimal raw-socket HTTP/1.1 client, each authenticated as its own user.
 //   writes: PUT /v2/storage, `batch` objects of 1 KB per request (last-write-wins, 256 keys per user)
 //   reads:  POST /v2/storage, `batch` of the user's own objects per request
 // Reports objects/s, requests/s, latency p50/p99 and the server's own CPU time per object (process.cpuUsage
 // in the child), which stays meaningful on this noisy shared machine. Run:
-//   taskset -c 1 npx tsx bench/storage.ts [pglite|postgres] [batch sizes, e.g. 1,10] [seconds]
-// (BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.)
+//   npm run bench -- storage [--db postgres://…] [--batches 1,10,50] [--seconds 5] [--conns 32]
+//   (or npx tsx bench/storage.ts …; BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server)
 import { spawn } from "node:child_process";
 import { connect, type Socket } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { startServer } from "../src/main.js";
+import { pinSelf } from "./lib/server.js";
 import { migrateUp } from "../src/storage/migrate.js";
 import { openTestPostgres } from "../src/storage/testing.js";
 
-const CONNECTIONS = 32;
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : def;
+}
 const KEYS = 256;
 const VALUE = JSON.stringify({ data: "x".repeat(990), n: 1 }); // ≈1 KB of JSON
 
@@ -26,7 +32,7 @@ async function serve(address: string): Promise<void> {
     "socket.address": "127.0.0.1",
     "logger.level": "error",
     "database.in_memory": true,
-    data_dir: `/tmp/troupe-bench-storage-${process.pid}`,
+    data_dir: path.join(os.tmpdir(), `troupe-bench-storage-${process.pid}`),
     ...(address !== "" ? { "database.address": address } : {}),
   });
   process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
@@ -159,12 +165,12 @@ function userIdOf(token: string): string {
   return (JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()) as { uid: string }).uid;
 }
 
-async function main(db: string, batches: number[], seconds: number): Promise<void> {
+async function main(url: string, batches: number[], seconds: number, conns: number): Promise<void> {
+  pinSelf(1);
+  const db = url === "" ? "pglite" : "postgres";
   let address = "";
   let dispose = async (): Promise<void> => undefined;
-  if (db === "postgres") {
-    const url = process.env.TROUPE_TEST_DATABASE_URL;
-    if (!url) throw new Error("TROUPE_TEST_DATABASE_URL is not set");
+  if (url !== "") {
     const pg = await openTestPostgres(url);
     await migrateUp(pg.db);
     address = pg.address;
@@ -172,7 +178,7 @@ async function main(db: string, batches: number[], seconds: number): Promise<voi
   }
   const server = await startChild(address);
   try {
-    const tokens = await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => authenticate(server.port, i)));
+    const tokens = await Promise.all(Array.from({ length: conns }, (_, i) => authenticate(server.port, i)));
     for (const batch of batches) {
       const writes = tokens.map((t) => writeRequests(t, batch));
       await run(server, writes, batch, 1); // warm-up, and every key exists before the read run
@@ -189,4 +195,4 @@ async function main(db: string, batches: number[], seconds: number): Promise<voi
 }
 
 if (process.argv[2] === "serve") await serve(process.argv[3] ?? "");
-else await main(process.argv[2] ?? "pglite", (process.argv[3] ?? "1,10").split(",").map(Number), Number(process.argv[4] ?? 5));
+else await main(arg("db", ""), arg("batches", "1,10,50").split(",").map(Number), Number(arg("seconds", "5")), Number(arg("conns", "32")));

@@ -6,17 +6,17 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Socket } from "node:net";
 import { bootServer } from "./helpers/boot.js";
-import { RawSocket, clientFor, closeAll, connect, login, wsUrl } from "./realtime-kit.js";
+import { FORMATS, RawSocket, clientFor, closeAll, connect, login, wsUrl } from "./realtime-kit.js";
 
 describe("session.single_socket", () => {
-  test("a new socket of the same user closes the older one after a -7 notification", async () => {
+  for (const format of FORMATS) test(`a new socket of the same user closes the older (${format}) one after a -7 notification`, async () => {
     const s = await bootServer({ "logger.level": "warn", "session.single_socket": true });
     try {
       const client = clientFor(s);
-      const session = await login(client, "singlesock");
-      const first = await connect(client, session, "singlesock", "json");
-      const other = await connect(client, await login(client, "singlesock2"), "singlesock2", "json");
-      const second = await connect(client, session, "singlesock", "protobuf");
+      const session = await login(client, `single${format}`);
+      const first = await connect(client, session, `single${format}`, format);
+      const other = await connect(client, await login(client, `single${format}2`), `single${format}2`, "json");
+      const second = await connect(client, session, `single${format}`, format === "json" ? "protobuf" : "json");
       const n = await first.pushes.first("single_socket notification", (e) => e.kind === "notification");
       assert.equal(n.value.code, -7);
       assert.equal(n.value.subject, "single_socket");

@@ -73,7 +73,7 @@ for (const format of FORMATS) {
       closeAll(raw);
     });
 
-    test("nakama-js heartbeat and rpc: RUNTIME_FUNCTION_NOT_FOUND (6); an rpc without id is BAD_INPUT (3)", async () => {
+    test("rpc without a registered function: RUNTIME_FUNCTION_NOT_FOUND (6); without an id: BAD_INPUT (3)", async () => {
       const p = await peer(s, `rpc${format}`, format);
       // (the protobuf adapter's decoder adds an empty `context` map: compare code and message)
       await assert.rejects(p.socket.rpc("nothing_here", "{}"), (e: { code: number; message: string }) => {
@@ -122,6 +122,7 @@ describe("malformed payloads close the session (no error reply)", () => {
     ["json", '{"cid":1,"ping":{}}', false],
     ["json", '{"cid":"1","ping":{},"pong":{}}', false],
     ["json", '{"cid":"1","ping":{},"unknown_field":1}', false],
+    ["json", '{"cid":"1","match_join":{"match_id":5}}', false],
     ["protobuf", Buffer.from([0x0a, 0x05, 0x31]), true],
   ];
   for (const [format, data, binary] of cases) {

@@ -25,8 +25,10 @@ export interface Realtime {
   notify(userIds: Iterable<string>, notifications: readonly Init<api.Notification>[]): void;
   /** Pushes a `notifications` envelope to every connected session. */
   notifyAll(notifications: readonly Init<api.Notification>[]): void;
-  /** Closes the user's sockets (account deleted, or banned: after a −8 notification). */
+  /** Closes the user's sockets (account deleted, kicked, or banned: after a −8 notification). */
   disconnectUser(userId: string, reason: DisconnectReason): void;
+  /** Closes one session; false when no such session is connected. */
+  disconnectSession(sessionId: string): boolean;
   /** Closes every socket and stops the realtime actors. */
   stop(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export function startRealtime(
     notify: (userIds, notifications) => core.notify(userIds, notifications),
     notifyAll: (notifications) => core.notifyAll(notifications),
     disconnectUser: (userId, reason) => core.disconnectUser(userId, reason),
+    disconnectSession: (sessionId) => core.disconnectSession(sessionId),
     stop: () =>
       (stopping ??= (async () => {
         core.closeAll(CloseCode.GOING_AWAY, "server shutting down");

@@ -11,8 +11,8 @@ import { StatusRegistry } from "./status.js";
 import { StreamMode, Tracker, streamId, type StreamId } from "./tracker.js";
 import { newId } from "./ids.js";
 
-/** Why a user's sockets are closed from the outside (identity API). */
-export type DisconnectReason = "deleted" | "banned";
+/** Why a user's sockets are closed from the outside (identity API, runtime). Only a ban is announced (−8). */
+export type DisconnectReason = "deleted" | "banned" | "kicked";
 
 const SERVER_DISCONNECT = "server-side session disconnect";
 
@@ -39,6 +39,8 @@ export class RealtimeCore {
   private readonly byUser = new Map<string, Map<string, SessionHandle>>();
   /** How queued presence events get dispatched (the realtime actor replaces this). */
   private scheduleEvents: () => void;
+  private readonly startListeners: Array<(h: SessionHandle) => void> = [];
+  private readonly endListeners: Array<(h: SessionHandle) => void> = [];
 
   constructor(readonly deps: RealtimeDeps) {
     this.tracker = new Tracker(() => this.scheduleEvents());
@@ -50,6 +52,24 @@ export class RealtimeCore {
   /** Routes "events queued" to a dispatcher (e.g. an actor's mailbox) instead of setImmediate. */
   setEventScheduler(fn: () => void): void {
     this.scheduleEvents = fn;
+  }
+
+  /**
+   * Calls `fn` for every session after it has started, or after it has ended (its presences already
+   * gone): e.g. the matchmaker removing a session's tickets, runtime session events.
+   */
+  onSession(when: "start" | "end", fn: (h: SessionHandle) => void): void {
+    (when === "start" ? this.startListeners : this.endListeners).push(fn);
+  }
+
+  private notifyListeners(list: ReadonlyArray<(h: SessionHandle) => void>, h: SessionHandle): void {
+    for (const fn of list) {
+      try {
+        fn(h);
+      } catch (err) {
+        this.deps.log.error({ err, sid: h.id }, "session listener failed");
+      }
+    }
   }
 
   get settings(): RealtimeDeps["settings"] {
@@ -77,6 +97,7 @@ export class RealtimeCore {
         if (other !== h) other.close(CloseCode.NORMAL, SERVER_DISCONNECT, [systemNotice("single_socket", -7)]);
       }
     }
+    this.notifyListeners(this.startListeners, h);
   }
 
   /** Cleans up after a session (idempotent): its presences, follows and registry entries go. */
@@ -92,6 +113,7 @@ export class RealtimeCore {
       mine.delete(h.id);
       if (mine.size === 0) this.byUser.delete(h.userId);
     }
+    this.notifyListeners(this.endListeners, h);
   }
 
   session(id: string): SessionHandle | undefined {
@@ -147,6 +169,14 @@ export class RealtimeCore {
     for (const h of this.sessionsOfUser(userId)) {
       h.close(CloseCode.NORMAL, SERVER_DISCONNECT, reason === "banned" ? [systemNotice("banned", -8)] : []);
     }
+  }
+
+  /** Closes one session (runtime sessionDisconnect); false when it is not connected here. */
+  disconnectSession(sessionId: string): boolean {
+    const h = this.sessions.get(sessionId);
+    if (h === undefined) return false;
+    h.close(CloseCode.NORMAL, SERVER_DISCONNECT);
+    return true;
   }
 
   /** Closes every session (server stopping). */

@@ -116,3 +116,14 @@ test("disconnectUser: a ban pushes the -8 notification, then closes every socket
   core.end(a.h);
   assert.equal(core.sessionsOfUser(U1).length, 0);
 });
+
+test("session listeners see every start and end (once), after presences are gone", () => {
+  const core = testCore();
+  const seen: string[] = [];
+  core.onSession("start", (h) => seen.push(`start:${h.userId}`));
+  core.onSession("end", (h) => seen.push(`end:${h.userId}:${core.tracker.sessionPresences(h.id).length}`));
+  const a = testSession(core, U1);
+  core.end(a.h);
+  core.end(a.h);
+  assert.deepEqual(seen, [`start:${U1}`, `end:${U1}:0`]);
+});

@@ -19,19 +19,31 @@ async function vmWith(source: string, host: Record<string, HostFn> = {}): Promis
   return { vm, fn: await vm.requireModule("m") };
 }
 
-/** Best of 5 rounds of n calls, after a warm-up long enough for the JIT to settle. */
-async function perCall(n: number, f: () => Promise<unknown>): Promise<number> {
+/** µs per call: best of 5 rounds of n calls, as wall time and as process CPU time (steadier on a busy box). */
+interface Cost {
+  wall: number;
+  cpu: number;
+}
+
+function show(c: Cost): string {
+  return `${c.wall.toFixed(2)} µs/call wall, ${c.cpu.toFixed(2)} µs CPU`;
+}
+
+async function perCall(n: number, f: () => unknown): Promise<Cost> {
   for (let i = 0; i < 3 * n; i++) await f();
-  let best = Infinity;
+  const best = { wall: Infinity, cpu: Infinity };
   for (let round = 0; round < 5; round++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (let i = 0; i < n; i++) await f();
-    best = Math.min(best, ((performance.now() - t0) * 1000) / n);
+    const c = process.cpuUsage(c0);
+    best.wall = Math.min(best.wall, ((performance.now() - t0) * 1000) / n);
+    best.cpu = Math.min(best.cpu, (c.user + c.system) / n);
   }
   return best;
 }
 
-function bareEcho(n: number): number {
+function bareEcho(): () => void {
   const L = lauxlib.luaL_newstate();
   const src = toLuaString("return function(ctx, p) return p end");
   lauxlib.luaL_loadbufferx(L, src, src.length, toLuaString("=echo"), toLuaString("t"));
@@ -39,7 +51,7 @@ function bareEcho(n: number): number {
   const fn = lua.lua_toproxy(L, -1) as (L: unknown) => void;
   lua.lua_pop(L, 1);
   const payload = toLuaString(PAYLOAD);
-  const run = (): void => {
+  return (): void => {
     fn(L);
     lua.lua_pushnil(L);
     lua.lua_pushstring(L, payload);
@@ -47,24 +59,20 @@ function bareEcho(n: number): number {
     lua.lua_tojsstring(L, -1);
     lua.lua_pop(L, 1);
   };
-  for (let i = 0; i < 3 * n; i++) run();
-  let best = Infinity;
-  for (let round = 0; round < 5; round++) {
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) run();
-    best = Math.min(best, ((performance.now() - t0) * 1000) / n);
-  }
-  return best;
 }
 
-function bareFib(): number {
+/** fib in a bare fengari state (no sandbox, no VM), optionally in a coroutine with a count hook. */
+function bareFib(hooked: boolean): number {
   const L = lauxlib.luaL_newstate();
-  lauxlib.luaL_requiref(L, toLuaString("_G"), fengari.lbaselib.luaopen_base, 1);
-  const src = toLuaString(FIB);
-  const t0 = performance.now();
-  lauxlib.luaL_loadbufferx(L, src, src.length, toLuaString("=fib"), toLuaString("t"));
-  lua.lua_call(L, 0, 1);
-  return performance.now() - t0;
+  const co = lua.lua_newthread(L);
+  if (hooked) lua.lua_sethook(co, () => void performance.now(), lua.LUA_MASKCOUNT, 1000);
+  const src = toLuaString(`return function() ${FIB} end`);
+  lauxlib.luaL_loadbufferx(co, src, src.length, toLuaString("=fib"), toLuaString("t"));
+  lua.lua_call(co, 0, 1);
+  const c0 = process.cpuUsage();
+  if (lua.lua_resume(co, L, 0) !== LUA_OK) throw new Error("fib failed");
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
 }
 
 async function creation(count: number): Promise<{ ms: number; kb: number }> {
@@ -84,37 +92,36 @@ async function creation(count: number): Promise<{ ms: number; kb: number }> {
 async function main(): Promise<void> {
   out(`fengari load+patch: ${fengari.loadMs.toFixed(1)} ms (once per process)`);
   const n = 50000;
-  out(`bare fengari lua_pcall echo: ${bareEcho(n).toFixed(2)} µs/call`);
+  out(`bare fengari lua_pcall echo (no coroutine, no queue): ${show(await perCall(n, bareEcho()))}`);
   const echo = await vmWith("return function(ctx, p) return p end");
-  out(`vm.call echo (64-byte string): ${(await perCall(n, () => echo.vm.call(echo.fn, [null, PAYLOAD]))).toFixed(2)} µs/call`);
+  out(`vm.call echo (64-byte string): ${show(await perCall(n, () => echo.vm.call(echo.fn, [null, PAYLOAD])))}`);
   const ctx = { user_id: "3f1c7a52-6a5e-4b1e-9d2a-8c4b5e6f7a8b", username: "player", execution_mode: "rpc", env: { a: "1" }, query_params: {} };
-  out(`vm.call echo with a 5-field ctx table: ${(await perCall(n, () => echo.vm.call(echo.fn, [ctx, PAYLOAD]))).toFixed(2)} µs/call`);
+  out(`vm.call echo with a ctx table (5 fields, 2 nested): ${show(await perCall(n, () => echo.vm.call(echo.fn, [ctx, PAYLOAD])))}`);
   const host = await vmWith('local nk = require("nakama") return function(n) local s = 0 for i = 1, n do s = s + nk.id(i) end return s end', {
     id: ([x]) => x,
   });
-  const hostN = 200000;
-  await host.vm.call(host.fn, [hostN]);
-  let t0 = performance.now();
-  await host.vm.call(host.fn, [hostN]);
-  out(`sync host call from Lua: ${(((performance.now() - t0) * 1000) / hostN).toFixed(2)} µs/call`);
+  const loopCall = (vm: LuaVm, fn: LuaRef, count: number) => async (): Promise<unknown> => vm.call(fn, [count]);
+  const hostCost = await perCall(3, loopCall(host.vm, host.fn, 100000));
+  out(`sync host call from Lua: ${show({ wall: hostCost.wall / 100000, cpu: hostCost.cpu / 100000 })}`);
   const asyncHost = await vmWith('local nk = require("nakama") return function(n) local s = 0 for i = 1, n do s = s + nk.id(i) end return s end', {
     id: async ([x]) => x,
   });
-  await asyncHost.vm.call(asyncHost.fn, [20000]);
-  t0 = performance.now();
-  await asyncHost.vm.call(asyncHost.fn, [20000]);
-  out(`async host call from Lua (yield + resume): ${(((performance.now() - t0) * 1000) / 20000).toFixed(2)} µs/call`);
+  const asyncCost = await perCall(3, loopCall(asyncHost.vm, asyncHost.fn, 10000));
+  out(`async host call from Lua (yield + resume): ${show({ wall: asyncCost.wall / 10000, cpu: asyncCost.cpu / 10000 })}`);
   const fib = await vmWith(`return function() ${FIB} end`);
   const inVm: number[] = [];
   const bare: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    t0 = performance.now();
+  const bareHooked: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const c0 = process.cpuUsage();
     await fib.vm.call(fib.fn);
-    inVm.push(performance.now() - t0);
-    bare.push(bareFib());
+    const c = process.cpuUsage(c0);
+    inVm.push((c.user + c.system) / 1000);
+    bare.push(bareFib(false));
+    bareHooked.push(bareFib(true));
   }
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  out(`fib(24), median of 7: in a VM (time-limit hook on) ${median(inVm).toFixed(0)} ms; bare fengari ${median(bare).toFixed(0)} ms`);
+  const median = (xs: number[]): string => [...xs].sort((a, b) => a - b)[xs.length >> 1].toFixed(0);
+  out(`fib(24) CPU ms, median of 9: VM ${median(inVm)}; bare coroutine+hook ${median(bareHooked)}; bare ${median(bare)}`);
   const c = await creation(200);
   out(`VM creation: ${c.ms.toFixed(2)} ms, ${c.kb.toFixed(0)} KB heap per VM (${(globalThis as { gc?: unknown }).gc ? "after gc" : "no --expose-gc"})`);
   for (const v of [echo, host, asyncHost, fib]) v.vm.close();

@@ -35,6 +35,14 @@ function lenientInteger(n: number | false): number | false {
   return t | 0;
 }
 
+/**
+ * The JS string fengari uses as a Lua string's identity (table key, equality, ordering): "|" and one
+ * char per byte (latin1), so distinct byte strings never collide and `<` follows byte order.
+ */
+function stringKey(bytes: Uint8Array): string {
+  return "|" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+}
+
 /** Native byte search (Node's Buffer#indexOf). */
 function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
   if (needle.length === 0) return from <= hay.length ? from : -1;
@@ -56,6 +64,7 @@ export function setCallDeadline(L: object, deadline: number): void {
 }
 
 const hooks = Object.freeze({
+  stringKey,
   indexOfBytes,
   expired,
   numberToString: luaNumberToString,

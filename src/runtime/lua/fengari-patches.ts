@@ -12,7 +12,8 @@
 // conversions follow C/Go (%d of 2^40, half-even rounding, %q of numbers quoted as in 5.1).
 // Also patched: library integer arguments truncate like 5.1; a fengari bug that switched hooks (and
 // so the time limit) off after pcall recovered an error following a yield; table constructors
-// inserting backwards (pairs order); size caps on strings and the Lua stack; deadline checks in
+// inserting backwards (pairs order); a fengari bug that made distinct strings collide as table keys
+// and compare equal; size caps on strings and the Lua stack; deadline checks in
 // pattern matching; linear-time plain string.find. `__troupe` is the hooks object (numbers.ts
 // functions, the size cap, the deadline check) injected by the loader.
 
@@ -27,7 +28,7 @@ export interface SourcePatch {
 const HOOKS_IMPORT = 'const __troupe = require("troupe:hooks");\n';
 
 /** Files that reference `__troupe`; the loader prepends the hooks import to them. */
-export const FILES_USING_HOOKS: ReadonlySet<string> = new Set(["luaconf.js", "lvm.js", "lapi.js", "lstrlib.js", "lauxlib.js"]);
+export const FILES_USING_HOOKS: ReadonlySet<string> = new Set(["luaconf.js", "lvm.js", "lapi.js", "lstrlib.js", "lauxlib.js", "lstring.js"]);
 export const HOOKS_PRELUDE = HOOKS_IMPORT;
 
 const setn = (expr: string): string => `L.stack[ra].setnvalue(${expr});`;
@@ -51,6 +52,15 @@ export const PATCHES: readonly SourcePatch[] = [
     find: "return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */",
     replace: "return __troupe.numberToString(n);",
     why: "floats print as gopher-lua prints them",
+  },
+  // lstring.js: string identity
+  {
+    file: "lstring.js",
+    find: /let len = str\.length;\s*let s = "\|";\s*for \(let i=0; i<len; i\+\+\)\s*s \+= str\[i\]\.toString\(16\);\s*return s;/,
+    replace: "return __troupe.stringKey(str);  /* troupe: one char per byte, unambiguous and byte-ordered */",
+    why:
+      "fengari bug: the string key concatenated unpadded hex digits, so \"\\1\\35\" and \"\\18\\3\" were the same table key, " +
+      "compared equal, and '<' did not follow byte order",
   },
   // lobject.js: values, constant folding, numerals
   {

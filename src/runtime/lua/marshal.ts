@@ -11,7 +11,7 @@
 // Cycles are rejected both ways; tables nest at most MAX_DEPTH deep; a table whose array extent
 // exceeds 1M and is over 4× its entry count ({[5e7] = 1}) is refused instead of expanded (Nakama
 // would allocate the array).
-import { lauxlib, lua, pushString, readString, T, fromLuaString, toLuaString } from "./api.js";
+import { lauxlib, lua, pushString, readString, T, fromLuaString } from "./api.js";
 import type { LuaState } from "./api.js";
 import { luaNumberToString } from "./numbers.js";
 import { LuaMulti, LuaRef } from "./types.js";
@@ -31,6 +31,8 @@ export interface MarshalContext {
   ref(L: LuaState, idx: number): LuaRef;
   /** Pushes a handle's value, checking it belongs to this VM. */
   pushRef(L: LuaState, ref: LuaRef): void;
+  /** Pushes a table key (the VM may reuse the Lua string of keys it has seen). */
+  pushKey(L: LuaState, key: string): void;
 }
 
 export class MarshalError extends Error {
@@ -168,8 +170,9 @@ function pushObject(ctx: MarshalContext, L: LuaState, obj: Record<string, unknow
   for (const k of keys) {
     const v = obj[k];
     if (v === null || v === undefined) continue;
+    ctx.pushKey(L, k);
     pushNested(ctx, L, v, path, depth + 1);
-    lua.lua_setfield(L, -2, toLuaString(k));
+    lua.lua_rawset(L, -3);
   }
 }
 

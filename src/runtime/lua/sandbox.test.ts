@@ -56,6 +56,16 @@ describe("libraries", () => {
   });
 });
 
+describe("strings", () => {
+  it("distinct byte strings are distinct table keys and unequal", async () => {
+    assert.deepEqual(await t.run('local t = {} t["\\1\\35"] = "a" return t["\\18\\3"], t["\\1\\35"], "\\1\\35" == "\\18\\3"'), [null, "a", false]);
+  });
+  it("comparison follows byte order", async () => {
+    assert.deepEqual(await t.run('return "\\10" < "\\16", "Z" < "a", "a" < "ab", "\\255" > "\\127"'), [true, true, true, true]);
+    assert.deepEqual(await t.run('local l = { "b", "\\200", "a", "B", "\\10" } table.sort(l) local o = {} for i, v in ipairs(l) do o[i] = v:byte(1) end return table.concat(o, ",")'), ["10,66,97,98,200"]);
+  });
+});
+
 describe("5.1 compatibility", () => {
   it("unpack, table.getn, table.maxn, string.gfind", async () => {
     assert.deepEqual(await t.run('local a, b = unpack({1, 2}) local w = {} for x in string.gfind("a b", "%a") do w[#w+1] = x end return a + b, table.getn({1, 2, 3}), table.maxn({[1] = 1, [7] = 2, x = 3}), #w'), [3, 3, 7, 2]);

@@ -1,0 +1,150 @@
+// Owns the waiting tickets and the indexes over them: tickets in creation order, the active ones (still
+// searching), tickets per session and per party (for `max_tickets` and bulk removal), and an inverted
+// index of every ticket document's values, independent of any query: keyword postings per field and
+// value, number postings per field and value, and per-field arrays sorted by number for range lookups
+// (rebuilt lazily, at the start of a pass, for fields that changed).
+import type { CompiledQuery, QueryDoc } from "../query/index.js";
+import type { MatchmakerPresence } from "./types.js";
+
+export interface Ticket {
+  readonly id: string;
+  /** Creation order; ties in every ordering break on it. */
+  readonly seq: number;
+  /** Unix ms. */
+  readonly createdAt: number;
+  readonly sessionId: string;
+  readonly partyId: string;
+  readonly presences: readonly MatchmakerPresence[];
+  readonly sessionIds: readonly string[];
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly multiple: number;
+  readonly query: CompiledQuery;
+  readonly doc: QueryDoc;
+  readonly stringProperties: Record<string, string>;
+  readonly numericProperties: Record<string, number>;
+  /** Passes this ticket has searched in. */
+  intervals: number;
+  /** False once removed or matched. */
+  live: boolean;
+}
+
+interface SortedNumbers {
+  values: Float64Array;
+  tickets: Ticket[];
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (set === undefined) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set === undefined) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
+
+const EMPTY: ReadonlySet<Ticket> = new Set();
+
+export class TicketStore {
+  readonly tickets = new Map<string, Ticket>();
+  readonly active = new Map<string, Ticket>();
+  readonly bySession = new Map<string, Set<string>>();
+  readonly byParty = new Map<string, Set<string>>();
+  private readonly strings = new Map<string, Map<string, Set<Ticket>>>();
+  private readonly numbers = new Map<string, Map<number, Set<Ticket>>>();
+  private readonly sorted = new Map<string, SortedNumbers>();
+  private readonly dirty = new Set<string>();
+
+  get size(): number {
+    return this.tickets.size;
+  }
+
+  insert(t: Ticket): void {
+    this.tickets.set(t.id, t);
+    this.active.set(t.id, t);
+    for (const sid of t.sessionIds) addTo(this.bySession, sid, t.id);
+    if (t.partyId !== "") addTo(this.byParty, t.partyId, t.id);
+    this.index(t, true);
+  }
+
+  delete(t: Ticket): void {
+    if (!t.live) return;
+    t.live = false;
+    this.tickets.delete(t.id);
+    this.active.delete(t.id);
+    for (const sid of t.sessionIds) removeFrom(this.bySession, sid, t.id);
+    if (t.partyId !== "") removeFrom(this.byParty, t.partyId, t.id);
+    this.index(t, false);
+  }
+
+  private index(t: Ticket, add: boolean): void {
+    for (const [field, v] of t.doc) {
+      if (v.strings !== undefined) {
+        let m = this.strings.get(field);
+        if (m === undefined) this.strings.set(field, (m = new Map()));
+        for (const s of v.strings) (add ? addTo : removeFrom)(m, s, t);
+      }
+      if (v.numbers !== undefined) {
+        let m = this.numbers.get(field);
+        if (m === undefined) this.numbers.set(field, (m = new Map()));
+        for (const n of v.numbers) (add ? addTo : removeFrom)(m, n, t);
+        this.dirty.add(field);
+      }
+    }
+  }
+
+  /** Tickets holding the keyword `value` in `field`, in creation order. */
+  withString(field: string, value: string): ReadonlySet<Ticket> {
+    return this.strings.get(field)?.get(value) ?? EMPTY;
+  }
+
+  /** Tickets holding the number `value` in `field`, in creation order. */
+  withNumber(field: string, value: number): ReadonlySet<Ticket> {
+    return this.numbers.get(field)?.get(value) ?? EMPTY;
+  }
+
+  /** Rebuilds the sorted number arrays of fields changed since the last call (start of a pass). */
+  prepareRanges(): void {
+    for (const field of this.dirty) {
+      const postings = this.numbers.get(field);
+      if (postings === undefined || postings.size === 0) {
+        this.sorted.delete(field);
+        continue;
+      }
+      const pairs: [number, Ticket][] = [];
+      for (const [n, set] of postings) for (const t of set) pairs.push([n, t]);
+      pairs.sort((a, b) => a[0] - b[0] || a[1].seq - b[1].seq);
+      this.sorted.set(field, { values: Float64Array.from(pairs, (p) => p[0]), tickets: pairs.map((p) => p[1]) });
+    }
+    this.dirty.clear();
+  }
+
+  /**
+   * The slice [from, to) of `field`'s sorted array holding numbers within the bounds. May include
+   * tickets removed since `prepareRanges` (check `live`).
+   */
+  rangeSlice(field: string, min: number, max: number, minInclusive: boolean, maxInclusive: boolean): { tickets: Ticket[]; from: number; to: number } {
+    const s = this.sorted.get(field);
+    if (s === undefined) return { tickets: [], from: 0, to: 0 };
+    const from = lowerBound(s.values, min, !minInclusive);
+    const to = lowerBound(s.values, max, maxInclusive);
+    return { tickets: s.tickets, from, to: Math.max(from, to) };
+  }
+}
+
+/** First index whose value is > x (after = true) or >= x (after = false). */
+function lowerBound(a: Float64Array, x: number, after: boolean): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x || (after && a[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
