@@ -7,7 +7,7 @@
 // the server's RSS with the cache loaded, and, for comparison, a rank computed in SQL (count of better
 // records through the primary key) at the same size. The clients are raw keep-alive HTTP/1.1 sockets (one
 // request in flight each): fetch's own cost would dominate the latencies on this machine. Run:
-//   TROUPE_TEST_DATABASE_URL=postgres://… taskset -c 1 npx tsx bench/leaderboard.ts [records] [seconds] [connections]
+//   TROUPE_TEST_DATABASE_URL=postgres://… taskset -c 1 npx tsx bench/leaderboard.ts [records] [seconds] [connections, e.g. 1,8]
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
@@ -147,7 +147,8 @@ class RawHttp {
 async function main(): Promise<void> {
   const url = process.env.TROUPE_TEST_DATABASE_URL;
   if (!url) throw new Error("set TROUPE_TEST_DATABASE_URL (PostgreSQL)");
-  const [n, seconds, connections] = [Number(process.argv[2] ?? 1_000_000), Number(process.argv[3] ?? 10), Number(process.argv[4] ?? 8)];
+  const [n, seconds] = [Number(process.argv[2] ?? 1_000_000), Number(process.argv[3] ?? 10)];
+  const connectionCounts = (process.argv[4] ?? "1,8").split(",").map(Number);
   const pg = await openTestPostgres(url, { maxOpenConns: 2 });
   let child: Child | undefined;
   try {
@@ -172,31 +173,33 @@ async function main(): Promise<void> {
     const coldMs = performance.now() - cold;
     const loaded = await child.stats();
 
-    const conns = await Promise.all(Array.from({ length: connections }, () => RawHttp.open(child!.port)));
-    const write = async (w: number, i: number): Promise<void> => {
-      const body = JSON.stringify({ score: String(Math.floor(Math.random() * 1e9)) });
-      const r = await conns[w].request("POST", `/v2/leaderboard/${BOARD}`, tokens[(w * 7 + i) % tokens.length], body);
-      if (r.status !== 200) throw new Error(`write ${r.status} ${r.body}`);
-    };
-    const around = async (w: number, i: number): Promise<void> => {
-      const o = owners[(w * 131 + i * 17) % owners.length];
-      const r = await conns[w].request("GET", `/v2/leaderboard/${BOARD}/owner/${o}?limit=20`, tokens[w % tokens.length]);
-      if (r.status !== 200) throw new Error(`around ${r.status} ${r.body}`);
-      if (((JSON.parse(r.body) as { records?: unknown[] }).records?.length ?? 0) === 0) throw new Error("around: no records");
-    };
     const rows: Array<Array<string | number>> = [];
-    for (const [name, op] of [["record write", write], ["around owner (limit 20)", around]] as const) {
-      await closedLoop(connections, 1, op); // warm-up
-      const c0 = (await child.stats()).cpu;
-      const res = await closedLoop(connections, seconds, op);
-      const c1 = (await child.stats()).cpu;
-      if (res.errors > 0) process.stderr.write(`${name}: ${res.errors} errors, first: ${res.firstError}\n`);
-      rows.push([name, fmt(res.lat.percentile(50), 2), fmt(res.lat.percentile(99), 2), fmt(res.ok / res.elapsed, 0), fmt((c1 - c0) / res.ok, 0)]);
+    for (const connections of connectionCounts) {
+      const conns = await Promise.all(Array.from({ length: connections }, () => RawHttp.open(child!.port)));
+      const write = async (w: number, i: number): Promise<void> => {
+        const body = JSON.stringify({ score: String(Math.floor(Math.random() * 1e9)) });
+        const r = await conns[w].request("POST", `/v2/leaderboard/${BOARD}`, tokens[(w * 7 + i) % tokens.length], body);
+        if (r.status !== 200) throw new Error(`write ${r.status} ${r.body}`);
+      };
+      const around = async (w: number, i: number): Promise<void> => {
+        const o = owners[(w * 131 + i * 17) % owners.length];
+        const r = await conns[w].request("GET", `/v2/leaderboard/${BOARD}/owner/${o}?limit=20`, tokens[w % tokens.length]);
+        if (r.status !== 200) throw new Error(`around ${r.status} ${r.body}`);
+        if (((JSON.parse(r.body) as { records?: unknown[] }).records?.length ?? 0) === 0) throw new Error("around: no records");
+      };
+      for (const [name, op] of [["record write", write], ["around owner (limit 20)", around]] as const) {
+        await closedLoop(connections, 1, op); // warm-up
+        const c0 = (await child.stats()).cpu;
+        const res = await closedLoop(connections, seconds, op);
+        const c1 = (await child.stats()).cpu;
+        if (res.errors > 0) process.stderr.write(`${name}: ${res.errors} errors, first: ${res.firstError}\n`);
+        rows.push([name, connections, fmt(res.lat.percentile(50), 2), fmt(res.lat.percentile(99), 2), fmt(res.ok / res.elapsed, 0), fmt((c1 - c0) / res.ok, 0)]);
+      }
+      for (const c of conns) c.close();
     }
-    for (const c of conns) c.close();
     const after = await child.stats();
-    console.log(`\nLeaderboard, ${fmt(n, 0)} records (seeded in ${fmt(seedSeconds, 0)} s), ${connections} connections, ${seconds} s per phase, PostgreSQL ${pgVersion(await pg.db.query<{ v: string }>("SHOW server_version"))}\n`);
-    console.log(table(["operation", "p50 ms", "p99 ms", "req/s", "server CPU µs/req"], rows));
+    console.log(`\nLeaderboard, ${fmt(n, 0)} records (seeded in ${fmt(seedSeconds, 0)} s), ${seconds} s per phase, PostgreSQL ${pgVersion(await pg.db.query<{ v: string }>("SHOW server_version"))}\n`);
+    console.log(table(["operation", "connections", "p50 ms", "p99 ms", "req/s", "server CPU µs/req"], rows));
     console.log(`\nrank cache: cold load of ${fmt(n, 0)} ranks on first use ${fmt(coldMs, 0)} ms; server RSS ${mb(before.rss)} → ${mb(loaded.rss)} loaded → ${mb(after.rss)} at end`);
     console.log(`SQL rank (count of better records via the primary key), ${sql.count} random owners: p50 ${fmt(sql.percentile(50), 1)} ms, p99 ${fmt(sql.percentile(99), 1)} ms`);
     console.log(`load average: ${readFileSync("/proc/loadavg", "utf8").trim()}`);

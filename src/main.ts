@@ -21,6 +21,7 @@ import { identityCore, type IdentityDeps } from "./api/deps.js";
 import { registerStorageRoutes } from "./api/routes-storage.js";
 import { registerNotificationRoutes } from "./api/routes-notification.js";
 import { registerLeaderboardRoutes } from "./api/routes-leaderboard.js";
+import { registerSocialRoutes } from "./api/routes-group.js";
 import { realtimeSettingsFrom } from "./realtime/settings.js";
 import type { Db } from "./storage/db.js";
 
@@ -151,6 +152,7 @@ function buildRouter(d: RouterDeps): Router {
   registerStorageRoutes(router, d); registerNotificationRoutes(router, d);
   registerRpcRoutes(router, { config: d.config, sessions: d.sessions, log: d.log.child({ module: "rpc" }), rpc: () => d.runtime?.rpc });
   registerLeaderboardRoutes(router, d);
+  registerSocialRoutes(router, d);
   return router;
 }
 

@@ -9,7 +9,8 @@
 //   GET    /v2/group                       ListGroups        → GroupList     (?name&cursor&limit&lang_tag&members&open; limit 1–100, default 1)
 //   GET    /v2/group/{group_id}/user       ListGroupUsers    → GroupUserList (?limit&state&cursor; 1–100, default 100)
 //   GET    /v2/user/{user_id}/group        ListUserGroups    → UserGroupList (?limit&state&cursor; 1–100, default 100)
-// Validation and error texts follow api_group.go; the work is src/services/groups.
+// Validation and error texts follow api_group.go; the work is src/services/groups. registerSocialRoutes
+// registers these and the friend routes together.
 import { api, toJson } from "../../proto/index.js";
 import { Code, GameError } from "../errors.js";
 import { runPipeline } from "../pipeline/hooks.js";
@@ -23,7 +24,7 @@ import type { Router } from "../transport/router.js";
 import type { HttpRequest } from "../transport/types.js";
 import { verifySessionToken } from "./auth.js";
 import { decodeBody, queryBool, queryScalar, queryString, queryValues, sessionContext } from "./request.js";
-import { socialErrors, socialServiceDeps, type SocialRouteDeps } from "./routes-friend.js";
+import { registerFriendRoutes, socialErrors, socialServiceDeps, type SocialRouteDeps } from "./routes-friend.js";
 import { limitFrom, queryInt32 } from "./routes-storage.js";
 
 const invalid = (message: string): GameError => new GameError(Code.INVALID_ARGUMENT, message);
@@ -73,6 +74,12 @@ const MEMBER_ROUTES: readonly MemberRoute[] = [
   { path: "promote", name: "PromoteGroupUsers", op: promoteGroupUsers, verb: "promote users in", requireIds: false, reasons: { ...DENIED, ...FULL } },
   { path: "demote", name: "DemoteGroupUsers", op: demoteGroupUsers, verb: "demote users in", requireIds: true, reasons: { ...DENIED, ...FULL } },
 ];
+
+/** Registers the friend and the group routes (main.ts's one call for both domains). */
+export function registerSocialRoutes(router: Router, deps: SocialRouteDeps): void {
+  registerFriendRoutes(router, deps);
+  registerGroupRoutes(router, deps);
+}
 
 export function registerGroupRoutes(router: Router, deps: SocialRouteDeps): void {
   const core: GroupsDeps = socialServiceDeps(deps, "groups");

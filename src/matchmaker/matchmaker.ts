@@ -111,6 +111,7 @@ export class Matchmaker {
       numericProperties,
       intervals: 0,
       live: true,
+      mark: 0,
     };
     this.store.insert(ticket);
     return { ticket: ticket.id, createTime: ticket.createdAt };

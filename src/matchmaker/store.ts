@@ -1,8 +1,10 @@
 // Owns the waiting tickets and the indexes over them: tickets in creation order, the active ones (still
 // searching), tickets per session and per party (for `max_tickets` and bulk removal), and an inverted
 // index of every ticket document's values, independent of any query: keyword postings per field and
-// value, number postings per field and value, and per-field arrays sorted by number for range lookups
-// (rebuilt lazily, at the start of a pass, for fields that changed).
+// value, number postings per field and value, per-field arrays sorted by number for range lookups
+// (rebuilt at the start of a pass for fields that changed), and composite arrays — the tickets holding
+// one keyword, sorted by a numeric field ("region eu by skill") — built on demand during a pass for
+// the common "+category +numeric window" query and dropped at the next pass.
 import type { CompiledQuery, QueryDoc } from "../query/index.js";
 import type { MatchmakerPresence } from "./types.js";
 
@@ -28,11 +30,41 @@ export interface Ticket {
   intervals: number;
   /** False once removed or matched. */
   live: boolean;
+  /** Scratch stamp for de-duplicating unions during a search (see TicketStore.stamp). */
+  mark: number;
 }
 
 interface SortedNumbers {
   values: Float64Array;
   tickets: Ticket[];
+}
+
+export interface Bounds {
+  min: number;
+  max: number;
+  minInclusive: boolean;
+  maxInclusive: boolean;
+}
+
+/** A stretch of a sorted array: tickets[from..to). May hold tickets removed since it was built (check `live`). */
+export interface Slice {
+  tickets: Ticket[];
+  from: number;
+  to: number;
+}
+
+const NO_SLICE: Slice = { tickets: [], from: 0, to: 0 };
+
+function sortedOf(pairs: [number, Ticket][]): SortedNumbers {
+  pairs.sort((a, b) => a[0] - b[0] || a[1].seq - b[1].seq);
+  return { values: Float64Array.from(pairs, (p) => p[0]), tickets: pairs.map((p) => p[1]) };
+}
+
+function slice(s: SortedNumbers | undefined, b: Bounds): Slice {
+  if (s === undefined) return NO_SLICE;
+  const from = lowerBound(s.values, b.min, !b.minInclusive);
+  const to = lowerBound(s.values, b.max, b.maxInclusive);
+  return { tickets: s.tickets, from, to: Math.max(from, to) };
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
@@ -59,9 +91,16 @@ export class TicketStore {
   private readonly numbers = new Map<string, Map<number, Set<Ticket>>>();
   private readonly sorted = new Map<string, SortedNumbers>();
   private readonly dirty = new Set<string>();
+  private readonly composites = new Map<string, SortedNumbers>();
+  private stamps = 0;
 
   get size(): number {
     return this.tickets.size;
+  }
+
+  /** A fresh stamp: a ticket whose `mark` equals it was already visited in this union. */
+  stamp(): number {
+    return ++this.stamps;
   }
 
   insert(t: Ticket): void {
@@ -108,7 +147,7 @@ export class TicketStore {
     return this.numbers.get(field)?.get(value) ?? EMPTY;
   }
 
-  /** Rebuilds the sorted number arrays of fields changed since the last call (start of a pass). */
+  /** Start of a pass: rebuilds the sorted number arrays of changed fields, drops composite arrays. */
   prepareRanges(): void {
     for (const field of this.dirty) {
       const postings = this.numbers.get(field);
@@ -118,22 +157,27 @@ export class TicketStore {
       }
       const pairs: [number, Ticket][] = [];
       for (const [n, set] of postings) for (const t of set) pairs.push([n, t]);
-      pairs.sort((a, b) => a[0] - b[0] || a[1].seq - b[1].seq);
-      this.sorted.set(field, { values: Float64Array.from(pairs, (p) => p[0]), tickets: pairs.map((p) => p[1]) });
+      this.sorted.set(field, sortedOf(pairs));
     }
     this.dirty.clear();
+    this.composites.clear();
   }
 
-  /**
-   * The slice [from, to) of `field`'s sorted array holding numbers within the bounds. May include
-   * tickets removed since `prepareRanges` (check `live`).
-   */
-  rangeSlice(field: string, min: number, max: number, minInclusive: boolean, maxInclusive: boolean): { tickets: Ticket[]; from: number; to: number } {
-    const s = this.sorted.get(field);
-    if (s === undefined) return { tickets: [], from: 0, to: 0 };
-    const from = lowerBound(s.values, min, !minInclusive);
-    const to = lowerBound(s.values, max, maxInclusive);
-    return { tickets: s.tickets, from, to: Math.max(from, to) };
+  /** Tickets whose `field` holds a number within the bounds (sorted arrays as of the pass start). */
+  rangeSlice(field: string, b: Bounds): Slice {
+    return slice(this.sorted.get(field), b);
+  }
+
+  /** Tickets holding keyword `value` in `field` whose `numField` is within the bounds. */
+  compositeSlice(field: string, value: string, numField: string, b: Bounds): Slice {
+    const key = `${field}\u0000${value}\u0000${numField}`;
+    let s = this.composites.get(key);
+    if (s === undefined) {
+      const pairs: [number, Ticket][] = [];
+      for (const t of this.withString(field, value)) for (const n of t.doc.get(numField)?.numbers ?? []) pairs.push([n, t]);
+      this.composites.set(key, (s = sortedOf(pairs)));
+    }
+    return slice(s, b);
   }
 }
 

@@ -69,6 +69,8 @@ export function clausePredicate(c: Clause): Predicate {
 
 export interface Evaluator {
   matches: Predicate;
+  /** The score when the document matches, else -Infinity (one evaluation of every clause). */
+  evaluate: (doc: QueryDoc) => number;
   /** The score of a document that matches (see the module header). */
   score: (doc: QueryDoc) => number;
   /** True when every matching document scores the same (no should clause, or nothing varies). */
@@ -94,6 +96,19 @@ export function compileAst(ast: QueryAst): Evaluator {
     for (let i = 0; i < should.length; i++) if (should[i](doc)) s += shouldBoost[i];
     return s;
   };
+  const evaluate = (doc: QueryDoc): number => {
+    for (let i = 0; i < must.length; i++) if (!must[i](doc)) return -Infinity;
+    for (let i = 0; i < mustNot.length; i++) if (mustNot[i](doc)) return -Infinity;
+    let s = mustScore;
+    let any = false;
+    for (let i = 0; i < should.length; i++) {
+      if (should[i](doc)) {
+        s += shouldBoost[i];
+        any = true;
+      }
+    }
+    return needShould && !any ? -Infinity : s;
+  };
   const constantScore = should.length === 0 || ast.should.every((c) => c.kind === "all" || c.kind === "none");
-  return { matches, score, constantScore };
+  return { matches, evaluate, score, constantScore };
 }

@@ -50,16 +50,14 @@ export function rtError(code: number, message: string, opts: { withCid?: boolean
   return { kind: "error", code, message, withCid: opts.withCid ?? true, close: opts.close ?? false };
 }
 
-const hookNames = new Map<string, string>();
+const pascal = (kase: string): string => kase.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+const HOOK_NAMES: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(rt.Envelope.oneofs.message.map((k) => [k, pascal(k)])),
+);
 
 /** Nakama's realtime message name of an envelope case: match_data_send → MatchDataSend. */
 export function hookName(kase: string): string {
-  let n = hookNames.get(kase);
-  if (n === undefined) {
-    n = kase.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
-    hookNames.set(kase, n);
-  }
-  return n;
+  return HOOK_NAMES[kase] ?? pascal(kase);
 }
 
 /** The runtime context of a session (hooks and RPCs). */

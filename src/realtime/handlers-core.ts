@@ -24,8 +24,8 @@ async function rpc(c: HandlerContext, env: rt.Envelope): Promise<Answer> {
   }
 }
 
-export const coreHandlers: HandlerTable = {
+export const coreHandlers: HandlerTable = Object.freeze({
   ping: { run: () => PONG },
   pong: { run: () => NONE },
   rpc: { run: rpc, hooks: false },
-};
+});

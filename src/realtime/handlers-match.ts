@@ -160,9 +160,9 @@ function matchDataSend(c: HandlerContext, env: rt.Envelope): Answer {
   return NONE;
 }
 
-export const matchHandlers: HandlerTable = {
+export const matchHandlers: HandlerTable = Object.freeze({
   match_create: { run: matchCreate },
   match_join: { run: matchJoin },
   match_leave: { run: matchLeave },
   match_data_send: { run: matchDataSend },
-};
+});

@@ -84,8 +84,8 @@ function statusUpdate(c: HandlerContext, env: rt.Envelope): Answer {
   return ok ? EMPTY : rtError(RtCode.RUNTIME_EXCEPTION, "Error tracking status update");
 }
 
-export const statusHandlers: HandlerTable = {
+export const statusHandlers: HandlerTable = Object.freeze({
   status_follow: { run: statusFollow },
   status_unfollow: { run: statusUnfollow },
   status_update: { run: statusUpdate },
-};
+});

@@ -33,6 +33,9 @@
 import type { Config } from "../../config/schema.js";
 import type { IdentityCore } from "../../identity/core.js";
 import type { Logger } from "../../log.js";
+import type { GroupChannelPort } from "../../services/groups/index.js";
+import type { LeaderboardCore } from "../../services/leaderboard/index.js";
+import type { NotifyAllFn, NotifyFn } from "../../services/notifications/index.js";
 import type { SessionService } from "../../session/service.js";
 import type { Db } from "../../storage/db.js";
 import type { RuntimeContext } from "../context.js";
@@ -68,6 +71,20 @@ export interface NkDeps {
   services?: NkServices;
   /** Clock in milliseconds (default Date.now). */
   now?: () => number;
+  /**
+   * The leaderboard/tournament core (src/services/leaderboard `createLeaderboardCore`), ONE per server and
+   * shared with the REST routes (it holds the board registry and the rank cache). Without it the nk
+   * leaderboard_* and tournament_* functions fail with UNAVAILABLE.
+   */
+  leaderboards?: LeaderboardCore;
+  /** Live delivery of notifications to users' online sessions (realtime layer). Default: stored only. */
+  notify?: NotifyFn;
+  /** Live delivery of a non-persistent notification to every online session. Default: nothing. */
+  notifyAll?: NotifyAllFn;
+  /** Online flag of users in friend and group listings. Default: `identity.isOnline`. */
+  isOnline?: (userId: string) => boolean;
+  /** Delivery of group events to the group channel (chat layer). Default: events are only stored. */
+  groupChannel?: GroupChannelPort;
 }
 
 export interface NkCall {

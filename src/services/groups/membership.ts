@@ -19,7 +19,7 @@ import { ENABLED, GROUP_COLUMNS, GroupReason, GroupRole, GroupState, groupError,
 /** One more member, if there is room (see the header). */
 export async function incrementMembers(q: Queryable, groupId: string): Promise<void> {
   const r = await q.query(
-    "UPDATE groups SET edge_count = edge_count + 1, update_time = now() WHERE id = $1",
+    "UPDATE groups SET edge_count = edge_count + 1, update_time = now() WHERE id = $1 AND edge_count + 1 <= max_count",
     [groupId],
   );
   if (r.rowCount === 0) throw groupError(GroupReason.full);

@@ -9,6 +9,7 @@
 import type { Logger } from "../../log.js";
 import { parseCron } from "../../lib/cron.js";
 import type { Db, Queryable } from "../../storage/db.js";
+import { currentExpiry } from "./deadlines.js";
 import { RankCache } from "./rank-cache.js";
 import type { Board, Operator, SortOrder } from "./types.js";
 
@@ -168,4 +169,22 @@ export class BoardRegistry {
   forget(id: string): void {
     this.known.delete(id);
   }
+}
+
+/**
+ * Loads the rank cache for the current period of every board with ranks enabled (Nakama fills it at start;
+ * here periods also load on first use, which then waits for the load). Call once after start, in the
+ * background. Returns how many boards and records were loaded.
+ */
+export async function warmRankCache(core: LeaderboardCore): Promise<{ boards: number; records: number }> {
+  const { rows } = await core.db.query<{ id: string }>("SELECT id FROM leaderboard WHERE enable_ranks ORDER BY create_time, id");
+  let records = 0;
+  let boards = 0;
+  for (const { id } of rows) {
+    const b = await core.boards.get(id);
+    if (b === null || !core.ranks.enabled(b)) continue;
+    records += await core.ranks.warm(b, currentExpiry(b, nowSec(core)));
+    boards++;
+  }
+  return { boards, records };
 }

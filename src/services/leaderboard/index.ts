@@ -2,6 +2,7 @@
 //
 // README — what each core function backs (REST request name; nk in JS / Lua; Go names are PascalCase):
 //   createLeaderboardCore(deps)            one per server: registry, rank cache, clock; pass it to everything
+//   warmRankCache(core)                    after start, in the background: loads ranks of current periods
 //   leaderboardCreate(core, input)         nk leaderboardCreate / leaderboard_create
 //   leaderboardDelete(core, id)            nk leaderboardDelete / leaderboard_delete
 //   leaderboardList(core, limit, cursor)   nk leaderboardList / leaderboard_list
@@ -24,7 +25,7 @@
 // failures are LeaderboardError: `message` is Nakama's runtime text, `reason` lets REST pick its own.
 // Ranks: `enableRanks` defaults to false (Nakama's nk default); records of boards without ranks have rank
 // 0 except in ranked pages, where the rank is the position.
-export { createLeaderboardCore, nowSec, type LeaderboardCore, type LeaderboardCoreDeps } from "./core.js";
+export { createLeaderboardCore, nowSec, warmRankCache, type LeaderboardCore, type LeaderboardCoreDeps } from "./core.js";
 export {
   boardRanksDisable, leaderboardCreate, leaderboardDelete, leaderboardList, leaderboardsGet, leaderboardToApi,
   type LeaderboardCreateInput,

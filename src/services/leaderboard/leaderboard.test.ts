@@ -7,7 +7,7 @@ import type { TestDb } from "../../storage/testing.js";
 import {
   ApiOperator, leaderboardCreate, leaderboardDelete, leaderboardList, leaderboardRecordDelete, leaderboardRecordsHaystack,
   leaderboardRecordsList, leaderboardRecordsListCursorFromRank, leaderboardRecordWrite, leaderboardsGet, Operator,
-  recordsDeletionStep, Reason, SortOrder, type LeaderboardCore, type RecordWriteInput,
+  recordsDeletionStep, Reason, SortOrder, warmRankCache, type LeaderboardCore, type RecordWriteInput,
 } from "./index.js";
 import { boardId, engines, owner, TestClock, testCore } from "./testkit.js";
 
@@ -275,6 +275,17 @@ for (const engine of engines()) {
       const list = await leaderboardRecordsList(core, id, { ownerIds: [a, b], limit: 10, cursor: "", overrideExpiry: 0 });
       assert.deepEqual(list.records.map((r) => r.owner_id), [b]);
       assert.deepEqual(list.owner_records.map((r) => r.rank), ["1"]);
+    });
+
+    test("warming loads the current period of every board with ranks", async () => {
+      const id = boardId("warm");
+      await leaderboardCreate(core, { id, authoritative: false, enableRanks: true });
+      for (let i = 0; i < 3; i++) await write(core, id, owner(), i);
+      const fresh = testCore(t.db, clock);
+      const before = fresh.ranks.periods;
+      const warmed = await warmRankCache(fresh);
+      assert.ok(warmed.boards >= 1 && warmed.records >= 3);
+      assert.ok(fresh.ranks.periods > before);
     });
 
     test("ranks are off unless enabled; the blacklist turns them off", async () => {

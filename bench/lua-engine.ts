@@ -1,14 +1,16 @@
 // Owns the Lua engine's micro-benchmarks (run: `npx tsx --expose-gc src/runtime/lua/bench.ts`):
 // JS→Lua→JS echo calls through the VM versus bare fengari lua_pcall, host calls from Lua (sync and
-// async), the cost of the time-limit hook on compute, and VM creation time and memory.
+// async), the cost of the time-limit hook on compute, and VM creation time and memory (bare, and
+// with a match handler module loaded through a shared chunk cache, i.e. the per-match cost).
 // Not a test: it prints numbers (machines are noisy; compare within one run).
-import { silentLogger } from "../../log.js";
-import { lauxlib, lua, LUA_OK, toLuaString } from "./api.js";
-import { fengari } from "./fengari-loader.js";
-import { createLuaVm } from "./vm.js";
-import type { LuaVm } from "./vm.js";
-import type { HostFn, LuaRef } from "./types.js";
-import { modules } from "./test-support.js";
+import { silentLogger } from "../src/log.js";
+import { lauxlib, lua, LUA_OK, toLuaString } from "../src/runtime/lua/api.js";
+import { fengari } from "../src/runtime/lua/fengari-loader.js";
+import { LuaChunkCache } from "../src/runtime/lua/chunk-cache.js";
+import { createLuaVm } from "../src/runtime/lua/vm.js";
+import type { LuaVm } from "../src/runtime/lua/vm.js";
+import type { HostFn, LuaRef } from "../src/runtime/lua/types.js";
+import { modules } from "../src/runtime/lua/test-support.js";
 
 const out = (line: string): void => void process.stdout.write(line + "\n");
 const PAYLOAD = "x".repeat(64);
@@ -75,18 +77,49 @@ function bareFib(hooked: boolean): number {
   return (c.user + c.system) / 1000;
 }
 
-async function creation(count: number): Promise<{ ms: number; kb: number }> {
+const MATCH_MODULE = `
+local nk = require("nakama")
+local M = {}
+function M.match_init(context, params) return { presences = {}, ticks = 0 }, 10, "skill=100-150" end
+function M.match_join_attempt(context, dispatcher, tick, state, presence, metadata) return state, true end
+function M.match_join(context, dispatcher, tick, state, presences)
+  for _, p in ipairs(presences) do state.presences[p.session_id] = p end
+  return state
+end
+function M.match_leave(context, dispatcher, tick, state, presences)
+  for _, p in ipairs(presences) do state.presences[p.session_id] = nil end
+  return state
+end
+function M.match_loop(context, dispatcher, tick, state, messages)
+  state.ticks = state.ticks + 1
+  for _, m in ipairs(messages) do dispatcher.broadcast_message(m.op_code, m.data) end
+  return state
+end
+function M.match_signal(context, dispatcher, tick, state, data) return state, data end
+function M.match_terminate(context, dispatcher, tick, state, grace) return state end
+nk.register_rpc(function(ctx, payload) return nk.json_encode({ ok = true }) end, "match.create")
+return M`;
+
+/** Per-VM creation cost (CPU) and heap, optionally loading modules through a shared chunk cache. */
+async function creation(count: number, withModules: boolean): Promise<{ ms: number; kb: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
+  const cache = new LuaChunkCache();
+  const mods = withModules ? modules({ match: MATCH_MODULE }) : new Map();
+  const host: Record<string, HostFn> = { register_rpc: () => undefined, json_encode: () => "{}" };
   gc?.();
   const before = process.memoryUsage().heapUsed;
   const vms: LuaVm[] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < count; i++) vms.push(await createLuaVm({ modules: new Map(), callTimeoutMs: 1000, log: silentLogger() }));
-  const ms = (performance.now() - t0) / count;
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < count; i++) {
+    const vm = await createLuaVm({ modules: mods, hostModules: { nakama: host }, callTimeoutMs: 1000, log: silentLogger(), chunkCache: cache });
+    if (withModules) await vm.loadAll();
+    vms.push(vm);
+  }
+  const c = process.cpuUsage(c0);
   gc?.();
   const kb = (process.memoryUsage().heapUsed - before) / count / 1024;
   for (const v of vms) v.close();
-  return { ms, kb };
+  return { ms: (c.user + c.system) / 1000 / count, kb };
 }
 
 async function main(): Promise<void> {
@@ -122,8 +155,11 @@ async function main(): Promise<void> {
   }
   const median = (xs: number[]): string => [...xs].sort((a, b) => a - b)[xs.length >> 1].toFixed(0);
   out(`fib(24) CPU ms, median of 9: VM ${median(inVm)}; bare coroutine+hook ${median(bareHooked)}; bare ${median(bare)}`);
-  const c = await creation(200);
-  out(`VM creation: ${c.ms.toFixed(2)} ms, ${c.kb.toFixed(0)} KB heap per VM (${(globalThis as { gc?: unknown }).gc ? "after gc" : "no --expose-gc"})`);
+  const gcNote = (globalThis as { gc?: unknown }).gc ? "after gc" : "no --expose-gc";
+  const bareVm = await creation(200, false);
+  out(`VM creation, no modules: ${bareVm.ms.toFixed(2)} ms CPU, ${bareVm.kb.toFixed(0)} KB heap per VM (${gcNote})`);
+  const matchVm = await creation(200, true);
+  out(`VM creation + loadAll of a match handler module (shared chunk cache): ${matchVm.ms.toFixed(2)} ms CPU, ${matchVm.kb.toFixed(0)} KB heap per VM`);
   for (const v of [echo, host, asyncHost, fib]) v.vm.close();
 }
 

@@ -1,0 +1,31 @@
+import { configFrom } from "../src/config/load.js";
+import { silentLogger } from "../src/log.js";
+import { openDatabase } from "../src/storage/open.js";
+import { createSessionService, sessionSettingsFrom } from "../src/session/service.js";
+import { identityCore } from "../src/api/deps.js";
+import { loadRuntime } from "../src/runtime/index.js";
+import { poolStarter } from "../actors/runtime/index.js";
+import { createKernel } from "../actors/kernel/index.js";
+import { Router } from "../src/transport/router.js";
+import { registerRpcRoutes } from "../src/api/routes-rpc.js";
+import { noHooks } from "../src/pipeline/hooks.js";
+const rt = process.argv[2] ?? "native";
+const { config } = configFrom({ "runtime.path": `test/fixtures/modules/${rt}`, "database.in_memory": true, data_dir: "/tmp/zz-inproc", "runtime.lua_min_count": 1, "runtime.js_min_count": 1 });
+const log = silentLogger();
+const db = await openDatabase(config, log);
+const sessions = createSessionService(sessionSettingsFrom(config.session));
+const kernel = createKernel({ log });
+const runtime = await loadRuntime({ config, log, db, sessions, identity: identityCore({ db, config, log, pipeline: { hooks: () => noHooks, log }, sessions }), startPool: poolStarter(kernel.root) });
+const router = new Router({ log });
+registerRpcRoutes(router, { config, sessions, log, rpc: () => runtime.rpc });
+const token = sessions.login("00000000-0000-0000-0000-000000000001", "bob", {}).token;
+const body = Buffer.from(JSON.stringify("x".repeat(64)));
+const req = { method: "POST", path: "/v2/rpc/echo", rawQuery: "", query: new URLSearchParams(), headers: { authorization: `Bearer ${token}`, "content-type": "application/json", host: "b", "content-length": String(body.length), "user-agent": "bench", accept: "*/*" }, body, remoteAddress: "127.0.0.1" };
+for (let round = 0; round < 4; round++) {
+  const N = 30000; const t0 = performance.now(); const c0 = process.cpuUsage();
+  let done = 0;
+  await Promise.all(Array.from({ length: 32 }, async () => { while (done < N) { done++; const r = await router.handle(req as any); if (r.status !== 200) throw new Error(String(r.body)); } }));
+  const c = process.cpuUsage(c0);
+  console.log(rt, "wall µs/call", ((performance.now() - t0) * 1000 / N).toFixed(2), "cpu µs/call", ((c.user + c.system) / N).toFixed(2));
+}
+await runtime.stop(); await kernel.shutdown(); await db.close();
