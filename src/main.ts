@@ -98,7 +98,7 @@ export async function startServer(
     runtime = await system.service("runtime", async () => {
       const value = await loadRuntime({
         config, log, db, sessions, identity: identityCore(identity), startPool: poolStarter(system.family("runtime-pools")),
-        services: { disconnectUser: (userId, reason) => realtime.disconnectUser(userId, reason === "kicked" ? "banned" : reason) },
+        services: { disconnectUser: (userId, reason) => realtime.disconnectUser(userId, reason) },
       });
       return { value, stop: () => value.stop() };
     });
@@ -149,7 +149,12 @@ interface RouterDeps {
 function buildRouter(d: RouterDeps): Router {
   const router = addHealthRoutes(new Router({ log: d.log.child({ module: "api" }) }));
   registerIdentityRoutes(router, d.identity);
-  registerStorageRoutes(router, d); registerNotificationRoutes(router, d);
+  registerStorageRoutes(router, d);
+  registerNotificationRoutes(router, {
+    ...d,
+    notify: (userIds, notifications) => d.realtime.notify(userIds, notifications),
+    notifyAll: (notifications) => d.realtime.notifyAll(notifications),
+  });
   registerRpcRoutes(router, { config: d.config, sessions: d.sessions, log: d.log.child({ module: "rpc" }), rpc: () => d.runtime?.rpc });
   registerLeaderboardRoutes(router, d);
   registerSocialRoutes(router, d);

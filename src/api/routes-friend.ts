@@ -14,6 +14,7 @@ import {
   addFriends, blockFriends, deleteFriends, isSocialError, listFriends, listFriendsOfFriends, userIdsByUsernames,
   type FriendsDeps,
 } from "../services/friends/index.js";
+import type { GroupChannelPort } from "../services/groups/index.js";
 import type { NotifyFn } from "../services/notifications/index.js";
 import { isJsonObjectText } from "../services/storage/json.js";
 import type { SessionInfo, SessionService } from "../session/service.js";
@@ -39,6 +40,8 @@ export interface SocialRouteDeps {
   sessions: SessionService;
   /** Online flags and live notifications; default: nobody online, notifications only stored. */
   realtime?: SocialRealtime;
+  /** Live group channel events (chat layer); default: events are only stored in `message`. */
+  groupChannel?: GroupChannelPort;
 }
 
 /** The services' deps for these routes. */

@@ -82,7 +82,7 @@ export function registerSocialRoutes(router: Router, deps: SocialRouteDeps): voi
 }
 
 export function registerGroupRoutes(router: Router, deps: SocialRouteDeps): void {
-  const core: GroupsDeps = socialServiceDeps(deps, "groups");
+  const core: GroupsDeps = { ...socialServiceDeps(deps, "groups"), channel: deps.groupChannel };
   const session = (req: HttpRequest) => verifySessionToken(deps.sessions, req.headers["authorization"]);
   const guard = <T>(text: string, fn: () => Promise<T>, reasons: Reasons = {}): Promise<T> => socialErrors(core.log, text, fn, reasons);
 

@@ -3,6 +3,7 @@
 // array elements share their parent's field, strings are exact keywords (and also dates when they parse
 // as one of Nakama's date layouts), numbers are numeric, booleans are the keywords "T" and "F", nulls
 // are skipped. Built once per document; queries only read it.
+import { intern } from "./intern.js";
 import { parseDocumentDate } from "./patterns.js";
 
 /** The values one field holds. Lists are absent when empty. */
@@ -19,14 +20,14 @@ function slot(doc: QueryDoc, field: string): FieldValues {
   let v = doc.get(field);
   if (v === undefined) {
     v = {};
-    doc.set(field, v);
+    doc.set(intern(field), v);
   }
   return v;
 }
 
 export function addString(doc: QueryDoc, field: string, s: string): void {
   const v = slot(doc, field);
-  (v.strings ??= []).push(s);
+  (v.strings ??= []).push(intern(s));
   const date = parseDocumentDate(s);
   if (date !== undefined) (v.dates ??= []).push(date);
 }

@@ -5,6 +5,7 @@
 // RFC 3339 time (date range); `/re/` is a whole-value regular expression; `*` and `?` make a wildcard;
 // `~n` is a fuzzy term; `^b` boosts a clause. Without a field a term matches nothing (Nakama indexes no
 // catch-all field), except a lone `*`, which matches every document.
+import { intern } from "./intern.js";
 import { queryError, tokenize, Tok, type Token } from "./lexer.js";
 import { parseRfc3339, safeRegExp, wildcardRegExp } from "./patterns.js";
 
@@ -40,7 +41,7 @@ function stringClause(field: string, s: string, pos: number): Clause {
   if (s.length >= 2 && s.startsWith("/") && s.endsWith("/")) return { kind: "regexp", field, re: safeRegExp(s.slice(1, -1), pos), boost: 1 };
   if (s === "*") return { kind: "exists", field, boost: 1 };
   if (s.includes("*") || s.includes("?")) return { kind: "wildcard", field, re: wildcardRegExp(s), boost: 1 };
-  return { kind: "term", field, value: s, boost: 1 };
+  return { kind: "term", field, value: intern(s), boost: 1 };
 }
 
 /** Recursive descent over the token list; each `part` is one clause with its prefix and boost. */
@@ -102,7 +103,7 @@ class Parser {
         if (this.peek()?.type === Tok.TILDE) return this.fuzzy("", t.text);
         if (this.peek()?.type !== Tok.COLON) return stringClause("", t.text, t.pos);
         this.k++;
-        return this.fieldValue(t.text);
+        return this.fieldValue(intern(t.text));
       default:
         this.k--;
         return this.unexpected();
@@ -126,11 +127,11 @@ class Parser {
         return stringClause(field, t.text, t.pos);
       case Tok.PHRASE:
         this.k++;
-        return { kind: "term", field, value: t.text, boost: 1 };
+        return { kind: "term", field, value: intern(t.text), boost: 1 };
       case Tok.NUMBER:
       case Tok.MINUS: {
         const text = this.signedNumber();
-        return { kind: "number", field, text, value: parseNumber(text, t.pos), boost: 1 };
+        return { kind: "number", field, text: intern(text), value: parseNumber(text, t.pos), boost: 1 };
       }
       case Tok.GREATER:
       case Tok.LESS:

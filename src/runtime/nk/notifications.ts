@@ -19,7 +19,7 @@ import {
 import { wrapped, type Args } from "./args.js";
 import { define } from "./binding.js";
 import { notificationJs, notificationLua, storedNotificationJs, storedNotificationLua } from "./shapes-data.js";
-import { entriesArg, mapArg, mapJson, optUuidArg, stringsArg, uuidArg, type Entry } from "./svc-args.js";
+import { entriesArg, mapArg, mapJson, none, optUuidArg, stringsArg, uuidArg, type Entry } from "./svc-args.js";
 import { notificationDeps } from "./svc-deps.js";
 import type { NkBinding, NkCall } from "./types.js";
 
@@ -66,7 +66,7 @@ function sendFields(e: Entry): NotificationSend {
 async function sendMany(a: Args, call: NkCall): Promise<void> {
   const lua = a.lang === "lua";
   const msg = lua ? "expects a valid set of notifications" : "expects notifications to be an array";
-  const entries = entriesArg(a, 0, msg, lua ? msg : "expects notifications to be an array");
+  const entries = entriesArg(a, 0, msg, msg);
   if (entries === null) throw a.fail(0, lua ? msg : "expects a valid array of notifications");
   const sends = entries.map(sendFields);
   await wrapped("failed to send notifications", () => sendNotifications(notificationDeps(call), sends));
@@ -138,11 +138,6 @@ async function update(a: Args, call: NkCall): Promise<void> {
   });
   await wrapped("failed to update notifications", () => nkNotificationsUpdate(notificationDeps(call), updates));
 }
-
-const none = async (p: Promise<void>): Promise<unknown[]> => {
-  await p;
-  return [];
-};
 
 export function notificationBindings(): NkBinding[] {
   return [

@@ -206,3 +206,9 @@ export function changesetOf(fail: (message: string) => Error, m: Record<string, 
   }
   return out;
 }
+
+/** A Lua binding's result for a function that returns nothing. */
+export async function none(p: Promise<unknown>): Promise<unknown[]> {
+  await p;
+  return [];
+}
