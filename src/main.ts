@@ -18,6 +18,8 @@ import { registerRpcRoutes } from "./api/routes-rpc.js";
 import { createSessionService, sessionSettingsFrom } from "./session/service.js";
 import { createIdentityAdmin, registerIdentityRoutes } from "./api/identity.js";
 import { identityCore, type IdentityDeps } from "./api/deps.js";
+import { friendsDeletionStep } from "./services/friends/index.js";
+import { groupsDeletionStep } from "./services/groups/index.js";
 import { registerStorageRoutes } from "./api/routes-storage.js";
 import { registerNotificationRoutes } from "./api/routes-notification.js";
 import { registerLeaderboardRoutes } from "./api/routes-leaderboard.js";
@@ -90,6 +92,8 @@ export async function startServer(
     });
     const identity: IdentityDeps = {
       db, config, log, pipeline, sessions,
+      // Other domains' rows go with the account, in the deletion's transaction.
+      deletionSteps: [friendsDeletionStep, groupsDeletionStep],
       isOnline: (userId) => realtime.isOnline(userId),
       disconnectUser: (userId, reason) => realtime.disconnectUser(userId, reason),
     };

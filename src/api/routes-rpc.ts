@@ -39,6 +39,16 @@ export function canonicalHeader(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
 }
 
+/** Canonical header names seen so far (the same few dozen names arrive on every request). */
+function canonicalCached(cache: Map<string, string>, name: string): string {
+  let c = cache.get(name);
+  if (c === undefined) {
+    c = canonicalHeader(name);
+    if (cache.size < 1024) cache.set(name, c);
+  }
+  return c;
+}
+
 type Caller = { ok: true; session: SessionInfo | null } | { ok: false; response: HttpResponse };
 
 function authenticate(req: HttpRequest, deps: RpcRouteDeps): Caller {
@@ -58,13 +68,13 @@ function authenticate(req: HttpRequest, deps: RpcRouteDeps): Caller {
   return session === null ? { ok: false, response: fixed(401, E.authTokenInvalid) } : { ok: true, session };
 }
 
-function callContext(req: HttpRequest, session: SessionInfo | null): CallContext {
+function callContext(req: HttpRequest, session: SessionInfo | null, names: Map<string, string>): CallContext {
   const queryParams: Record<string, string[]> = {};
   if (req.rawQuery !== "") {
     for (const [k, v] of req.query) if (k !== "http_key") (queryParams[k] ??= []).push(v);
   }
   const headers: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (k !== "grpc-timeout") headers[canonicalHeader(k)] = [v];
+  for (const k in req.headers) if (k !== "grpc-timeout") headers[canonicalCached(names, k)] = [req.headers[k]];
   return emptyContext({
     userId: session?.userId ?? "",
     username: session?.username ?? "",
@@ -101,7 +111,7 @@ function failure(err: unknown, deps: RpcRouteDeps, id: string): HttpResponse {
   return { status: httpStatusFromCode(err.code), headers: JSON_TYPE, body: goJson({ code: err.code, error, message: err.message }) };
 }
 
-async function handle(req: HttpRequest, rawId: string, deps: RpcRouteDeps): Promise<HttpResponse> {
+async function handle(req: HttpRequest, rawId: string, deps: RpcRouteDeps, names: Map<string, string>): Promise<HttpResponse> {
   const caller = authenticate(req, deps);
   if (!caller.ok) return caller.response;
   if (rawId === "") return fixed(400, E.rpcIdRequired);
@@ -113,7 +123,7 @@ async function handle(req: HttpRequest, rawId: string, deps: RpcRouteDeps): Prom
   if (typeof payload !== "string") return payload;
   let result: string;
   try {
-    result = await registry.call(callContext(req, caller.session), id, payload);
+    result = await registry.call(callContext(req, caller.session, names), id, payload);
   } catch (err) {
     return failure(err, deps, id);
   }
@@ -122,7 +132,8 @@ async function handle(req: HttpRequest, rawId: string, deps: RpcRouteDeps): Prom
 }
 
 export function registerRpcRoutes(router: Router, deps: RpcRouteDeps): void {
-  const route = ({ req, params }: { req: HttpRequest; params: Readonly<Record<string, string>> }) => handle(req, params.id ?? "", deps);
+  const names = new Map<string, string>();
+  const route = ({ req, params }: { req: HttpRequest; params: Readonly<Record<string, string>> }) => handle(req, params.id ?? "", deps, names);
   router.add("GET", "/v2/rpc/{id:.*}", route);
   router.add("POST", "/v2/rpc/{id:.*}", route);
 }

@@ -120,9 +120,12 @@ export function jsContext(c: RuntimeContext): Record<string, unknown> {
   return o;
 }
 
-/** The context as Lua modules see it (Nakama's runtime_lua_context keys; unset keys left out). */
-export function luaContext(c: RuntimeContext): Record<string, unknown> {
-  const o: Record<string, unknown> = { env: c.env, node: c.node, version: c.version, query_params: c.queryParams };
+/**
+ * The context as Lua modules see it (Nakama's runtime_lua_context keys; unset keys left out). `env` may
+ * be a handle to the VM's own env table, built once per VM as Nakama does.
+ */
+export function luaContext(c: RuntimeContext, env: unknown = c.env): Record<string, unknown> {
+  const o: Record<string, unknown> = { env, node: c.node, version: c.version, query_params: c.queryParams };
   if (c.executionMode !== ExecutionMode.INIT_MODULE) o.execution_mode = c.executionMode;
   if (Object.keys(c.headers).length > 0) o.headers = c.headers;
   if (c.userId !== "") {

@@ -25,6 +25,9 @@ export interface LuaEngineOptions {
   readonly skipRunOnce?: boolean;
 }
 
+/** An internal module returning its arguments, to keep values (the env table) inside the VM as refs. */
+const KEEP_MODULE = "__troupe_keep";
+
 function isThenable(v: unknown): v is PromiseLike<unknown[]> {
   return typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
 }
@@ -51,6 +54,7 @@ class LuaEngineVm implements EngineVm {
     private readonly vm: LuaVm,
     private readonly regs: Registrations<LuaRef | Record<string, LuaRef>>,
     private readonly slot: CallSlot,
+    private readonly env: LuaRef,
   ) {}
 
   keys(): string[] {
@@ -61,7 +65,7 @@ class LuaEngineVm implements EngineVm {
     const fn = this.regs.get(call.key);
     if (!(fn instanceof LuaRef)) throw new GameError(Code.NOT_FOUND, `no Lua function registered for ${call.key}`);
     this.slot.enter(call);
-    const out = await this.vm.call(fn, [luaContext(call.ctx), ...call.args]);
+    const out = await this.vm.call(fn, [luaContext(call.ctx, this.env), ...call.args]);
     return out.length === 0 ? null : out[0];
   }
 
@@ -100,9 +104,13 @@ async function createVm(opts: LuaEngineOptions, once: RunOnce): Promise<EngineVm
     },
   };
   const nakama = { ...nkFunctions(opts.bindings, opts.nk, slot), ...framework };
-  const vm = await createLuaVm({ modules: opts.modules, hostModules: { nakama }, callTimeoutMs: opts.callTimeoutMs, log: opts.log });
+  const modules = new Map(opts.modules).set(KEEP_MODULE, { source: "return function(...) return ... end", file: "(troupe)" });
+  const vm = await createLuaVm({ modules, hostModules: { nakama }, callTimeoutMs: opts.callTimeoutMs, log: opts.log });
+  let env: LuaRef;
   try {
     await vm.loadAll();
+    // The env table is built once per VM and shared by every call's context, as in Nakama.
+    [env] = (await vm.call(await vm.requireModule(KEEP_MODULE), [opts.base.env], { refResults: [0] })) as [LuaRef];
     const first = runOnce as LuaRef | null;
     if (first !== null) {
       slot.ctx = systemContext(opts.base, ExecutionMode.RUN_ONCE);
@@ -112,7 +120,7 @@ async function createVm(opts: LuaEngineOptions, once: RunOnce): Promise<EngineVm
     vm.close();
     throw loadFailure(err);
   }
-  return new LuaEngineVm(vm, regs, slot);
+  return new LuaEngineVm(vm, regs, slot, env);
 }
 
 /** A factory of Lua VMs sharing one run_once. */

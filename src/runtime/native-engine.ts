@@ -121,6 +121,24 @@ function failure(file: string, during: string, err: unknown): ModuleLoadError {
   return new ModuleLoadError(file, `native module ${file} failed ${during}: ${message}${at ? ` (at ${at})` : ""}`, { cause: err });
 }
 
+/**
+ * The nk handed to one native call, built on first use: most calls never touch nk, and building the
+ * typed object means one closure per nk function.
+ */
+function lazyNk(make: () => object): object {
+  let real: object | undefined;
+  const target = (): object => (real ??= make());
+  return new Proxy({}, {
+    get: (_t, p) => Reflect.get(target(), p),
+    has: (_t, p) => Reflect.has(target(), p),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_t, p) => {
+      const d = Reflect.getOwnPropertyDescriptor(target(), p);
+      return d === undefined ? undefined : { ...d, configurable: true };
+    },
+  });
+}
+
 class NativeEngineVm implements EngineVm {
   readonly kind = "native" as const;
 
@@ -143,7 +161,7 @@ class NativeEngineVm implements EngineVm {
     const fn = this.regs.get(call.key);
     if (typeof fn !== "function") throw new GameError(Code.NOT_FOUND, `no native function registered for ${call.key}`);
     const logger = nativeLogger(target(this.opts.log, { runtime: "native", ...call.fields }));
-    return await fn(call.ctx, logger, this.opts.nk(call.ctx), ...call.args);
+    return await fn(call.ctx, logger, lazyNk(() => this.opts.nk(call.ctx) as object), ...call.args);
   }
 
   usable(): boolean {
