@@ -24,9 +24,18 @@ export interface System {
   service<T>(name: string, start: () => Promise<ServiceStarted<T>>): Promise<T>;
   /** A supervisor under the root for a family of actors (sessions, matches…), stopped in order with the rest. */
   family(name: string, spec?: Partial<SupervisionSpec>): Supervisor;
-  /** Stops every service, last started first. Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Registers work that must finish before any service stops (matches: matchTerminate, then wait for
+   * them to end). On stop every registered `fn` runs at once and is given `graceMs`; the stop waits for
+   * them up to the grace period (at least DRAIN_FLOOR_MS, so that a 0 grace still delivers the news).
+   */
+  beforeStop(name: string, fn: (graceMs: number) => Promise<void>): void;
+  /** Runs the beforeStop work (bounded by `graceMs`, default 0), then stops every service, last started first. Idempotent. */
+  stop(graceMs?: number): Promise<void>;
 }
+
+/** Shortest wait for beforeStop work, whatever the grace period. */
+export const DRAIN_FLOOR_MS = 1000;
 
 /** Root policy from ARCHITECTURE.md: one-for-one, restart intensity 10 in 10 s. */
 const rootPolicy: SupervisionSpec = { strategy: "one-for-one", maxRestarts: 10, withinMs: 10_000 };
@@ -36,6 +45,7 @@ export function startSystem(opts: { log: Logger; onFatal: (err: GameError) => vo
   const kernel = createKernel({ log: opts.log, root: rootPolicy, onFatal: opts.onFatal });
   const root = kernel.root;
   let stopping: Promise<void> | null = null;
+  const drains: Array<{ name: string; fn: (graceMs: number) => Promise<void> }> = [];
 
   return {
     kernel,
@@ -60,9 +70,29 @@ export function startSystem(opts: { log: Logger; onFatal: (err: GameError) => vo
     family(name: string, spec: Partial<SupervisionSpec> = {}): Supervisor {
       return supervisor(root, { ...rootPolicy, ...spec, name });
     },
-    stop(): Promise<void> {
-      stopping ??= stopChildren(root).then(() => kernel.shutdown());
+    beforeStop(name, fn): void {
+      drains.push({ name, fn });
+    },
+    stop(graceMs = 0): Promise<void> {
+      stopping ??= drain(drains, graceMs, log).then(() => stopChildren(root)).then(() => kernel.shutdown());
       return stopping;
     },
   };
+}
+
+/** Runs every beforeStop work at once and waits for all of it, or for the grace period to pass. */
+async function drain(drains: ReadonlyArray<{ name: string; fn: (graceMs: number) => Promise<void> }>, graceMs: number, log: Logger): Promise<void> {
+  if (drains.length === 0) return;
+  const began = performance.now();
+  const work = Promise.all(drains.map(({ name, fn }) =>
+    Promise.resolve()
+      .then(() => fn(graceMs))
+      .catch((err: unknown) => log.error({ err, work: name }, "shutdown work failed"))));
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<"expired">((resolve) => (timer = setTimeout(() => resolve("expired"), Math.max(graceMs, DRAIN_FLOOR_MS))));
+  const outcome = await Promise.race([work.then(() => "done" as const), expired]);
+  clearTimeout(timer);
+  const ms = Math.round(performance.now() - began);
+  if (outcome === "done") log.info({ ms }, "shutdown work finished");
+  else log.warn({ ms, grace_ms: graceMs }, "Shutdown grace period expired");
 }

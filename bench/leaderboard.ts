@@ -192,14 +192,17 @@ async function main(): Promise<void> {
         const c0 = (await child.stats()).cpu;
         const res = await closedLoop(connections, seconds, op);
         const c1 = (await child.stats()).cpu;
-        if (res.errors > 0) process.stderr.write(`${name}: ${res.errors} errors, first: ${res.firstError}\n`);
-        rows.push([name, connections, fmt(res.lat.percentile(50), 2), fmt(res.lat.percentile(99), 2), fmt(res.ok / res.elapsed, 0), fmt((c1 - c0) / res.ok, 0)]);
+        if (res.errors > 0) console.log(`${name} × ${connections}: ${res.errors} errors, first: ${res.firstError}`);
+        rows.push([
+          name, connections, fmt(res.lat.percentile(50), 2), fmt(res.lat.percentile(99), 2), fmt(res.ok / res.elapsed, 0),
+          fmt((c1 - c0) / res.ok, 0), res.errors,
+        ]);
       }
       for (const c of conns) c.close();
     }
     const after = await child.stats();
     console.log(`\nLeaderboard, ${fmt(n, 0)} records (seeded in ${fmt(seedSeconds, 0)} s), ${seconds} s per phase, PostgreSQL ${pgVersion(await pg.db.query<{ v: string }>("SHOW server_version"))}\n`);
-    console.log(table(["operation", "connections", "p50 ms", "p99 ms", "req/s", "server CPU µs/req"], rows));
+    console.log(table(["operation", "connections", "p50 ms", "p99 ms", "req/s", "server CPU µs/req", "errors"], rows));
     console.log(`\nrank cache: cold load of ${fmt(n, 0)} ranks on first use ${fmt(coldMs, 0)} ms; server RSS ${mb(before.rss)} → ${mb(loaded.rss)} loaded → ${mb(after.rss)} at end`);
     console.log(`SQL rank (count of better records via the primary key), ${sql.count} random owners: p50 ${fmt(sql.percentile(50), 1)} ms, p99 ${fmt(sql.percentile(99), 1)} ms`);
     console.log(`load average: ${readFileSync("/proc/loadavg", "utf8").trim()}`);

@@ -58,7 +58,7 @@ function login(): { id: string; token: string } {
 
 /** Waits (with a deadline) until the after hook named `name` has run. */
 async function afterRan(name: string): Promise<void> {
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + 10_000;
   while (!seen.includes(`after:${name}`)) {
     if (Date.now() > deadline) throw new Error(`after hook ${name} did not run`);
     await new Promise((r) => setImmediate(r));

@@ -80,6 +80,10 @@ for (const runtime of RUNTIMES) {
       assert.ok(pick("userSessionExp", "user_session_exp") > Date.now() / 1000);
       if (runtime !== "lua") assert.deepEqual(c.vars, { tier: "gold" });
       if (runtime === "lua") assert.equal(c.same, "rpc", "nk.get_context() sees the same call");
+      if (runtime === "js") {
+        // ctx is read-only input, also when an identical context is reused by a later call.
+        for (let i = 0; i < 3; i++) assert.equal((await rpc(s, "ctx_write", { auth: bearer(token) })).json().payload, "read-only");
+      }
     });
 
     it("runs realtime before/after hooks on the envelope: edit, coded error, after hook", async () => {

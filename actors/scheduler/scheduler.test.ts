@@ -17,6 +17,8 @@ import { Probe } from "../kernel/testkit.js";
 import { startLeaderboardScheduler, type LeaderboardScheduler } from "./index.js";
 
 const BASE = Date.parse("2030-06-01T00:00:10Z");
+/** Deadline for each awaited event (real time; the machine is shared and PGlite is slow under load). */
+const WAIT = 10_000;
 const sec = (iso: string): number => Date.parse(iso) / 1000;
 
 interface Rig {
@@ -60,23 +62,23 @@ for (const engine of engines()) {
       r.scheduler.onLeaderboardReset((lb, reset) => {
         if (lb.id === id) resets.push({ lb, reset });
       });
-      await r.plans.count(1);
+      await r.plans.count(1, WAIT);
       await leaderboardCreate(r.core, { id, authoritative: false, resetSchedule: "* * * * *", enableRanks: true });
-      await r.plans.until((ps) => ps.some((p) => p.expiry?.ids.includes(id) ?? false));
+      await r.plans.until((ps) => ps.some((p) => p.expiry?.ids.includes(id) ?? false), WAIT);
       const o = owner();
       const w = (score: number) => leaderboardRecordWrite(r.core, { caller: "", leaderboardId: id, ownerId: o, username: "", score: BigInt(score), subscore: 0n, metadata: "" });
       assert.equal((await w(10)).expiry_time?.getTime(), sec("2030-06-01T00:01:00Z") * 1000);
       const planned = r.plans.seen.length;
       r.advance(50_000);
-      await resets.count(1);
+      await resets.count(1, WAIT);
       assert.equal(resets.seen[0].reset, sec("2030-06-01T00:01:00Z"));
       assert.deepEqual([resets.seen[0].lb.prev_reset, resets.seen[0].lb.next_reset], [sec("2030-06-01T00:00:00Z"), sec("2030-06-01T00:01:00Z")]);
       const current = await leaderboardRecordsList(r.core, id, { ownerIds: [o], limit: 10, cursor: "", overrideExpiry: 0 });
       assert.deepEqual([current.records.length, current.owner_records.length], [0, 0]);
       assert.deepEqual([(await w(3)).score, (await w(4)).num_score], ["3", 2]);
-      await r.plans.count(planned + 1);
+      await r.plans.count(planned + 1, WAIT);
       r.advance(60_000);
-      await resets.count(2);
+      await resets.count(2, WAIT);
       assert.equal(resets.seen[1].reset, sec("2030-06-01T00:02:00Z"));
       await r.kernel.shutdown();
     });
@@ -92,18 +94,18 @@ for (const engine of engines()) {
       r.scheduler.onTournamentReset((tt, end, reset) => {
         if (tt.id === id) resets.push([tt, end, reset]);
       });
-      await r.plans.count(1);
+      await r.plans.count(1, WAIT);
       await tournamentCreate(r.core, {
         id, duration: 20, resetSchedule: "* * * * *", startTime: BASE / 1000, maxSize: 5, authoritative: false,
       });
-      await r.plans.until((ps) => ps.some((p) => p.end?.ids.includes(id) ?? false));
+      await r.plans.until((ps) => ps.some((p) => p.end?.ids.includes(id) ?? false), WAIT);
       await tournamentRecordWrite(r.core, { caller: "", leaderboardId: id, ownerId: owner(), username: "", score: 1n, subscore: 0n, metadata: "" });
       r.advance(10_000);
-      await ends.count(1);
+      await ends.count(1, WAIT);
       assert.deepEqual([ends.seen[0][1], ends.seen[0][2]], [sec("2030-06-01T00:00:20Z"), sec("2030-06-01T00:01:00Z")]);
-      await r.plans.until((ps) => ps.some((p) => p.end === null || p.end.at > sec("2030-06-01T00:00:20Z")));
+      await r.plans.until((ps) => ps.some((p) => p.end === null || p.end.at > sec("2030-06-01T00:00:20Z")), WAIT);
       r.advance(40_000);
-      await resets.count(1);
+      await resets.count(1, WAIT);
       const [tt, end, reset] = resets.seen[0];
       assert.deepEqual([tt.size, end, reset], [1, sec("2030-06-01T00:00:20Z"), sec("2030-06-01T00:01:00Z")]);
       const [now] = await tournamentsGet(r.core, [id]);
@@ -123,16 +125,16 @@ for (const engine of engines()) {
         all.push(lb.id);
         if (lb.id === kept || lb.id === gone) calls.push(lb.id);
       });
-      await r.plans.count(1);
+      await r.plans.count(1, WAIT);
       // Boards of the other tests (same database) share the instant; the callbacks filter by id.
       await leaderboardCreate(r.core, { id: kept, authoritative: false, resetSchedule: "* * * * *" });
       await leaderboardCreate(r.core, { id: gone, authoritative: false, resetSchedule: "* * * * *" });
-      await r.plans.until((ps) => ps.some((p) => (p.expiry?.ids.includes(kept) ?? false) && p.expiry!.ids.includes(gone)));
+      await r.plans.until((ps) => ps.some((p) => (p.expiry?.ids.includes(kept) ?? false) && p.expiry!.ids.includes(gone)), WAIT);
       await leaderboardDelete(r.core, gone);
-      await r.plans.until((ps) => ps.some((p) => (p.expiry?.ids.includes(kept) ?? false) && !p.expiry!.ids.includes(gone)));
+      await r.plans.until((ps) => ps.some((p) => (p.expiry?.ids.includes(kept) ?? false) && !p.expiry!.ids.includes(gone)), WAIT);
       r.advance(50_000);
       // Other tests' tournaments end earlier (00:00:20): wait for the reset instant's work.
-      const done = await r.ran.until((seen) => seen.some(([kind]) => kind === "expiry"));
+      const done = await r.ran.until((seen) => seen.some(([kind]) => kind === "expiry"), WAIT);
       const [, , failed] = done.find(([kind]) => kind === "expiry")!;
       assert.deepEqual(calls.seen, [kept]);
       // The throwing callback failed on every reset the other callback saw (ours and other tests' boards).

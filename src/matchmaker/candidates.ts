@@ -2,20 +2,28 @@
 // (candidate min_count >= the searcher's, candidate max_count <= the searcher's), not the searcher,
 // not of the searcher's party, ordered best first: higher score, then older (creation order).
 //
-// The query is planned against the store's query-independent index. Sources, smallest wins: the
-// postings of a must keyword or number term; a must numeric window (all must ranges on one field,
-// intersected); a must keyword term crossed with a must window ("region eu, skill 900..1100"); for a
-// should-only query whose clauses are all indexable, the union of their postings; otherwise every
-// waiting ticket. Every candidate is still checked against the whole query. When the source is in
-// creation order and every match scores the same, candidates stream lazily, so a pass stops reading
-// as soon as a group fills (a `*` pass over n tickets is O(n)); otherwise a heap yields them in order,
-// paying only for the candidates actually read.
-import type { Clause, CompiledQuery } from "../query/index.js";
+// The query is planned against the store's query-independent index:
+// - with must clauses, the smallest of: the postings of a must keyword or number term; a must numeric
+//   window (all must ranges on one field, intersected); a must keyword term crossed with a must window
+//   ("region eu, skill 900..1100"); the postings of the dictionary values a must wildcard, regexp or
+//   fuzzy term accepts (tested once per pass per clause); else every waiting ticket. Candidates are then checked against the
+//   rest of the query: must clauses the source guarantees are not evaluated again (ticket properties
+//   hold one value per name, so a ticket inside a merged window satisfies each of its range clauses);
+// - a should-only query whose clauses are all indexable is answered from the postings alone: each
+//   ticket's score is the sum of the boosts of the postings holding it; only must-not clauses are
+//   evaluated;
+// - anything else scans every waiting ticket.
+// When the source is in creation order and every match scores the same, candidates stream lazily, so a
+// pass stops reading as soon as a group fills (a `*` pass over n tickets is O(n)); otherwise a heap
+// yields them in order, paying only for the candidates actually read.
+import { keywordTest, type Clause, type CompiledQuery } from "../query/index.js";
 import type { Bounds, Slice, Ticket, TicketStore } from "./store.js";
 
 interface Source {
   size: number;
-  /** Visits every ticket of the source (unordered sources; no copy). */
+  /** Must clauses every ticket of the source satisfies. */
+  covers: readonly Clause[];
+  /** Visits every ticket of the source once (no copy). */
   each(visit: (t: Ticket) => void): void;
   /** Set when the source can stream in creation order. */
   ordered?: Iterable<Ticket>;
@@ -24,53 +32,83 @@ interface Source {
 /** Below this many postings a keyword term is not worth crossing with a window. */
 const COMPOSITE_MIN = 32;
 
-function sliceSource(s: Slice): Source {
+const EMPTY_SOURCE: Source = { size: 0, covers: [], each: () => undefined, ordered: [] };
+
+function sliceSource(s: Slice, covers: readonly Clause[]): Source {
   return {
     size: s.to - s.from,
+    covers,
     each: (visit) => {
       for (let i = s.from; i < s.to; i++) visit(s.tickets[i]);
     },
   };
 }
 
-function setSource(set: ReadonlySet<Ticket>): Source {
-  return { size: set.size, each: (visit) => set.forEach((t) => visit(t)), ordered: set };
+function setSource(set: ReadonlySet<Ticket>, covers: readonly Clause[]): Source {
+  return { size: set.size, covers, each: (visit) => set.forEach((t) => visit(t)), ordered: set };
 }
 
-const EMPTY_SOURCE: Source = { size: 0, each: () => undefined, ordered: [] };
-
-/** Visits each ticket of the sources once (stamps instead of a Set: no allocation per search). */
-function union(store: TicketStore, parts: readonly Source[], visit: (t: Ticket) => void): void {
-  const stamp = store.stamp();
-  for (const p of parts) {
-    p.each((t) => {
-      if (t.mark === stamp) return;
-      t.mark = stamp;
-      visit(t);
-    });
+/** The tickets satisfying one indexable clause, or undefined when the index cannot answer it. */
+function clauseSource(store: TicketStore, c: Clause): Source | undefined {
+  switch (c.kind) {
+    case "term":
+      return setSource(store.withString(c.field, c.value), [c]);
+    case "none":
+      return EMPTY_SOURCE;
+    case "range":
+      return sliceSource(store.rangeSlice(c.field, c), [c]);
+    case "number": {
+      const text = store.withString(c.field, c.text);
+      const nums = sliceSource(store.rangeSlice(c.field, { min: c.value, max: c.value, minInclusive: true, maxInclusive: true }), [c]);
+      if (nums.size === 0) return setSource(text, [c]);
+      if (text.size === 0) return nums;
+      return {
+        size: text.size + nums.size,
+        covers: [c],
+        each: (visit) => {
+          text.forEach((t) => visit(t));
+          nums.each((t) => (text.has(t) ? undefined : visit(t)));
+        },
+      };
+    }
+    case "wildcard":
+    case "regexp":
+    case "fuzzy": {
+      const test = keywordTest(c);
+      return test === undefined ? undefined : setsSource(store.matchingPostings(c, c.field, test), [c]);
+    }
+    default:
+      return undefined;
   }
 }
 
-function termSource(store: TicketStore, c: Clause): Source | undefined {
-  if (c.kind === "term") return setSource(store.withString(c.field, c.value));
-  if (c.kind === "none") return EMPTY_SOURCE;
-  if (c.kind !== "number") return undefined;
-  const a = store.withString(c.field, c.text);
-  const b = store.withNumber(c.field, c.value);
-  if (a.size === 0 || b.size === 0) return setSource(a.size === 0 ? b : a);
-  return { size: a.size + b.size, each: (visit) => union(store, [setSource(a), setSource(b)], visit) };
+/** Several disjoint postings (one keyword per ticket and field) as one source. */
+function setsSource(sets: readonly ReadonlySet<Ticket>[], covers: readonly Clause[]): Source {
+  if (sets.length === 1) return setSource(sets[0], covers);
+  return {
+    size: sets.reduce((n, s) => n + s.size, 0),
+    covers,
+    each: (visit) => {
+      for (const set of sets) set.forEach((t) => visit(t));
+    },
+  };
+}
+
+interface Window extends Bounds {
+  clauses: Clause[];
 }
 
 /** Must range clauses merged per field into one window each. */
-function windows(must: readonly Clause[]): Map<string, Bounds> {
-  const out = new Map<string, Bounds>();
+function windows(must: readonly Clause[]): Map<string, Window> {
+  const out = new Map<string, Window>();
   for (const c of must) {
     if (c.kind !== "range") continue;
     const w = out.get(c.field);
     if (w === undefined) {
-      out.set(c.field, { min: c.min, max: c.max, minInclusive: c.minInclusive, maxInclusive: c.maxInclusive });
+      out.set(c.field, { min: c.min, max: c.max, minInclusive: c.minInclusive, maxInclusive: c.maxInclusive, clauses: [c] });
       continue;
     }
+    w.clauses.push(c);
     if (c.min > w.min || (c.min === w.min && !c.minInclusive)) [w.min, w.minInclusive] = [c.min, c.minInclusive];
     if (c.max < w.max || (c.max === w.max && !c.maxInclusive)) [w.max, w.maxInclusive] = [c.max, c.maxInclusive];
   }
@@ -82,32 +120,27 @@ function mustSource(store: TicketStore, must: readonly Clause[]): Source | undef
   const consider = (s: Source | undefined): void => {
     if (s !== undefined && s.size < (best?.size ?? store.size)) best = s;
   };
-  for (const c of must) consider(termSource(store, c));
+  for (const c of must) if (c.kind !== "range") consider(clauseSource(store, c));
   const ws = windows(must);
-  for (const [field, w] of ws) consider(sliceSource(store.rangeSlice(field, w)));
+  for (const [field, w] of ws) consider(sliceSource(store.rangeSlice(field, w), w.clauses));
   for (const c of must) {
     if (c.kind !== "term" || store.withString(c.field, c.value).size < COMPOSITE_MIN || (best?.size ?? Infinity) < COMPOSITE_MIN) continue;
-    for (const [field, w] of ws) consider(sliceSource(store.compositeSlice(c.field, c.value, field, w)));
+    for (const [field, w] of ws) consider(sliceSource(store.compositeSlice(c.field, c.value, field, w), [c, ...w.clauses]));
   }
   return best;
 }
 
-function shouldSource(store: TicketStore, should: readonly Clause[]): Source | undefined {
+/** Per-clause sources of a should-only query, when every clause is indexable and they are selective. */
+function shouldSources(store: TicketStore, should: readonly Clause[]): Source[] | undefined {
   const parts: Source[] = [];
+  let size = 0;
   for (const c of should) {
-    const s = c.kind === "range" ? sliceSource(store.rangeSlice(c.field, c)) : termSource(store, c);
+    const s = clauseSource(store, c);
     if (s === undefined) return undefined;
     parts.push(s);
+    size += s.size;
   }
-  const size = parts.reduce((n, p) => n + p.size, 0);
-  if (size >= store.size) return undefined;
-  return { size, each: (visit) => union(store, parts, visit) };
-}
-
-function plan(store: TicketStore, q: CompiledQuery): Source | undefined {
-  const { must, should } = q.ast;
-  if (must.length > 0) return mustSource(store, must);
-  return should.length > 0 ? shouldSource(store, should) : undefined;
+  return size < store.size ? parts : undefined;
 }
 
 /** Yields indexes 0..n-1 in `before` order, doing only the work of the items read (binary heap). */
@@ -136,11 +169,39 @@ function* heapOrder(n: number, before: (a: number, b: number) => boolean): Gener
   }
 }
 
+function* bestFirst(found: Ticket[], scores: number[]): Generator<Ticket, void, undefined> {
+  const before = (a: number, b: number): boolean => scores[a] > scores[b] || (scores[a] === scores[b] && found[a].seq < found[b].seq);
+  for (const i of heapOrder(found.length, before)) yield found[i];
+}
+
+/** Should-only query answered from postings: score = sum of the boosts of the postings holding a ticket. */
+function* fromPostings(store: TicketStore, q: CompiledQuery, parts: Source[], fits: (c: Ticket) => boolean): Generator<Ticket, void, undefined> {
+  const stamp = store.stamp();
+  const found: Ticket[] = [];
+  q.ast.should.forEach((clause, i) => {
+    parts[i].each((c) => {
+      if (c.mark !== stamp) {
+        c.mark = stamp;
+        c.acc = 0;
+        found.push(c);
+      }
+      c.acc += clause.boost;
+    });
+  });
+  const kept = found.filter((c) => fits(c) && !q.excluded(c.doc));
+  yield* bestFirst(kept, kept.map((c) => c.acc));
+}
+
 /** Candidates for `t`, best first (see the module header). */
 export function* candidates(store: TicketStore, t: Ticket): Generator<Ticket, void, undefined> {
-  const q = t.query;
-  const source = plan(store, q);
+  const full = t.query;
   const fits = (c: Ticket): boolean => c !== t && c.live && c.min >= t.min && c.max <= t.max && (t.partyId === "" || c.partyId !== t.partyId);
+  if (full.ast.must.length === 0 && full.ast.should.length > 0) {
+    const parts = shouldSources(store, full.ast.should);
+    if (parts !== undefined) return yield* fromPostings(store, full, parts, fits);
+  }
+  const source = full.ast.must.length > 0 ? mustSource(store, full.ast.must) : undefined;
+  const q = source === undefined ? full : full.assuming(source.covers);
   if (q.constantScore && (source === undefined || source.ordered !== undefined)) {
     for (const c of source?.ordered ?? store.tickets.values()) if (fits(c) && q.matches(c.doc)) yield c;
     return;
@@ -156,6 +217,5 @@ export function* candidates(store: TicketStore, t: Ticket): Generator<Ticket, vo
   };
   if (source === undefined) store.tickets.forEach(visit);
   else source.each(visit);
-  const before = (a: number, b: number): boolean => scores[a] > scores[b] || (scores[a] === scores[b] && found[a].seq < found[b].seq);
-  for (const i of heapOrder(found.length, before)) yield found[i];
+  yield* bestFirst(found, scores);
 }

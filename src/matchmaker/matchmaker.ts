@@ -112,6 +112,7 @@ export class Matchmaker {
       intervals: 0,
       live: true,
       mark: 0,
+      acc: 0,
     };
     this.store.insert(ticket);
     return { ticket: ticket.id, createTime: ticket.createdAt };

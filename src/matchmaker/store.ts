@@ -5,7 +5,7 @@
 // (rebuilt at the start of a pass for fields that changed), and composite arrays — the tickets holding
 // one keyword, sorted by a numeric field ("region eu by skill") — built on demand during a pass for
 // the common "+category +numeric window" query and dropped at the next pass.
-import type { CompiledQuery, QueryDoc } from "../query/index.js";
+import type { Clause, CompiledQuery, QueryDoc } from "../query/index.js";
 import type { MatchmakerPresence } from "./types.js";
 
 export interface Ticket {
@@ -32,6 +32,8 @@ export interface Ticket {
   live: boolean;
   /** Scratch stamp for de-duplicating unions during a search (see TicketStore.stamp). */
   mark: number;
+  /** Scratch score accumulated with `mark` during a search. */
+  acc: number;
 }
 
 interface SortedNumbers {
@@ -88,10 +90,11 @@ export class TicketStore {
   readonly bySession = new Map<string, Set<string>>();
   readonly byParty = new Map<string, Set<string>>();
   private readonly strings = new Map<string, Map<string, Set<Ticket>>>();
-  private readonly numbers = new Map<string, Map<number, Set<Ticket>>>();
+  private readonly numeric = new Map<string, Set<Ticket>>();
   private readonly sorted = new Map<string, SortedNumbers>();
   private readonly dirty = new Set<string>();
   private readonly composites = new Map<string, SortedNumbers>();
+  private readonly patterns = new Map<Clause, ReadonlySet<Ticket>[]>();
   private stamps = 0;
 
   get size(): number {
@@ -129,9 +132,7 @@ export class TicketStore {
         for (const s of v.strings) (add ? addTo : removeFrom)(m, s, t);
       }
       if (v.numbers !== undefined) {
-        let m = this.numbers.get(field);
-        if (m === undefined) this.numbers.set(field, (m = new Map()));
-        for (const n of v.numbers) (add ? addTo : removeFrom)(m, n, t);
+        (add ? addTo : removeFrom)(this.numeric, field, t);
         this.dirty.add(field);
       }
     }
@@ -142,25 +143,36 @@ export class TicketStore {
     return this.strings.get(field)?.get(value) ?? EMPTY;
   }
 
-  /** Tickets holding the number `value` in `field`, in creation order. */
-  withNumber(field: string, value: number): ReadonlySet<Ticket> {
-    return this.numbers.get(field)?.get(value) ?? EMPTY;
-  }
 
   /** Start of a pass: rebuilds the sorted number arrays of changed fields, drops composite arrays. */
   prepareRanges(): void {
     for (const field of this.dirty) {
-      const postings = this.numbers.get(field);
-      if (postings === undefined || postings.size === 0) {
+      const holders = this.numeric.get(field);
+      if (holders === undefined) {
         this.sorted.delete(field);
         continue;
       }
       const pairs: [number, Ticket][] = [];
-      for (const [n, set] of postings) for (const t of set) pairs.push([n, t]);
+      for (const t of holders) for (const n of t.doc.get(field)?.numbers ?? []) pairs.push([n, t]);
       this.sorted.set(field, sortedOf(pairs));
     }
     this.dirty.clear();
     this.composites.clear();
+    this.patterns.clear();
+  }
+
+  /**
+   * The keyword postings of `field` whose value passes `test`: the dictionary of values is read once
+   * per pass per clause (tickets sharing a query text share its clauses).
+   */
+  matchingPostings(clause: Clause, field: string, test: (value: string) => boolean): ReadonlySet<Ticket>[] {
+    let out = this.patterns.get(clause);
+    if (out === undefined) {
+      out = [];
+      for (const [value, set] of this.strings.get(field) ?? []) if (test(value)) out.push(set);
+      this.patterns.set(clause, out);
+    }
+    return out;
   }
 
   /** Tickets whose `field` holds a number within the bounds (sorted arrays as of the pass start). */

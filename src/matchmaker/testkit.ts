@@ -6,7 +6,7 @@ import type { MatchedGroup, MatchmakerPresence, MatchmakerSettings, TicketReques
 export interface TestMatchmaker {
   mm: Matchmaker;
   /** Moves the wall clock. */
-  tick(ms: number): void;
+  tick: (ms: number) => void;
 }
 
 export function testMatchmaker(settings: Partial<MatchmakerSettings> = {}): TestMatchmaker {

@@ -281,7 +281,11 @@ export class Registry {
       }
     }
     let out = "";
-    for (const [name, { family, help }] of this.families) {
+    // The collection-error counter goes last, so that it counts this scrape's failures too.
+    const order = [...this.families].filter(([, e]) => e.family !== this.collectionErrors);
+    const own = this.families.get(this.collectionErrors.name);
+    if (own !== undefined) order.push([this.collectionErrors.name, own]);
+    for (const [name, { family, help }] of order) {
       let body: string;
       try {
         body = family.render(this.constPairs);

@@ -4,6 +4,8 @@
 // is empty and the pipeline is a direct call.
 import { E, GameError, fail, toGameError } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { PipelineMetrics } from "../metrics/server-metrics.js";
+import type { SpanAttrs, Tracer } from "../tracing/tracer.js";
 
 /** What a hook sees about the caller (Nakama's runtime context, filled per request). */
 export interface CallContext {
@@ -45,6 +47,10 @@ export const noHooks: HookRegistry = { before: () => undefined, after: () => und
 export interface PipelineDeps {
   hooks: () => HookRegistry;
   log: Logger;
+  /** Per-request and per-hook counts, latencies and errors (src/metrics); absent: none recorded. */
+  metrics?: PipelineMetrics;
+  /** A span per request and per hook (src/tracing); absent or disabled: no span objects at all. */
+  tracer?: Tracer;
 }
 
 /**
@@ -53,20 +59,59 @@ export interface PipelineDeps {
  * the way Nakama does (NOT_FOUND "Requested resource was not found."); a hook's GameError reaches the
  * client with its code. The after hook starts once the core result is ready and is not awaited.
  */
-export async function runPipeline<Req, Res>(
+export function runPipeline<Req, Res>(
   deps: PipelineDeps,
   name: string,
   ctx: CallContext,
   request: Req,
   core: (request: Req) => Promise<Res>,
 ): Promise<Res> {
+  const t = deps.tracer;
+  if (t === undefined || !t.enabled) return measured(deps, name, ctx, request, core);
+  const attrs: SpanAttrs = ctx.userId === "" ? {} : { uid: ctx.userId };
+  return t.withSpan(name, attrs, () => measured(deps, name, ctx, request, core));
+}
+
+async function measured<Req, Res>(deps: PipelineDeps, name: string, ctx: CallContext, request: Req, core: (request: Req) => Promise<Res>): Promise<Res> {
+  const m = deps.metrics;
+  if (m === undefined) return pipe(deps, name, ctx, request, core);
+  const t0 = performance.now();
+  let failed = true;
+  try {
+    const res = await pipe(deps, name, ctx, request, core);
+    failed = false;
+    return res;
+  } finally {
+    m.request(name, performance.now() - t0, failed);
+  }
+}
+
+/** Runs one hook call inside its span ("before_<name>"/"after_<name>") and records it. */
+function runHook<T>(deps: PipelineDeps, phase: "before" | "after", name: string, call: () => Promise<T>): Promise<T> {
+  const m = deps.metrics;
+  const timed = m === undefined ? call : async () => {
+    const t0 = performance.now();
+    let failed = true;
+    try {
+      const out = await call();
+      failed = false;
+      return out;
+    } finally {
+      m.hook(phase, name, performance.now() - t0, failed);
+    }
+  };
+  const t = deps.tracer;
+  return t === undefined || !t.enabled ? timed() : t.withSpan(`${phase}_${name}`, {}, timed);
+}
+
+async function pipe<Req, Res>(deps: PipelineDeps, name: string, ctx: CallContext, request: Req, core: (request: Req) => Promise<Res>): Promise<Res> {
   const registry = deps.hooks();
   const before = registry.before(name);
   let req = request;
   if (before) {
     let out: unknown;
     try {
-      out = await before(ctx, req);
+      out = await runHook(deps, "before", name, () => before(ctx, req));
     } catch (err) {
       throw hookError(deps.log, name, "before", err);
     }
@@ -82,7 +127,7 @@ export async function runPipeline<Req, Res>(
   if (after) {
     // Runs after the reply is on its way; it cannot change it, and its failures are only logged.
     queueMicrotask(() => {
-      after(ctx, res, req).catch((err: unknown) => {
+      runHook(deps, "after", name, () => after(ctx, res, req)).catch((err: unknown) => {
         deps.log.warn({ hook: name, err: describe(err) }, "after hook failed");
       });
     });

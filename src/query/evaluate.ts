@@ -33,6 +33,24 @@ function hasAny(v: FieldValues | undefined): boolean {
   return v !== undefined && (v.strings !== undefined || v.numbers !== undefined);
 }
 
+/**
+ * For clauses that test keyword values one at a time (term, wildcard, regexp, fuzzy), that test; an
+ * index can run it over its dictionary of values instead of over documents. Else undefined.
+ */
+export function keywordTest(c: Clause): ((value: string) => boolean) | undefined {
+  switch (c.kind) {
+    case "term":
+      return (s) => s === c.value;
+    case "wildcard":
+    case "regexp":
+      return (s) => c.re.test(s);
+    case "fuzzy":
+      return (s) => withinDistance(s, c.value, c.distance);
+    default:
+      return undefined;
+  }
+}
+
 /** One clause as a predicate. */
 export function clausePredicate(c: Clause): Predicate {
   switch (c.kind) {
@@ -75,15 +93,22 @@ export interface Evaluator {
   score: (doc: QueryDoc) => number;
   /** True when every matching document scores the same (no should clause, or nothing varies). */
   constantScore: boolean;
+  /** True when a must-not clause matches the document. */
+  excluded: Predicate;
 }
 
-export function compileAst(ast: QueryAst): Evaluator {
-  const must = ast.must.map(clausePredicate);
+/**
+ * Compiles the boolean query. Must clauses in `satisfied` are left out of the checks (the caller
+ * knows every document it will pass satisfies them, e.g. they came from an index lookup); they still
+ * count in the score, and should clauses stay optional as in the full query.
+ */
+export function compileAst(ast: QueryAst, satisfied?: ReadonlySet<Clause>): Evaluator {
+  const must = (satisfied === undefined ? ast.must : ast.must.filter((c) => !satisfied.has(c))).map(clausePredicate);
   const mustNot = ast.mustNot.map(clausePredicate);
   const should = ast.should.map(clausePredicate);
   const shouldBoost = ast.should.map((c) => c.boost);
   const mustScore = ast.must.reduce((sum, c) => sum + c.boost, 0);
-  const needShould = must.length === 0 && should.length > 0;
+  const needShould = ast.must.length === 0 && should.length > 0;
   const matches: Predicate = (doc) => {
     for (let i = 0; i < must.length; i++) if (!must[i](doc)) return false;
     for (let i = 0; i < mustNot.length; i++) if (mustNot[i](doc)) return false;
@@ -110,5 +135,9 @@ export function compileAst(ast: QueryAst): Evaluator {
     return needShould && !any ? -Infinity : s;
   };
   const constantScore = should.length === 0 || ast.should.every((c) => c.kind === "all" || c.kind === "none");
-  return { matches, evaluate, score, constantScore };
+  const excluded: Predicate = (doc) => {
+    for (let i = 0; i < mustNot.length; i++) if (mustNot[i](doc)) return true;
+    return false;
+  };
+  return { matches, evaluate, score, constantScore, excluded };
 }

@@ -13,6 +13,8 @@
 // all. Bad queries throw GameError(INVALID_ARGUMENT) naming the position. An empty query matches
 // nothing (as Bluge); callers that want Nakama's "empty means everything" use `MATCH_ALL`.
 import { compileAst, type Evaluator } from "./evaluate.js";
+
+export { keywordTest } from "./evaluate.js";
 import { parseQuery, type Clause, type QueryAst } from "./parser.js";
 
 export type { FieldValues, QueryDoc } from "./document.js";
@@ -25,6 +27,11 @@ export interface CompiledQuery extends Evaluator {
   readonly ast: QueryAst;
   /** True when every document matches with the same score (`*`). */
   readonly matchAll: boolean;
+  /**
+   * The same query for documents known to satisfy the given must clauses (of this query's ast), which
+   * are then not checked again. Compiled once per distinct set and kept with the query.
+   */
+  assuming(satisfied: readonly Clause[]): Evaluator;
 }
 
 export const MATCH_ALL = "*";
@@ -37,7 +44,16 @@ function isMatchAll(ast: QueryAst): boolean {
 /** Parses and compiles a query; throws GameError(INVALID_ARGUMENT) for a bad one. */
 export function compileQuery(source: string): CompiledQuery {
   const ast: QueryAst = source === "" ? { must: [], should: [{ kind: "none", boost: 1 }], mustNot: [] } : parseQuery(source);
-  return { source, ast, matchAll: isMatchAll(ast), ...compileAst(ast) };
+  const full = compileAst(ast);
+  const residuals = new Map<string, Evaluator>();
+  const assuming = (satisfied: readonly Clause[]): Evaluator => {
+    if (satisfied.length === 0) return full;
+    const key = satisfied.map((c) => ast.must.indexOf(c)).sort((a, b) => a - b).join(",");
+    let e = residuals.get(key);
+    if (e === undefined) residuals.set(key, (e = compileAst(ast, new Set(satisfied))));
+    return e;
+  };
+  return { source, ast, matchAll: isMatchAll(ast), ...full, assuming };
 }
 
 /**

@@ -40,7 +40,7 @@ export interface EngineFactory {
 /** The call in progress on one VM; host functions read it. */
 export class CallSlot implements LogTarget {
   ctx: RuntimeContext;
-  callFields: Readonly<Record<string, unknown>>;
+  callFields: Record<string, unknown>;
 
   constructor(
     readonly log: Logger,
@@ -52,7 +52,7 @@ export class CallSlot implements LogTarget {
   }
 
   fields(): Record<string, unknown> {
-    return this.callFields as Record<string, unknown>;
+    return this.callFields;
   }
 
   enter(call: GuestCall): void {

@@ -56,7 +56,7 @@ export function goValue(v: unknown, plus = false, depth = 0): string {
   if (v instanceof Uint8Array) return `[${Array.from(v).join(" ")}]`;
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return `[${v.map((x) => goValue(x, plus, depth + 1)).join(" ")}]`;
-  const entries = Object.keys(v as object).sort().map((k) => `${k}:${goValue((v as Record<string, unknown>)[k], plus, depth + 1)}`);
+  const entries = Object.keys(v).sort().map((k) => `${k}:${goValue((v as Record<string, unknown>)[k], plus, depth + 1)}`);
   return `map[${entries.join(" ")}]`;
 }
 

@@ -9,6 +9,7 @@ import { jsContext, ExecutionMode, systemContext, type ContextBase } from "./con
 import { CallSlot, RunOnce, type EngineFactory, type EngineVm, type GuestCall } from "./engine.js";
 import { ModuleLoadError } from "./errors.js";
 import { jsInitializer, type InitializerTarget } from "./initializer.js";
+import { JsContextCache } from "./js-context-cache.js";
 import { createJsEngine, createJsVm, isJsRef, type HostFn, type JsEngine, type JsRef, type JsVm } from "./js/index.js";
 import { jsLoggerObject } from "./logger.js";
 import { configViewJs } from "./nk/config-view.js";
@@ -50,17 +51,25 @@ class JsEngineVm implements EngineVm {
     private readonly slot: CallSlot,
     private readonly logger: JsRef,
     private readonly nk: JsRef,
+    private readonly contexts: JsContextCache | undefined,
   ) {}
 
   keys(): string[] {
     return this.regs.keys();
   }
 
-  call(call: GuestCall): Promise<unknown> {
+  async call(call: GuestCall): Promise<unknown> {
     const fn = this.regs.get(call.key);
-    if (!isJsRef(fn)) return Promise.reject(new GameError(Code.NOT_FOUND, `no JavaScript function registered for ${call.key}`));
+    if (!isJsRef(fn)) throw new GameError(Code.NOT_FOUND, `no JavaScript function registered for ${call.key}`);
     this.slot.enter(call);
-    return this.vm.call(fn, [jsContext(call.ctx), this.logger, this.nk, ...call.args]);
+    const plain = jsContext(call.ctx);
+    if (this.contexts === undefined) return this.vm.call(fn, [plain, this.logger, this.nk, ...call.args]);
+    const ctx = await this.contexts.get(plain);
+    try {
+      return await this.vm.call(fn, [ctx.ref, this.logger, this.nk, ...call.args]);
+    } finally {
+      ctx.done();
+    }
   }
 
   usable(): boolean {
@@ -113,7 +122,7 @@ async function createVm(opts: JsEngineOptions, engine: JsEngine, once: RunOnce):
       slot.ctx = systemContext(opts.base, ExecutionMode.RUN_ONCE);
       await vm.call(first, [jsContext(slot.ctx), logger, nk]);
     }
-    return new JsEngineVm(vm, regs, slot, logger, nk);
+    return new JsEngineVm(vm, regs, slot, logger, nk, await JsContextCache.create(vm));
   } catch (err) {
     await vm.dispose().catch(() => undefined);
     throw loadFailure(opts.file, err, "in InitModule");

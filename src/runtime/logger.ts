@@ -4,7 +4,7 @@
 //   Lua:    nk.logger_debug/info/warn/error(message[, ...]) (formatted only when arguments follow).
 // Every line carries `runtime` (native | lua | js) and the call's ids (rpc_id, api_id, mode…).
 import type { Logger } from "../log.js";
-import { sprintf } from "./format.js";
+import { goValue, sprintf } from "./format.js";
 
 export type RuntimeLanguage = "native" | "lua" | "js";
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -76,7 +76,7 @@ export function luaLoggerFunctions(target: LogTarget): Record<string, (args: unk
   for (const level of LEVELS) {
     obj[`logger_${level}`] = (args) => {
       const [first, ...rest] = args;
-      const message = typeof first === "string" ? first : first === null || first === undefined ? "" : String(first);
+      const message = typeof first === "string" ? first : first === null || first === undefined ? "" : goValue(first);
       write(target, level, {}, rest.length > 0 ? sprintf(message, rest) : message);
     };
   }

@@ -12,15 +12,14 @@ import type { Tracer } from "./tracer.js";
 type Mixin = (merge: object, level: number, logger: Logger) => object;
 type WithMixin = { [symbols.mixinSym]?: Mixin };
 
-const NONE = Object.freeze({});
-
 /** Adds trace_id/span_id to the lines of `log` and its children; returns the function that removes it. */
 export function logTraceIds(log: Logger, tracer: Tracer): () => void {
   if (!tracer.enabled) return () => undefined;
   const target = log as unknown as WithMixin;
   const previous = target[symbols.mixinSym];
+  // pino merges the line's own fields into the object we return: it must be a fresh one every time.
   const mixin: Mixin = (merge, level, logger) => {
-    const base = previous === undefined ? NONE : previous(merge, level, logger);
+    const base = previous === undefined ? {} : previous(merge, level, logger);
     const ids = tracer.current();
     return ids === undefined ? base : { ...base, trace_id: ids.traceId, span_id: ids.spanId };
   };

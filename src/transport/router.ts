@@ -51,14 +51,20 @@ function decode(s: string): string {
 const PARAM = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const TAIL = /^\{([A-Za-z_][A-Za-z0-9_]*):\.\*\}$/;
 
+/** Sees every request around its dispatch (metrics, traces): calls `next` once and returns its answer. */
+export type RequestObserver = (req: HttpRequest, next: (req: HttpRequest) => Promise<HttpResponse>) => Promise<HttpResponse>;
+
 export class Router {
   private readonly root = newNode();
   private readonly log: Logger;
   /** The router as the transport's HTTP handler. */
-  readonly handle: HttpHandler = (req) => this.dispatch(req);
+  readonly handle: HttpHandler;
 
-  constructor(opts: { log: Logger }) {
+  constructor(opts: { log: Logger; observe?: RequestObserver }) {
     this.log = opts.log;
+    const dispatch = (req: HttpRequest) => this.dispatch(req);
+    const observe = opts.observe;
+    this.handle = observe === undefined ? dispatch : (req) => observe(req, dispatch);
   }
 
   /** Registers a route, e.g. add("GET", "/v2/group/{group_id}/user", h) or "/v2/rpc/{id:.*}". */

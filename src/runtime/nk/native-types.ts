@@ -4,8 +4,12 @@
 // the same name (Nakama's JS runtime), except binary values are Uint8Array (ArrayBuffer in the sandbox).
 // A later domain adds `export interface NativeX { … }` here and extends NativeNakama with it.
 import type { NkAccount, NkUser } from "./shapes.js";
+import type {
+  NativeFriends, NativeGroups, NativeLeaderboards, NativeNotifications, NativeStorage, NativeTournaments,
+} from "./native-types-services.js";
 
 export type { NkAccount, NkUser } from "./shapes.js";
+export type * from "./native-types-services.js";
 
 export interface AuthResult {
   userId: string;
@@ -131,4 +135,6 @@ export interface NativeUtils {
 }
 
 /** The whole native nk. Domains added later extend this interface. */
-export interface NativeNakama extends NativeAuthenticate, NativeAccounts, NativeLinks, NativeUtils {}
+export interface NativeNakama
+  extends NativeAuthenticate, NativeAccounts, NativeLinks, NativeUtils, NativeStorage, NativeNotifications, NativeLeaderboards,
+    NativeTournaments, NativeFriends, NativeGroups {}

@@ -65,6 +65,7 @@ function sendFields(e: Entry): NotificationSend {
 
 async function sendMany(a: Args, call: NkCall): Promise<void> {
   const lua = a.lang === "lua";
+  if (lua) a.table(0);
   const msg = lua ? "expects a valid set of notifications" : "expects notifications to be an array";
   const entries = entriesArg(a, 0, msg, msg);
   if (entries === null) throw a.fail(0, lua ? msg : "expects a valid array of notifications");
@@ -88,6 +89,7 @@ async function list(a: Args, call: NkCall) {
 
 async function remove(a: Args, call: NkCall): Promise<void> {
   const lua = a.lang === "lua";
+  if (lua) a.table(0);
   const msg = lua ? "expects a valid set of notifications" : "expects notifications to be an array";
   const entries = entriesArg(a, 0, msg, msg);
   if (entries === null) throw a.fail(0, lua ? msg : "expects a valid array of notifications");
@@ -103,6 +105,7 @@ async function remove(a: Args, call: NkCall): Promise<void> {
 /** The ids argument of notifications_get_id / _delete_id, and the optional owner. */
 function idsAndOwner(a: Args): { ids: string[]; userId: string | null } {
   const lua = a.lang === "lua";
+  if (lua) a.table(0);
   const raw = stringsArg(a, 0, lua ? "invalid user ids list" : "expects an array of strings", lua ? "each notification id must be a string" : "expects an array of strings");
   if (raw === null) throw a.fail(0, lua ? "invalid user ids list" : "expects an array of ids");
   const ids = raw.map((id) => {
@@ -128,6 +131,7 @@ async function deleteById(a: Args, call: NkCall): Promise<void> {
 }
 
 async function update(a: Args, call: NkCall): Promise<void> {
+  if (a.lang === "lua") a.table(0);
   const msg = a.lang === "lua" ? "expects a valid set of notification updates" : "expects an array of notification updates";
   const entries = entriesArg(a, 0, msg, msg);
   if (entries === null) throw a.fail(0, msg);

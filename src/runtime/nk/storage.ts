@@ -51,6 +51,7 @@ export function deleteFields(e: Entry): NkStorageDelete {
 
 /** The elements of a storage list argument; absent → "expects a valid set of …" / JS texts. */
 function elements(a: Args, i: number, lua: string, jsAbsent: string, jsNotArray: string): Entry[] {
+  if (a.lang === "lua") a.table(i); // gopher's CheckTable: "table expected, got nil"
   const entries = entriesArg(a, i, a.lang === "lua" ? lua : jsNotArray, a.lang === "lua" ? lua : jsNotArray);
   if (entries === null) throw a.fail(i, a.lang === "lua" ? lua : jsAbsent);
   return entries;

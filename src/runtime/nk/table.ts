@@ -1,13 +1,23 @@
 // Owns the list of nk domains and `nkBindings()`, the one table every engine installs. A new domain is one
 // import and one entry in DOMAINS.
+import { friendBindings } from "./friends.js";
+import { groupMemberBindings } from "./groups-members.js";
+import { groupBindings } from "./groups.js";
 import { accountBindings } from "./identity-account.js";
 import { authBindings } from "./identity-auth.js";
 import { linkBindingsAll } from "./identity-link.js";
+import { leaderboardBindings } from "./leaderboards.js";
+import { matchBindings } from "./matches.js";
+import { multiBindings } from "./multi.js";
+import { notificationBindings } from "./notifications.js";
+import { storageBindings } from "./storage.js";
+import { tournamentBindings } from "./tournaments.js";
 import { cryptoBindings } from "./util-crypto.js";
 import { encodingBindings } from "./util-encoding.js";
 import { httpBindings } from "./util-http.js";
 import { miscBindings } from "./util-misc.js";
 import { sqlBindings } from "./util-sql.js";
+import { walletBindings } from "./wallet.js";
 
 import type { NkBinding } from "./types.js";
 
@@ -20,6 +30,16 @@ const DOMAINS: ReadonlyArray<() => NkBinding[]> = [
   httpBindings,
   sqlBindings,
   miscBindings,
+  storageBindings,
+  walletBindings,
+  notificationBindings,
+  multiBindings,
+  leaderboardBindings,
+  tournamentBindings,
+  friendBindings,
+  groupBindings,
+  groupMemberBindings,
+  matchBindings,
 ];
 
 /**

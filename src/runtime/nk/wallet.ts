@@ -57,6 +57,7 @@ export function walletUpdatesArg(a: Args, i: number): WalletUpdate[] | null {
 }
 
 async function updateMany(a: Args, call: NkCall) {
+  if (a.lang === "lua") a.table(0);
   const updates = walletUpdatesArg(a, 0);
   if (updates === null) throw a.fail(0, a.lang === "lua" ? "expects a valid set of updates" : "expects an array of wallet update objects");
   if (updates.length === 0) return null;

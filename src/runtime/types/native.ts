@@ -11,6 +11,7 @@ import type { Config } from "../../config/schema.js";
 import type { Queryable, TxOptions } from "../../storage/db.js";
 import type { RuntimeContext } from "../context.js";
 import type { ModuleLogger } from "../logger.js";
+import type { NativeNakama } from "../nk/native-types.js";
 import type { ApiName, ApiRequest, ApiResponse } from "../names.js";
 import type { StorageIndexSpec } from "../registry.js";
 
@@ -18,6 +19,7 @@ export type { RuntimeContext } from "../context.js";
 export type { ModuleLogger } from "../logger.js";
 export type { ApiName, ApiRequest, ApiResponse } from "../names.js";
 export type { StorageIndexSpec } from "../registry.js";
+export type { NativeNakama } from "../nk/native-types.js";
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -26,11 +28,11 @@ export interface NativeDb extends Queryable {
   tx<T>(fn: (q: Queryable) => Promise<T>, opts?: TxOptions): Promise<T>;
 }
 
-/** Every registered function receives these first. `Nk` is the typed nk API (src/runtime/nk). */
+/** Every registered function receives these first. `Nk` is the typed nk API (NativeNakama, src/runtime/nk). */
 export type ModuleFunction<Nk, Args extends unknown[], R> = (ctx: RuntimeContext, logger: ModuleLogger, nk: Nk, ...args: Args) => Awaitable<R>;
 
 /** Returns the response payload (void = ""). Throw RuntimeError(message, code) to answer with a code. */
-export type RpcFunction<Nk = unknown> = ModuleFunction<Nk, [payload: string], string | void | null>;
+export type RpcFunction<Nk = NativeNakama> = ModuleFunction<Nk, [payload: string], string | void | null>;
 /** Returns the (possibly changed) request, or null/undefined to reject it. */
 export type BeforeHookFunction<Nk, Req> = ModuleFunction<Nk, [request: Req], Req | null | undefined>;
 /** Sees the response and the request; cannot change the response; errors are only logged. */
@@ -54,7 +56,7 @@ export interface NativeMatchHandlers {
   matchSignal(...args: unknown[]): unknown;
 }
 
-export interface NativeInitializer<Nk = unknown> {
+export interface NativeInitializer<Nk = NativeNakama> {
   /** The game database (also usable from registered functions: capture it in InitModule). */
   readonly db: NativeDb;
   getConfig(): Config;
@@ -86,7 +88,7 @@ export interface NativeInitializer<Nk = unknown> {
 }
 
 /** What a native module exports. */
-export type InitModule<Nk = unknown> = (
+export type InitModule<Nk = NativeNakama> = (
   ctx: RuntimeContext,
   logger: ModuleLogger,
   nk: Nk,
