@@ -28,7 +28,7 @@ for (const runtime of ["lua", "js"] as const) {
       } else {
         assert.deepEqual(seen, {
           require: "undefined", fetch: "undefined", std: "undefined", os: "undefined", processExit: "undefined",
-          setTimeout: "undefined", evalWorks: true,
+          setTimeout: "undefined", evalWorks: true, codes: 5,
         });
       }
     });

@@ -32,6 +32,16 @@ export interface JsEngineOptions {
   readonly skipRunOnce?: boolean;
 }
 
+/**
+ * `nkruntime.Codes` as a global: nakama-runtime.d.ts declares it a const enum, which tsc inlines but
+ * bundlers such as esbuild leave as a reference to a global. Defined unless the bundle defines its own.
+ */
+const NKRUNTIME_GLOBAL = `if (typeof nkruntime === "undefined") {
+  globalThis.nkruntime = { Codes: Object.freeze({ OK: 0, CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4,
+    NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10,
+    OUT_OF_RANGE: 11, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, DATA_LOSS: 15, UNAUTHENTICATED: 16 }) };
+}`;
+
 function nkObject(bindings: readonly NkBinding[], deps: NkDeps, slot: CallSlot): Record<string, HostFn> {
   const out: Record<string, HostFn> = {};
   for (const b of bindings) {
@@ -114,6 +124,7 @@ async function createVm(opts: JsEngineOptions, engine: JsEngine, once: RunOnce):
     },
   });
   try {
+    await vm.callGlobal("eval", [NKRUNTIME_GLOBAL]);
     const logger = await vm.makeRef(jsLoggerObject(slot));
     const nk = await vm.makeRef(nkObject(opts.bindings, opts.nk, slot));
     await vm.callGlobal("InitModule", [jsContext(slot.ctx), logger, nk, initializer]);
