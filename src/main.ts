@@ -130,6 +130,12 @@ export async function startServer(
       const value = await loadRuntime({
         config, log, db, sessions, identity: identityCore(identity), startPool: poolStarter(system.family("runtime-pools")),
         services: nkServices,
+        domains: {
+          leaderboards,
+          notify: (userIds, notifications) => realtime.notify(userIds, notifications),
+          notifyAll: (notifications) => realtime.notifyAll(notifications),
+          isOnline: (userId) => realtime.isOnline(userId),
+        },
       });
       return { value, stop: () => value.stop() };
     });

@@ -33,6 +33,8 @@ export interface LoadRuntimeOptions {
   readonly services?: NkServices;
   /** Calls that may wait for a busy VM pool (default 4096). */
   readonly queueSize?: number;
+  /** The game services' shared parts nk functions use (leaderboard core, live notification pushes…). */
+  readonly domains?: Pick<NkDeps, "leaderboards" | "notify" | "notifyAll" | "isOnline" | "groupChannel">;
 }
 
 /** Builds the nk dependencies and starts the runtime (loads every module under runtime.path). */
@@ -41,6 +43,7 @@ export async function loadRuntime(o: LoadRuntimeOptions): Promise<Runtime> {
     db: o.db, config: o.config, log: o.log.child({ module: "nk" }), sessions: o.sessions, identity: o.identity,
     shared: createNkShared({ eventQueueSize: o.config.runtime.event_queue_size }),
     services: o.services,
+    ...o.domains,
   };
   const nativeNk = nativeNkFactory(nk);
   return startRuntime({
