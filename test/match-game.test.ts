@@ -17,7 +17,6 @@ before(async () => {
   s = await bootMatches();
 });
 after(async () => {
-  if (process.env.SHOW_LOGS) for (const l of s.logs()) if (l.level !== "debug" && l.level !== "info") process.stderr.write(JSON.stringify(l).slice(0, 400) + "\n");
   await s.stop();
 });
 

@@ -42,7 +42,7 @@ export async function createMatch(s: BootedServer, who: { token: string }, rt: R
 
 /** GET /v2/match with query parameters. */
 export async function listMatches(s: BootedServer, who: { token: string }, query: Record<string, string | number | boolean>): Promise<any> {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
   return request(s, `/v2/match?${qs}`, { headers: { authorization: bearer(who.token) } });
 }
 

@@ -38,13 +38,12 @@ async function jsonMember(s: BootedServer, name: string): Promise<Member> {
     ["onparty", "party"], ["onpartyclose", "party_close"], ["onpartyjoinrequest", "party_join_request"], ["onpartyleader", "party_leader"],
     ["onpartymatchmakerticket", "party_matchmaker_ticket"], ["onpartypresence", "party_presence_event"], ["onpartydata", "party_data"],
   ] as const) sock[cb] = on(kind);
-  // nakama-js 2.8 has no callback for `party_update` (new in Nakama 3.x): record it off the adapter.
-  const adapter = (p.socket as unknown as { adapter: { onMessage: (m: Record<string, any>) => void } }).adapter;
-  const delivered = adapter.onMessage;
-  adapter.onMessage = (m) => {
+  // nakama-js 2.8 has no callback for `party_update` (newer than it): listen on its WebSocket as well.
+  const ws = (p.socket as unknown as { adapter: { _socket: { addEventListener(t: "message", f: (e: { data: unknown }) => void): void } } }).adapter._socket;
+  ws.addEventListener("message", (e) => {
+    const m = JSON.parse(String(e.data)) as Record<string, any>;
     if (m.cid === undefined && m.party_update !== undefined) pushes.push({ kind: "party_update", value: m.party_update });
-    else delivered(m);
-  };
+  });
   const self = (await p.socket.joinChat(`whoami-${name}`, 1, false, true)).self;
   await p.socket.leaveChat(`2...whoami-${name}`);
   return {

@@ -252,11 +252,15 @@ export class MatchHost implements AuthoritativeMatches, MatchesPort {
     for (const h of handles) {
       if (h.ref !== null && !tell(h.ref, { type: "terminate", graceSeconds })) await stop(h.ref);
     }
-    // With a grace period the matches decide when to end (their loop returns no state); without one,
-    // matchTerminate(0) ends each match as soon as it returns.
-    const waitMs = graceSeconds > 0 ? graceSeconds * 1000 : this.deps.settings.callTimeoutMs + 1000;
-    await within(allEnded, waitMs);
-    await Promise.all([...this.matches.values()].map((h) => (h.ref === null ? undefined : stop(h.ref))));
+    // With a grace period the matches decide when to end (their loop returns no state) until just
+    // before it is over, so that the rest are ended (and their members told) while sockets are still
+    // open; without one, matchTerminate(0) ends each match as soon as it returns.
+    const graceMs = graceSeconds * 1000;
+    await within(allEnded, graceMs > 0 ? graceMs - Math.min(250, graceMs / 4) : this.deps.settings.callTimeoutMs);
+    await Promise.all([...this.matches.values()].map((h) => (h.ref === null ? Promise.resolve() : stop(h.ref))));
+    // One event-loop turn, so that what the last matches sent (their end events) is written to the
+    // sockets before the services after us close them.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 

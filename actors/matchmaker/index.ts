@@ -5,11 +5,13 @@
 // than one serialized index write each (Nakama's ≈300 adds/s). Removals on disconnect are fire-and-forget.
 import { ask, spawn, stop, tell, type ActorRef, type Parent } from "../kernel/index.js";
 import type { Logger } from "../../src/log.js";
-import type { AddedTicket, MatchmakerEntry, MatchmakerSettings, MatchmakerStatsSnapshot, TicketRequest } from "../../src/matchmaker/index.js";
-import { matchmakerSpec, unavailable, type MatchedResult } from "./matchmaker.actor.js";
+import type {
+  AddedTicket, MatchedResult, MatchmakerEntry, MatchmakerSettings, MatchmakerStatsSnapshot, TicketRequest,
+} from "../../src/matchmaker/index.js";
+import { matchmakerSpec, unavailable } from "./matchmaker.actor.js";
 import { PROCESS, type MatchmakerMsg, type TicketOwner } from "./matchmaker.messages.js";
 
-export type { MatchedResult } from "./matchmaker.actor.js";
+export type { MatchedResult } from "../../src/matchmaker/index.js";
 export type { MatchmakerMsg, TicketOwner } from "./matchmaker.messages.js";
 
 export interface MatchmakerDeps {

@@ -9,16 +9,9 @@ import { Code, GameError, toGameError } from "../../src/errors.js";
 import type { Logger } from "../../src/log.js";
 import {
   Matchmaker, mintMatchToken, newRelayedMatchId,
-  type MatchedGroup, type MatchmakerEntry, type MatchmakerSettings,
+  type MatchedGroup, type MatchedResult, type MatchmakerEntry, type MatchmakerSettings,
 } from "../../src/matchmaker/index.js";
 import { PROCESS, type AddOutcome, type MatchmakerMsg } from "./matchmaker.messages.js";
-
-/** One delivered group: its entries and either the hook's match id or a relayed-match token. */
-export interface MatchedResult {
-  entries: MatchmakerEntry[];
-  matchId?: string;
-  token?: string;
-}
 
 export interface MatchmakerActorDeps {
   log: Logger;

@@ -1,8 +1,10 @@
-// Owns a minimal WebSocket client for load tools: node:net, one handshake, unfragmented frames, client
-// frames with an all-zero mask (so a prebuilt frame can be patched in place and resent), pings
-// answered, close detected. Cheap enough that one process can drive a server on another core.
+// Owns a minimal WebSocket client for load tools: node:net, one handshake, unfragmented client frames
+// with an all-zero mask (so a prebuilt frame can be patched in place and resent), fragmented server
+// messages joined, pings answered, close detected. Cheap enough that one process can drive a server on
+// the other core.
 import { connect, type Socket } from "node:net";
 
+const OP_CONT = 0;
 const OP_TEXT = 1;
 const OP_BINARY = 2;
 const OP_CLOSE = 8;
@@ -39,20 +41,27 @@ export class MiniWs {
   onClose: (code: number, reason: string) => void = () => undefined;
   closed = false;
   private buf: Buffer = Buffer.alloc(0);
+  private fragments: { binary: boolean; parts: Buffer[] } | null = null;
 
   private constructor(readonly socket: Socket) {}
 
-  /** Opens `ws://127.0.0.1:port{path}`; rejects with the status line on a refused upgrade. */
-  static open(port: number, path: string): Promise<MiniWs> {
+  /** Opens `ws://host:port{path}`; rejects with the status line on a refused upgrade, or after `timeoutMs`. */
+  static open(port: number, path: string, host = "127.0.0.1", timeoutMs = 15_000): Promise<MiniWs> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, "127.0.0.1");
+      const socket = connect(port, host);
       socket.setNoDelay(true);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`websocket upgrade timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
       let head = Buffer.alloc(0);
       const onData = (d: Buffer): void => {
         head = Buffer.concat([head, d]);
         const end = head.indexOf("\r\n\r\n");
         if (end < 0) return;
+        clearTimeout(timer);
         socket.off("data", onData);
+        socket.off("error", onError);
         const status = head.subarray(0, head.indexOf("\r\n")).toString();
         if (!status.includes(" 101 ")) {
           socket.destroy();
@@ -66,10 +75,15 @@ export class MiniWs {
         if (head.length > end + 4) ws.feed(head.subarray(end + 4));
         resolve(ws);
       };
+      const onError = (e: Error): void => {
+        clearTimeout(timer);
+        reject(e);
+      };
       socket.on("data", onData);
-      socket.once("error", reject);
+      socket.once("error", onError);
+      const hostHeader = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
       socket.write(
-        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `GET ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
       );
     });
@@ -101,6 +115,7 @@ export class MiniWs {
     let off = 0;
     for (;;) {
       if (b.length - off < 2) break;
+      const fin = (b[off] & 0x80) !== 0;
       const op = b[off] & 0x0f;
       let len = b[off + 1] & 0x7f;
       let p = off + 2;
@@ -116,7 +131,7 @@ export class MiniWs {
       if (b.length < p + len) break;
       const payload = b.subarray(p, p + len);
       off = p + len;
-      if (op === OP_TEXT || op === OP_BINARY) this.onMessage(payload, op === OP_BINARY);
+      if (op === OP_TEXT || op === OP_BINARY || op === OP_CONT) this.data(op, fin, payload);
       else if (op === OP_PING) this.socket.write(clientFrame(OP_PONG, payload));
       else if (op === OP_CLOSE) {
         const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
@@ -125,5 +140,20 @@ export class MiniWs {
       }
     }
     this.buf = off === b.length ? Buffer.alloc(0) : Buffer.from(b.subarray(off));
+  }
+
+  /** Delivers a data frame, joining fragmented messages (servers split messages past their write buffer). */
+  private data(op: number, fin: boolean, payload: Buffer): void {
+    if (op !== OP_CONT && fin) {
+      this.onMessage(payload, op === OP_BINARY);
+      return;
+    }
+    if (op !== OP_CONT) this.fragments = { binary: op === OP_BINARY, parts: [] };
+    if (this.fragments === null) return;
+    this.fragments.parts.push(Buffer.from(payload));
+    if (!fin) return;
+    const { binary, parts } = this.fragments;
+    this.fragments = null;
+    this.onMessage(Buffer.concat(parts), binary);
   }
 }

@@ -262,6 +262,7 @@ export class MatchInstance implements DispatchOwner {
     this.env.ended();
     const line = { reason, tick: this.tickCount, ...fields };
     if (reason === "error") this.env.log.warn(line, "Stopping match after an error from a match handler");
+    else if (reason === "empty") this.env.log.warn(line, "Stopping idle empty match");
     else this.env.log.info(line, "Match ended");
     const core = this.core;
     this.core = null;

@@ -6,16 +6,20 @@
 // - with must clauses, the smallest of: the postings of a must keyword or number term; a must numeric
 //   window (all must ranges on one field, intersected); a must keyword term crossed with a must window
 //   ("region eu, skill 900..1100"); the postings of the dictionary values a must wildcard, regexp or
-//   fuzzy term accepts (tested once per pass per clause); else every waiting ticket. Candidates are then checked against the
-//   rest of the query: must clauses the source guarantees are not evaluated again (ticket properties
-//   hold one value per name, so a ticket inside a merged window satisfies each of its range clauses);
+//   fuzzy term accepts (tested once per pass per clause); else every waiting ticket. Candidates are
+//   then checked against the rest of the query: must clauses the source guarantees are not evaluated
+//   again (ticket properties hold one value per name, so a ticket inside a merged window satisfies
+//   each of its range clauses, and a ticket sits in one keyword posting per field);
 // - a should-only query whose clauses are all indexable is answered from the postings alone: each
 //   ticket's score is the sum of the boosts of the postings holding it; only must-not clauses are
 //   evaluated;
 // - anything else scans every waiting ticket.
 // When the source is in creation order and every match scores the same, candidates stream lazily, so a
-// pass stops reading as soon as a group fills (a `*` pass over n tickets is O(n)); otherwise a heap
-// yields them in order, paying only for the candidates actually read.
+// pass stops reading as soon as a group fills; otherwise a heap yields them in order, paying only for
+// the candidates actually read. Tickets with the same query text share one compiled query, and its
+// candidate order does not depend on who searches: for a query used by several tickets the ordered
+// list is built once per pass and each searcher reads it from the first still-waiting ticket, so n
+// tickets sharing `*` (or a query that matches nobody) cost O(n) per pass, not O(n²).
 import { keywordTest, type Clause, type CompiledQuery } from "../query/index.js";
 import type { Bounds, Slice, Ticket, TicketStore } from "./store.js";
 
@@ -174,42 +178,48 @@ function* bestFirst(found: Ticket[], scores: number[]): Generator<Ticket, void, 
   for (const i of heapOrder(found.length, before)) yield found[i];
 }
 
+type Keep = (c: Ticket) => boolean;
+
+/** A query's matches among the tickets `keep` accepts: streamed in order, or scored for ranking. */
+type Gathered = { stream: Iterable<Ticket> } | { found: Ticket[]; scores: number[] };
+
 /** Should-only query answered from postings: score = sum of the boosts of the postings holding a ticket. */
-function* fromPostings(store: TicketStore, q: CompiledQuery, parts: Source[], fits: (c: Ticket) => boolean): Generator<Ticket, void, undefined> {
+function fromPostings(store: TicketStore, q: CompiledQuery, parts: Source[], keep: Keep): Gathered {
   const stamp = store.stamp();
-  const found: Ticket[] = [];
+  const all: Ticket[] = [];
   q.ast.should.forEach((clause, i) => {
     parts[i].each((c) => {
       if (c.mark !== stamp) {
         c.mark = stamp;
         c.acc = 0;
-        found.push(c);
+        all.push(c);
       }
       c.acc += clause.boost;
     });
   });
-  const kept = found.filter((c) => fits(c) && !q.excluded(c.doc));
-  yield* bestFirst(kept, kept.map((c) => c.acc));
+  const found = all.filter((c) => keep(c) && !q.excluded(c.doc));
+  return { found, scores: found.map((c) => c.acc) };
 }
 
-/** Candidates for `t`, best first (see the module header). */
-export function* candidates(store: TicketStore, t: Ticket): Generator<Ticket, void, undefined> {
-  const full = t.query;
-  const fits = (c: Ticket): boolean => c !== t && c.live && c.min >= t.min && c.max <= t.max && (t.partyId === "" || c.partyId !== t.partyId);
-  if (full.ast.must.length === 0 && full.ast.should.length > 0) {
-    const parts = shouldSources(store, full.ast.should);
-    if (parts !== undefined) return yield* fromPostings(store, full, parts, fits);
+function* streamOf(tickets: Iterable<Ticket>, q: Pick<CompiledQuery, "matches">, keep: Keep): Generator<Ticket, void, undefined> {
+  for (const c of tickets) if (keep(c) && q.matches(c.doc)) yield c;
+}
+
+function gather(store: TicketStore, full: CompiledQuery, keep: Keep): Gathered {
+  const { must, should } = full.ast;
+  if (must.length === 0 && should.length > 0) {
+    const parts = shouldSources(store, should);
+    if (parts !== undefined) return fromPostings(store, full, parts, keep);
   }
-  const source = full.ast.must.length > 0 ? mustSource(store, full.ast.must) : undefined;
+  const source = must.length > 0 ? mustSource(store, must) : undefined;
   const q = source === undefined ? full : full.assuming(source.covers);
   if (q.constantScore && (source === undefined || source.ordered !== undefined)) {
-    for (const c of source?.ordered ?? store.tickets.values()) if (fits(c) && q.matches(c.doc)) yield c;
-    return;
+    return { stream: streamOf(source?.ordered ?? store.tickets.values(), q, keep) };
   }
   const found: Ticket[] = [];
   const scores: number[] = [];
   const visit = (c: Ticket): void => {
-    if (!fits(c)) return;
+    if (!keep(c)) return;
     const score = q.evaluate(c.doc);
     if (score === -Infinity) return;
     found.push(c);
@@ -217,5 +227,20 @@ export function* candidates(store: TicketStore, t: Ticket): Generator<Ticket, vo
   };
   if (source === undefined) store.tickets.forEach(visit);
   else source.each(visit);
-  yield* bestFirst(found, scores);
+  return { found, scores };
+}
+
+function ranked(g: Gathered): Iterable<Ticket> {
+  return "stream" in g ? g.stream : bestFirst(g.found, g.scores);
+}
+
+const live: Keep = (c) => c.live;
+
+/** Candidates for `t`, best first (see the module header). */
+export function* candidates(store: TicketStore, t: Ticket): Generator<Ticket, void, undefined> {
+  const fits: Keep = (c) => c !== t && c.live && c.min >= t.min && c.max <= t.max && (t.partyId === "" || c.partyId !== t.partyId);
+  if (!store.shared(t.query)) return yield* ranked(gather(store, t.query, fits));
+  const memo = store.memo(t.query, () => [...ranked(gather(store, t.query, live))]);
+  while (memo.head < memo.list.length && !memo.list[memo.head].live) memo.head++;
+  for (let i = memo.head; i < memo.list.length; i++) if (fits(memo.list[i])) yield memo.list[i];
 }

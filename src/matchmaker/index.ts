@@ -15,8 +15,9 @@
 export { Matchmaker, type AddedTicket, type MatchmakerOptions } from "./matchmaker.js";
 export { MatchLabelIndex, MATCH_LABEL_MAX_BYTES, type MatchIndexInput, type MatchListOptions } from "./label-index.js";
 export { mintMatchToken, newRelayedMatchId, MATCH_TOKEN_TTL_SEC } from "./token.js";
+export { matchedMessages, type MatchedDelivery } from "./envelope.js";
 export {
   checkTicketCounts, DEFAULT_SETTINGS, MatchmakerErr, MatchmakerWire,
-  type MatchedGroup, type MatchmakerCompletion, type MatchmakerEntry, type MatchmakerPresence, type MatchmakerSettings,
+  type MatchedGroup, type MatchedResult, type MatchmakerCompletion, type MatchmakerEntry, type MatchmakerPresence, type MatchmakerSettings,
   type MatchmakerStatsSnapshot, type TicketRequest,
 } from "./types.js";

@@ -28,7 +28,8 @@ export interface AddedTicket {
 
 const COMPLETION_SAMPLES = 10;
 
-function propertiesDoc(strings: Record<string, string>, numbers: Record<string, number>): QueryDoc {
+/** The searchable document of a ticket: its properties as `properties.<name>`. */
+export function propertiesDoc(strings: Record<string, string>, numbers: Record<string, number>): QueryDoc {
   const doc: QueryDoc = new Map();
   for (const [k, v] of Object.entries(strings)) addString(doc, `properties.${k}`, v);
   for (const [k, v] of Object.entries(numbers)) addNumber(doc, `properties.${k}`, v);

@@ -4,7 +4,9 @@
 // value, number postings per field and value, per-field arrays sorted by number for range lookups
 // (rebuilt at the start of a pass for fields that changed), and composite arrays — the tickets holding
 // one keyword, sorted by a numeric field ("region eu by skill") — built on demand during a pass for
-// the common "+category +numeric window" query and dropped at the next pass.
+// the common "+category +numeric window" query and dropped at the next pass. It also counts the
+// tickets using each compiled query (tickets with the same query text share one) and keeps, for a
+// pass, each shared query's ordered candidate list (see candidates.ts).
 import type { Clause, CompiledQuery, QueryDoc } from "../query/index.js";
 import type { MatchmakerPresence } from "./types.js";
 
@@ -84,6 +86,12 @@ function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
 
 const EMPTY: ReadonlySet<Ticket> = new Set();
 
+/** A query's candidates for one pass, best first; `head` skips the prefix already matched away. */
+export interface Memo {
+  list: Ticket[];
+  head: number;
+}
+
 export class TicketStore {
   readonly tickets = new Map<string, Ticket>();
   readonly active = new Map<string, Ticket>();
@@ -95,6 +103,8 @@ export class TicketStore {
   private readonly dirty = new Set<string>();
   private readonly composites = new Map<string, SortedNumbers>();
   private readonly patterns = new Map<Clause, ReadonlySet<Ticket>[]>();
+  private readonly queryUse = new Map<CompiledQuery, number>();
+  private readonly memos = new Map<CompiledQuery, Memo>();
   private stamps = 0;
 
   get size(): number {
@@ -111,6 +121,7 @@ export class TicketStore {
     this.active.set(t.id, t);
     for (const sid of t.sessionIds) addTo(this.bySession, sid, t.id);
     if (t.partyId !== "") addTo(this.byParty, t.partyId, t.id);
+    this.queryUse.set(t.query, (this.queryUse.get(t.query) ?? 0) + 1);
     this.index(t, true);
   }
 
@@ -121,7 +132,22 @@ export class TicketStore {
     this.active.delete(t.id);
     for (const sid of t.sessionIds) removeFrom(this.bySession, sid, t.id);
     if (t.partyId !== "") removeFrom(this.byParty, t.partyId, t.id);
+    const uses = (this.queryUse.get(t.query) ?? 1) - 1;
+    if (uses <= 0) this.queryUse.delete(t.query);
+    else this.queryUse.set(t.query, uses);
     this.index(t, false);
+  }
+
+  /** True when more than one waiting ticket uses `q`. */
+  shared(q: CompiledQuery): boolean {
+    return (this.queryUse.get(q) ?? 0) > 1;
+  }
+
+  /** The pass's memo for `q`, built by `build` on first use. */
+  memo(q: CompiledQuery, build: () => Ticket[]): Memo {
+    let m = this.memos.get(q);
+    if (m === undefined) this.memos.set(q, (m = { list: build(), head: 0 }));
+    return m;
   }
 
   private index(t: Ticket, add: boolean): void {
@@ -159,6 +185,7 @@ export class TicketStore {
     this.dirty.clear();
     this.composites.clear();
     this.patterns.clear();
+    this.memos.clear();
   }
 
   /**

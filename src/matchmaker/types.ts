@@ -43,6 +43,13 @@ export interface MatchmakerEntry {
 /** One group formed by a pass: every entry of every ticket in it, oldest ticket first. */
 export type MatchedGroup = MatchmakerEntry[];
 
+/** A delivered group: its entries and either the matched hook's match id or a relayed-match token. */
+export interface MatchedResult {
+  entries: MatchmakerEntry[];
+  matchId?: string;
+  token?: string;
+}
+
 /** Nakama's `matchmaker.*` keys that shape matching. */
 export interface MatchmakerSettings {
   /** matchmaker.max_tickets: concurrent tickets per session and per party. */

@@ -44,6 +44,13 @@ function stringClause(field: string, s: string, pos: number): Clause {
   return { kind: "term", field, value: intern(s), boost: 1 };
 }
 
+/** `> v` / `>= v` (greater) or `< v` / `<= v` as bounds. */
+function halfOpen(greater: boolean, v: number, inclusive: boolean) {
+  return greater
+    ? { min: v, max: Infinity, minInclusive: inclusive, maxInclusive: true }
+    : { min: -Infinity, max: v, minInclusive: true, maxInclusive: inclusive };
+}
+
 /** Recursive descent over the token list; each `part` is one clause with its prefix and boost. */
 class Parser {
   private k = 0;
@@ -161,13 +168,11 @@ class Parser {
       this.k++;
       const at = parseRfc3339(t.text);
       if (at === undefined) throw queryError(`invalid time "${t.text}", expected RFC 3339`, t.pos);
-      const bounds = greater ? { min: at, max: Infinity, minInclusive: inclusive, maxInclusive: true } : { min: -Infinity, max: at, minInclusive: true, maxInclusive: inclusive };
-      return { kind: "dateRange", field, ...bounds, boost: 1 };
+      return { kind: "dateRange", field, ...halfOpen(greater, at, inclusive), boost: 1 };
     }
     if (t === undefined || (t.type !== Tok.NUMBER && t.type !== Tok.MINUS)) this.unexpected();
     const value = parseNumber(this.signedNumber(), t.pos);
-    const bounds = greater ? { min: value, max: Infinity, minInclusive: inclusive, maxInclusive: true } : { min: -Infinity, max: value, minInclusive: true, maxInclusive: inclusive };
-    return { kind: "range", field, ...bounds, boost: 1 };
+    return { kind: "range", field, ...halfOpen(greater, value, inclusive), boost: 1 };
   }
 }
 

@@ -62,9 +62,9 @@ class NativeMatchCore implements MatchCore {
     return r;
   }
 
-  /** Runs a callback that takes (dispatcher, tick, state, arg) and keeps the state it returns. */
-  private async step(fn: (...a: unknown[]) => unknown, tick: number, arg: unknown, ctx = this.ctx, nk = this.nk, extra: unknown[] = []) {
-    const out = shapeValue(await fn.call(this.h, ctx, this.logger, nk, this.dispatcher, tick, this.state, arg, ...extra));
+  /** Runs callback `name` with (dispatcher, tick, state, arg[, extra]) and keeps the state it returns. */
+  private async step(name: Exclude<keyof NativeMatchHandlers, "matchInit">, tick: number, arg: unknown, ctx = this.ctx, nk = this.nk, extra: unknown[] = []) {
+    const out = shapeValue(await this.h[name](ctx, this.logger, nk, this.dispatcher, tick, this.state, arg, ...extra));
     if (!out.shaped.nil) this.state = out.state;
     return out.shaped;
   }
@@ -72,27 +72,27 @@ class NativeMatchCore implements MatchCore {
   async joinAttempt(tick: number, caller: JoinCaller, metadata: Readonly<Record<string, string>>) {
     const ctx = joinContext(this.ctx, caller);
     const presence = guestPresence("js", caller.presence, false);
-    return joinAttemptResult(await this.step(this.h.matchJoinAttempt, tick, presence, ctx, nativeNk(this.d, ctx), [{ ...metadata }]));
+    return joinAttemptResult(await this.step("matchJoinAttempt", tick, presence, ctx, nativeNk(this.d, ctx), [{ ...metadata }]));
   }
 
   async join(tick: number, presences: readonly MatchPresence[]) {
-    return stateResult("matchJoin", await this.step(this.h.matchJoin, tick, guestPresences("js", presences)));
+    return stateResult("matchJoin", await this.step("matchJoin", tick, guestPresences("js", presences)));
   }
 
   async leave(tick: number, presences: readonly MatchPresence[]) {
-    return stateResult("matchLeave", await this.step(this.h.matchLeave, tick, guestPresences("js", presences)));
+    return stateResult("matchLeave", await this.step("matchLeave", tick, guestPresences("js", presences)));
   }
 
   async loop(tick: number, messages: readonly MatchMessage[]) {
-    return stateResult("matchLoop", await this.step(this.h.matchLoop, tick, guestMessages("js", messages)));
+    return stateResult("matchLoop", await this.step("matchLoop", tick, guestMessages("js", messages)));
   }
 
   async terminate(tick: number, graceSeconds: number) {
-    return stateResult("matchTerminate", await this.step(this.h.matchTerminate, tick, graceSeconds));
+    return stateResult("matchTerminate", await this.step("matchTerminate", tick, graceSeconds));
   }
 
   async signal(tick: number, data: string) {
-    return signalResult(await this.step(this.h.matchSignal, tick, data));
+    return signalResult(await this.step("matchSignal", tick, data));
   }
 
   labelChanged(label: string): void {

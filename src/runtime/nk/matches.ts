@@ -21,7 +21,8 @@ export interface NkServicesWithMatches extends NkServices {
 }
 
 function port(call: NkCall): MatchesPort {
-  const m = (call.deps.services as NkServicesWithMatches | undefined)?.matches;
+  const services: NkServicesWithMatches | undefined = call.deps.services;
+  const m = services?.matches;
   if (m === undefined) throw new GameError(Code.UNAVAILABLE, "authoritative matches are not available");
   return m;
 }
