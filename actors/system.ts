@@ -5,6 +5,9 @@
 // failure at start surfaces as one clear error instead of a restart loop; from then on the actor owns the
 // resource's lifecycle (its onStop releases it). Services whose work has a mailbox (sessions, matches,
 // matchmaker…) spawn their own actors and supervisors under the supervisor they are handed.
+//
+// Graceful stop: work registered with `beforeStop` (matches: matchTerminate) runs first, all at once, and
+// is waited for up to the grace period (shutdown_grace_sec); only then do the services stop.
 import { createKernel, spawn, stopChildren, supervisor, type Kernel, type Supervisor, type SupervisionSpec } from "./kernel/index.js";
 import type { GameError } from "../src/errors.js";
 import type { Logger } from "../src/log.js";
@@ -26,16 +29,17 @@ export interface System {
   family(name: string, spec?: Partial<SupervisionSpec>): Supervisor;
   /**
    * Registers work that must finish before any service stops (matches: matchTerminate, then wait for
-   * them to end). On stop every registered `fn` runs at once and is given `graceMs`; the stop waits for
-   * them up to the grace period (at least DRAIN_FLOOR_MS, so that a 0 grace still delivers the news).
+   * them to end). On stop every registered `fn` runs at once and is given `graceMs`; it should end by
+   * itself within it (the match host ends what is left just before). The stop waits for all of them up
+   * to `graceMs + DRAIN_SLACK_MS`, then goes on regardless: services stop, remaining actors with them.
    */
   beforeStop(name: string, fn: (graceMs: number) => Promise<void>): void;
   /** Runs the beforeStop work (bounded by `graceMs`, default 0), then stops every service, last started first. Idempotent. */
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Shortest wait for beforeStop work, whatever the grace period. */
-export const DRAIN_FLOOR_MS = 1000;
+/** How long past the grace period beforeStop work may take to end what it still runs. */
+export const DRAIN_SLACK_MS = 2000;
 
 /** Root policy from ARCHITECTURE.md: one-for-one, restart intensity 10 in 10 s. */
 const rootPolicy: SupervisionSpec = { strategy: "one-for-one", maxRestarts: 10, withinMs: 10_000 };
@@ -89,7 +93,7 @@ async function drain(drains: ReadonlyArray<{ name: string; fn: (graceMs: number)
       .then(() => fn(graceMs))
       .catch((err: unknown) => log.error({ err, work: name }, "shutdown work failed"))));
   let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<"expired">((resolve) => (timer = setTimeout(() => resolve("expired"), Math.max(graceMs, DRAIN_FLOOR_MS))));
+  const expired = new Promise<"expired">((resolve) => (timer = setTimeout(() => resolve("expired"), graceMs + DRAIN_SLACK_MS)));
   const outcome = await Promise.race([work.then(() => "done" as const), expired]);
   clearTimeout(timer);
   const ms = Math.round(performance.now() - began);

@@ -186,9 +186,11 @@ for (const runtime of only) {
     let cpu0 = server.cpu();
     const h = await measureHttp(server.port, token);
     rows.push(row(`${runtime} HTTP (${conns} conns)`, h, server.cpu() - cpu0));
+    process.stderr.write(`${rows[rows.length - 1].join(" | ")}\n`);
     cpu0 = server.cpu();
     const w = await measureSocket(server.port, token);
     rows.push(row(`${runtime} socket (${sockets}×${inflight})`, w, server.cpu() - cpu0));
+    process.stderr.write(`${rows[rows.length - 1].join(" | ")}\n`);
   } finally {
     await server.stop();
   }

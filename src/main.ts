@@ -31,6 +31,9 @@ import { registerChatAndParties } from "./api/routes-channel.js";
 import { realtimeSettingsFrom } from "./realtime/settings.js";
 import { matchSettingsFrom } from "./match/settings.js";
 import { registerMatchRoutes } from "./api/routes-match.js";
+import { registerMatchmakerRoutes } from "./api/routes-matchmaker.js";
+import { startMatchmaker, type MatchmakerHandle } from "../actors/matchmaker/index.js";
+import { attachMatchmaker, matchmakerServiceDeps } from "./realtime/matchmaker/index.js";
 import { nkBindings } from "./runtime/nk/index.js";
 import type { NkServicesWithMatches } from "./runtime/nk/matches.js";
 import type { Db } from "./storage/db.js";
@@ -100,7 +103,7 @@ export async function startServer(
     });
     let hooks: HookRegistry = noHooks; // the runtime's hooks once its modules are loaded
     const pipeline: PipelineDeps = { hooks: () => hooks, log, metrics, tracer };
-    let runtime: Runtime | undefined;
+    let runtime: Runtime | undefined = undefined; // set once loaded (match handlers are read from it)
     let matches: MatchHost | undefined; // authoritative matches (actors/match)
     let rpc: Runtime["rpc"] | undefined = undefined; // the runtime's RPCs, measured (set once loaded)
     const sessions = createSessionService(sessionSettingsFrom(config.session));
@@ -108,6 +111,11 @@ export async function startServer(
       const settings = realtimeSettingsFrom(config);
       const value = startRealtime(system, { settings, log: log.child({ module: "realtime" }), db, pipeline, sessions, rpc: () => rpc, authoritative: () => matches });
       return { value, stop: () => value.stop() };
+    });
+    // Matchmaker: one actor; groups go to sessions as matchmaker_matched; the matched hook reads the runtime late.
+    const matchmaker = await system.service("matchmaker", async () => {
+      const value = startMatchmaker(system.family("matchmaking"), matchmakerServiceDeps({ config, log, core: realtime.core, runtime: () => runtime }));
+      return { value, stop: attachMatchmaker(realtime, value) };
     });
     const leaderboards = createLeaderboardCore({ db, log, rankCacheBlacklist: config.leaderboard.blacklist_rank_cache });
     const identity: IdentityDeps = {
@@ -148,7 +156,7 @@ export async function startServer(
       });
       return { value, stop: () => value.stop() };
     });
-    const router = buildRouter({ config, log, db, pipeline, sessions, realtime, identity, runtime, leaderboards, rpc: () => rpc, observe: observeHttp(metrics, tracer), matches: () => matches });
+    const router = buildRouter({ config, log, db, pipeline, sessions, realtime, identity, runtime, leaderboards, rpc: () => rpc, observe: observeHttp(metrics, tracer), matches: () => matches, matchmaker: () => matchmaker });
     const transport = await system.service("transport", async () => {
       const t = await startTransport(transportOptions(config, log), { http: router.handle, ws: instrumentWs(realtime.ws, metrics) });
       return { value: t, stop: () => t.close() };
@@ -158,7 +166,10 @@ export async function startServer(
     const metricsServer = metrics && await system.service("metrics", async () => {
       const value = await serveMetrics(metrics, config, log, {
         db, kernel: () => system.kernel.metrics(), runtime: () => runtime?.stats(),
-        gauges: { sessions: () => realtime.core.sessionCount(), presences: () => realtime.core.tracker.count() },
+        gauges: {
+          sessions: () => realtime.core.sessionCount(), presences: () => realtime.core.tracker.count(),
+          authoritativeMatches: () => matches?.count() ?? 0,
+        },
       });
       return { value, stop: () => value.close() };
     });
@@ -198,6 +209,7 @@ interface RouterDeps {
   rpc: () => Runtime["rpc"] | undefined;
   observe: RequestObserver | undefined;
   matches: () => MatchHost | undefined;
+  matchmaker: () => MatchmakerHandle | undefined;
   config: Config;
   log: Logger;
   db: Db;
@@ -220,6 +232,7 @@ function buildRouter(d: RouterDeps): Router {
   registerRpcRoutes(router, { config: d.config, sessions: d.sessions, log: d.log.child({ module: "rpc" }), rpc: d.rpc });
   registerLeaderboardRoutes(router, d);
   registerMatchRoutes(router, d);
+  registerMatchmakerRoutes(router, d);
   registerSocialRoutes(router, { ...d, groupChannel: registerChatAndParties(router, d) }); // chat + parties (envelopes, routes)
   return router;
 }

@@ -63,6 +63,13 @@ for (const rt of RUNTIMES) {
       closeAll(a, b);
     });
 
+    test("matchCreate fails for an unknown handler and for a bad matchInit result", async () => {
+      const a = await player(s, `${rt}-create-a`);
+      await assert.rejects(createMatch(s, a, rt, "no_such_handler"), (e: any) => e.status === 404 && /error creating match: not found/.test(e.body));
+      await assert.rejects(createMatch(s, a, rt, `${rt}_ttt`, { tick_rate: 61 }), (e: any) => e.status === 400 && /must be between 1 and 60/.test(e.body));
+      closeAll(a);
+    });
+
     test("join attempts are rejected with the handler's reason (MATCH_JOIN_REJECTED)", async () => {
       const { a, b, id } = await twoPlayers(rt, "rej");
       const c = await player(s, `${rt}-rej-c`);

@@ -114,6 +114,7 @@ test("counters move with traffic; gauges are read at scrape time", async () => {
     assert.ok(mid.has(`nakama_event_loop_lag_ms{${LABELS},stat="p99"}`));
     assert.ok(value(mid, "process_rss_bytes") > 0);
     assert.equal(value(mid, "lua_runtimes"), 0);
+    assert.ok(mid.has(`nakama_authoritative_matches{${LABELS}}`), "the match host's gauge");
   } finally {
     sock.close();
   }

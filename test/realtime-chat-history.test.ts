@@ -20,6 +20,7 @@ after(async () => {
 });
 
 const uid = (p: Peer): string => p.session.user_id as string;
+type Loose = Record<string, any>;
 
 function watchChat(p: Peer): Peer {
   p.socket.onchannelmessage = (v) => p.pushes.push({ kind: "channel_message", value: v });
@@ -139,7 +140,8 @@ describe("direct messages", () => {
   const dmRequest = (from: Peer) => (e: Push): boolean => e.kind === "notification" && e.value.code === -1 && e.value.sender_id === uid(from);
 
   test("a DM join names both users in order and asks the absent partner to chat (-1)", async () => {
-    const ch = await a.socket.joinChat(uid(b), 2, true, false);
+    // nakama-js 2.8's types lack some wire fields (user_id_one, group_id…): read them loosely.
+    const ch = (await a.socket.joinChat(uid(b), 2, true, false)) as Loose;
     const [lo, hi] = [uid(a), uid(b)].sort();
     dm = ch.id;
     assert.equal(dm, `4.${lo}.${hi}.`);
@@ -189,7 +191,7 @@ describe("group channels", () => {
   after(() => closeAll(a, c));
 
   test("members join the group channel; others are refused", async () => {
-    const ch = await a.socket.joinChat(groupId, 3, true, false);
+    const ch = (await a.socket.joinChat(groupId, 3, true, false)) as Loose;
     channelId = ch.id;
     assert.equal(channelId, `3.${groupId}..`);
     assert.equal(ch.group_id, groupId);
@@ -205,8 +207,9 @@ describe("group channels", () => {
     await c.socket.joinChat(groupId, 3, true, false);
     const ack = await c.socket.writeChatMessage(channelId, { hello: "group" });
     await a.pushes.first("chat", (e) => e.kind === "channel_message" && e.value.message_id === ack.message_id);
-    const codes = (await client.listChannelMessages(a.session, channelId, 100)).messages?.map((m) => m.code ?? 0);
-    assert.deepEqual(codes, [3, 0]);
+    // Both are stored; within one second history orders by message id, so compare as a set.
+    const codes = (await client.listChannelMessages(a.session, channelId, 100)).messages?.map((m) => m.code ?? 0).sort();
+    assert.deepEqual(codes, [0, 3]);
   });
 
   test("a kicked member gets the kick event and leaves the channel", async () => {

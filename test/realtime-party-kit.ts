@@ -22,7 +22,10 @@ export interface Member {
   close(): Promise<void>;
 }
 
-const PARTY_PUSHES = ["party", "party_close", "party_join_request", "party_leader", "party_matchmaker_ticket", "party_presence_event", "party_data", "party_update"];
+const PARTY_PUSHES = [
+  "party", "party_close", "party_join_request", "party_leader", "party_matchmaker_ticket", "party_presence_event", "party_data", "party_update",
+  "matchmaker_matched",
+];
 
 function rtErrorOf(e: unknown): { code: number; message: string } {
   const err = e as { code?: number; message?: string };
@@ -37,6 +40,7 @@ async function jsonMember(s: BootedServer, name: string): Promise<Member> {
   for (const [cb, kind] of [
     ["onparty", "party"], ["onpartyclose", "party_close"], ["onpartyjoinrequest", "party_join_request"], ["onpartyleader", "party_leader"],
     ["onpartymatchmakerticket", "party_matchmaker_ticket"], ["onpartypresence", "party_presence_event"], ["onpartydata", "party_data"],
+    ["onmatchmakermatched", "matchmaker_matched"],
   ] as const) sock[cb] = on(kind);
   // nakama-js 2.8 has no callback for `party_update` (newer than it): listen on its WebSocket as well.
   const ws = (p.socket as unknown as { adapter: { _socket: { addEventListener(t: "message", f: (e: { data: unknown }) => void): void } } }).adapter._socket;
@@ -51,12 +55,12 @@ async function jsonMember(s: BootedServer, name: string): Promise<Member> {
     presence: { user_id: self.user_id, session_id: self.session_id, username: self.username },
     call: async (env) => {
       try {
-        return (await p.socket.send(structuredClone(env) as never)) as unknown as Record<string, any>;
+        return await p.socket.send(structuredClone(env));
       } catch (e) {
         throw rtErrorOf(e);
       }
     },
-    fire: (env) => void p.socket.send(structuredClone(env) as never),
+    fire: (env) => void p.socket.send(structuredClone(env)),
     close: async () => {
       p.socket.disconnect(false);
       await p.closed();
@@ -77,7 +81,7 @@ async function protobufMember(s: BootedServer, name: string): Promise<Member> {
   let cid = 0;
   const call = async (env: Record<string, unknown>): Promise<Record<string, any>> => {
     const id = `c${++cid}`;
-    raw.send({ ...(env as object), cid: id } as never);
+    raw.send({ ...(env as object), cid: id });
     const r = await raw.reply(id);
     if (r.error !== undefined) throw rtErrorOf(r.error);
     return r;
@@ -88,7 +92,7 @@ async function protobufMember(s: BootedServer, name: string): Promise<Member> {
     name, format: "protobuf", pushes,
     presence: { user_id: self.user_id, session_id: self.session_id, username: self.username },
     call,
-    fire: (env) => raw.send(env as never),
+    fire: (env) => raw.send(env),
     close: async () => {
       raw.close();
       await raw.closed();

@@ -1,7 +1,8 @@
 // Black-box: realtime parties with a nakama-js JSON socket and a protobuf socket on each side: open
 // parties (create, join, `party` to the joiner, presence events, data both ways), promote, leader
 // hand-over on leave and on disconnect, full parties, removal, close; closed parties (join requests to
-// the leader, list, accept, reject, duplicates); and Nakama's errors for bad input.
+// the leader, list, accept, reject, duplicates); party matchmaking (tickets for the whole party, groups
+// of two parties matched); and Nakama's errors for bad input.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { bootServer, type BootedServer } from "./helpers/boot.js";
@@ -11,7 +12,7 @@ import { dataOf, member, opOf, rtFailure, sendData, type Kind, type Member, type
 let s: BootedServer;
 
 before(async () => {
-  s = await bootServer({ "logger.level": "warn" });
+  s = await bootServer({ "logger.level": "warn", "matchmaker.interval_sec": 1 });
 });
 after(async () => {
   await s.stop();
@@ -179,7 +180,7 @@ describe("party: bad input", () => {
     assert.deepEqual(await rtFailure(z.call({ party_data_send: { party_id: "bad", op_code: "1", data: Buffer.from("x") } })), bad("Invalid party ID"));
   });
 
-  test("ids, presences, sizes, counts and a missing matchmaker get Nakama's texts", async () => {
+  test("ids, presences, sizes, counts, labels and matchmaker refusals get Nakama's texts", async () => {
     const other = `${partyId.split(".")[0]}.elsewhere`;
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ party_create: { open: true, max_size: 257 } }, "Invalid party max size, must be 1-256"],
@@ -195,13 +196,58 @@ describe("party: bad input", () => {
       [{ party_matchmaker_add: { party_id: partyId, min_count: 1, max_count: 2 } }, "Invalid minimum count, must be >= 2"],
       [{ party_matchmaker_add: { party_id: partyId, min_count: 3, max_count: 2 } }, "Invalid maximum count, must be >= minimum count"],
       [{ party_matchmaker_add: { party_id: partyId, min_count: 2, max_count: 4, count_multiple: 3 } }, "Invalid count multiple for minimum count, must divide"],
-      [{ party_matchmaker_add: { party_id: partyId, min_count: 2, max_count: 4 } }, "Error adding party to matchmaker: matchmaker not available"],
+      [{ party_matchmaker_remove: { party_id: partyId, ticket: "no-such-ticket" } }, "Error closing party: matchmaker ticket not found"],
       [{ party_matchmaker_remove: { party_id: partyId, ticket: "" } }, "Invalid matchmaker ticket"],
       [{ party_create: { open: true, max_size: 2, label: "[1]" } }, "Invalid party label, must be a JSON object"],
       [{ party_create: { open: true, max_size: 2, label: JSON.stringify({ x: "y".repeat(2050) }) } }, "Invalid party label, must be 0-2048 bytes"],
     ];
-    for (const [env, message] of cases) assert.deepEqual(await rtFailure(a.call(env)), bad(message), JSON.stringify(env).slice(0, 80));
+    for (const [env, message] of cases) {
+      const what = JSON.stringify(env).slice(0, 200);
+      assert.deepEqual(await rtFailure(a.call(env)).catch((e: Error) => e.message + what), bad(message), what);
+    }
+    const q = await rtFailure(a.call({ party_matchmaker_add: { party_id: partyId, min_count: 2, max_count: 4, query: 'properties.x:"open' } }));
+    assert.equal(q.code, 3);
+    assert.match(q.message, /^Error adding party to matchmaker: matchmaker query invalid/);
     const ok = await a.call({ party_join_request_list: { party_id: partyId } });
     assert.deepEqual(ok.party_join_request.presences ?? [], []);
+  });
+});
+
+describe("party matchmaking", () => {
+  let a: Member, b: Member, c: Member, d: Member;
+  let p1: string, p2: string;
+  before(async () => {
+    [a, b, c, d] = await Promise.all([member(s, "mma", "json"), member(s, "mmb", "protobuf"), member(s, "mmc", "protobuf"), member(s, "mmd", "json")]);
+    p1 = (await a.call({ party_create: { open: true, max_size: 2 } })).party.party_id;
+    p2 = (await c.call({ party_create: { open: true, max_size: 2 } })).party.party_id;
+    await b.call({ party_join: { party_id: p1 } });
+    await d.call({ party_join: { party_id: p2 } });
+    await Promise.all([b.pushes.first("b in", push("party", p1)), d.pushes.first("d in", push("party", p2))]);
+  });
+  after(async () => {
+    await Promise.all([a, b, c, d].map((m) => m.close()));
+  });
+
+  test("only the leader adds the party; every member learns the ticket; a ticket can be removed", async () => {
+    assert.deepEqual(await rtFailure(b.call({ party_matchmaker_add: { party_id: p1, min_count: 4, max_count: 4 } })), bad("Error adding party to matchmaker: party leader only"));
+    const r = await a.call({ party_matchmaker_add: { party_id: p1, min_count: 4, max_count: 4, query: "+properties.mode:duo" } });
+    const ticket = r.party_matchmaker_ticket.ticket as string;
+    assert.equal(r.party_matchmaker_ticket.party_id, p1);
+    const t = await b.pushes.first("ticket", push("party_matchmaker_ticket", p1));
+    assert.equal(t.value.ticket, ticket);
+    await a.call({ party_matchmaker_remove: { party_id: p1, ticket } });
+    assert.deepEqual(await rtFailure(a.call({ party_matchmaker_remove: { party_id: p1, ticket } })), bad("Error closing party: matchmaker ticket not found"));
+  });
+
+  test("two parties of two make a group of four: everyone gets matchmaker_matched with party ids", async () => {
+    const props = { string_properties: { mode: "duo" } };
+    await a.call({ party_matchmaker_add: { party_id: p1, min_count: 4, max_count: 4, query: "+properties.mode:duo", ...props } });
+    await c.call({ party_matchmaker_add: { party_id: p2, min_count: 4, max_count: 4, query: "+properties.mode:duo", ...props } });
+    for (const m of [a, b, c, d]) {
+      const got = await m.pushes.first(`${m.name} matched`, (e) => e.kind === "matchmaker_matched", 5000);
+      const parties = (got.value.users as Array<{ party_id?: string; presence: UserPresence }>).map((u) => u.party_id).sort();
+      assert.deepEqual(parties, [p1, p1, p2, p2].sort());
+      assert.equal(got.value.self.presence.session_id, m.presence.session_id);
+    }
   });
 });

@@ -89,12 +89,19 @@ export async function until(done: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
-/** Waits until `count()` stops changing for `quietMs` (at most `maxMs`): lets in-flight messages land. */
-export async function drain(count: () => number, quietMs = 1000, maxMs = 30_000): Promise<void> {
+/**
+ * Lets in-flight messages land: waits until `count()` reaches `expected`, or stops changing for
+ * `quietMs`, or `maxMs` pass.
+ */
+export async function drain(count: () => number, expected: number, quietMs = 500, maxMs = 30_000): Promise<void> {
   const end = performance.now() + maxMs;
-  let last = -1;
-  while (last !== count() && performance.now() < end) {
-    last = count();
-    await sleep(quietMs);
+  let last = count();
+  let since = performance.now();
+  while (count() < expected && performance.now() < end) {
+    await sleep(20);
+    if (count() !== last) {
+      last = count();
+      since = performance.now();
+    } else if (performance.now() - since >= quietMs) return;
   }
 }

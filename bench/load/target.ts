@@ -83,7 +83,7 @@ export async function openTarget(spec: TargetSpec, local: LocalServerSpec): Prom
   ];
   const server: BenchServer = await startBenchServer(flags, { core: 0 });
   const target: Target = {
-    label: "local troupe", url: server.url, host: "127.0.0.1", port: server.port,
+    label: spec.serverFlags.length === 0 ? "local troupe" : `local troupe (${spec.serverFlags.join(" ")})`, url: server.url, host: "127.0.0.1", port: server.port,
     serverKey: spec.serverKey, httpKey: spec.httpKey, pid: server.pid,
   };
   return { target, close: () => server.stop() };

@@ -110,6 +110,11 @@ export class NakamaSocket {
     return new NakamaSocket(ws, format);
   }
 
+  /** Wraps an already open WebSocket (e.g. to a bare relay that takes no token). */
+  static wrap(ws: MiniWs, format: Format): NakamaSocket {
+    return new NakamaSocket(ws, format);
+  }
+
   get closed(): boolean {
     return this.ws.closed;
   }

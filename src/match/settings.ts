@@ -26,6 +26,12 @@ export interface MatchSettings {
   readonly callTimeoutMs: number;
   readonly jsMemoryLimitBytes: number;
   readonly jsReadOnlyGlobals: boolean;
+  /**
+   * QuickJS build of match VMs. "asyncify" (default): nk functions that wait (storage, matchCreate…)
+   * work in handlers. "sync": ~2.5× cheaper calls, but handlers may only call synchronous nk functions
+   * (measured in bench/matches.ts; no config key yet).
+   */
+  readonly jsBuild: "asyncify" | "sync";
 }
 
 export function matchSettingsFrom(config: Config): MatchSettings {
@@ -44,5 +50,6 @@ export function matchSettingsFrom(config: Config): MatchSettings {
     callTimeoutMs: config.runtime.call_timeout_ms,
     jsMemoryLimitBytes: config.runtime.js_memory_limit_bytes,
     jsReadOnlyGlobals: config.runtime.js_read_only_globals,
+    jsBuild: "asyncify",
   });
 }

@@ -1,7 +1,8 @@
 // Owns the one request pipeline every API call and realtime message goes through:
 // before-hook → core function → reply → after-hook (async, cannot change the reply).
 // The runtime framework plugs its registered hooks in through a HookRegistry; until then the registry
-// is empty and the pipeline is a direct call.
+// is empty and the pipeline is a direct call. Given metrics and/or an enabled tracer (PipelineDeps), each
+// request and hook is counted, timed and wrapped in a span; without them nothing extra runs.
 import { E, GameError, fail, toGameError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { PipelineMetrics } from "../metrics/server-metrics.js";

@@ -1,25 +1,30 @@
 // Owns match handlers written in the JavaScript bundle (initializer.registerMatch(name, {matchInit, …})):
 // each match gets its own QuickJS VM. The VM evaluates the bundle and runs its InitModule once through a
-// small boot helper appended to the bundle, which keeps the handler object registered under the match
-// name inside the VM; from then on every callback is one VM call through the helper, which also says
-// whether the handler returned a state. The state never leaves the VM (a ref, functions included); ctx,
-// logger, nk and the dispatcher are guest objects built once per match (ctx again after a label change).
+// small boot helper appended to the bundle, which keeps, inside the VM, one "box" per match: the handler
+// object registered under the match name, the state, and the ctx / logger / nk / dispatcher objects
+// handlers receive. Each callback is then one VM call through a helper that passes the box's values,
+// keeps the returned state in the box and answers with a small code (or a few plain fields), so the
+// state never leaves the VM (functions included) and no ref is created per tick. Binary message data
+// travels beside the (JSON-marshalled) message list and is put back in place by the helper.
 //
-// The VM uses the asyncify build: nk functions may be asynchronous (storage, matchCreate…) and look
-// synchronous to handler code, as in Nakama.
+// The VM uses the asyncify build by default (settings.jsBuild): nk functions may be asynchronous
+// (storage, matchCreate…) and look synchronous to handler code, as in Nakama.
 import { CallSlot } from "../../runtime/engine.js";
 import { ExecutionMode, jsContext, systemContext, type RuntimeContext } from "../../runtime/context.js";
 import { jsInitializer } from "../../runtime/initializer.js";
-import { createJsVm, type HostFn, type JsEngine, type JsRef, type JsVm } from "../../runtime/js/index.js";
+import { createJsVm, isJsRef, type HostFn, type JsEngine, type JsRef, type JsVm } from "../../runtime/js/index.js";
 import { jsLoggerObject } from "../../runtime/logger.js";
 import { configViewJs } from "../../runtime/nk/config-view.js";
 import { Registrations } from "../../runtime/registry.js";
 import { matchError, type JoinCaller, type MatchCore, type MatchMessage, type MatchPresence } from "../types.js";
 import { logFields, type MatchCoreDeps } from "./deps.js";
 import { initResult, joinAttemptResult, joinContext, matchContext, signalResult, stateResult, type Shaped } from "./results.js";
-import { dispatcherFunctions, guestMessages, guestPresence, guestPresences } from "./shapes.js";
+import { dispatcherFunctions, guestPresence, guestPresences } from "./shapes.js";
 
-/** Appended to the bundle of match VMs (plain ES5, strict-mode safe). */
+/**
+ * Appended to the bundle of match VMs (plain ES5, strict-mode safe). Codes: 0 no result, 1 a state,
+ * 2 not an object, 3 an object without state. `box`: h handlers, s state, c ctx, l logger, n nk, d dispatcher.
+ */
 const HELPER = `
 ;function __troupe_match_boot(ctx, logger, nk, initializer, want) {
   var found = false, handlers = null, shim = {};
@@ -28,20 +33,34 @@ const HELPER = `
     initializer.registerMatch(name, h);
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
-  var done = function () { return { found: found, h: handlers, call: __troupe_match_call }; };
+  var done = function () {
+    return { found: found, box: { h: handlers, s: null, c: null, l: logger, n: nk, d: null },
+      call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set };
+  };
   var r = InitModule(ctx, logger, nk, shim);
   return r && typeof r.then === "function" ? r.then(done) : done();
 }
-function __troupe_match_out(r) {
-  if (r === null || r === undefined) return { none: true, nil: true };
-  if (typeof r !== "object") return { notObject: true, nil: true };
-  var s = r.state;
-  return { s: s, nil: s === null || s === undefined,
-    f: { accept: r.accept, rejectMessage: r.rejectMessage, data: r.data, tickRate: r.tickRate, label: r.label } };
+function __troupe_match_set(box, k, v) { box[k] = v; }
+function __troupe_match_keep(box, r) {
+  if (r === null || r === undefined) return 0;
+  if (typeof r !== "object") return 2;
+  if (r.state === null || r.state === undefined) return 3;
+  box.s = r.state;
+  return 1;
 }
-function __troupe_match_call(h, name, a, b, c, d, e, f, g, i) {
-  var r = h[name](a, b, c, d, e, f, g, i);
-  return r && typeof r.then === "function" ? r.then(__troupe_match_out) : __troupe_match_out(r);
+function __troupe_match_call(box, name, tick, arg, datas) {
+  if (datas) for (var i = 0; i < datas.length; i++) arg[i].data = datas[i];
+  var r = box.h[name](box.c, box.l, box.n, box.d, tick, box.s, arg);
+  return r && typeof r.then === "function" ? r.then(function (v) { return __troupe_match_keep(box, v); }) : __troupe_match_keep(box, r);
+}
+function __troupe_match_detail(box, name, ctx, a, b, c) {
+  var r = name === "matchInit" ? box.h.matchInit(box.c, box.l, box.n, a) : box.h[name](ctx || box.c, box.l, box.n, box.d, a, box.s, b, c);
+  var done = function (v) {
+    var code = __troupe_match_keep(box, v);
+    if (code === 0 || code === 2) return { code: code };
+    return { code: code, accept: v.accept, rejectMessage: v.rejectMessage, data: v.data, tickRate: v.tickRate, label: v.label };
+  };
+  return r && typeof r.then === "function" ? r.then(done) : done(r);
 }
 `;
 
@@ -50,78 +69,76 @@ export interface JsMatchSource {
   readonly source: string;
 }
 
-interface CallOut {
-  s?: JsRef;
-  nil?: boolean;
-  none?: boolean;
-  notObject?: boolean;
-  f?: Record<string, unknown>;
+interface Refs {
+  readonly box: JsRef;
+  readonly call: JsRef;
+  readonly detail: JsRef;
+  readonly set: JsRef;
+}
+
+function shapedOf(code: number, fields: Readonly<Record<string, unknown>> = {}): Shaped {
+  return { none: code === 0, notObject: code === 2, nil: code !== 1, fields };
 }
 
 class JsMatchCore implements MatchCore {
   readonly engine = "js" as const;
-  private state: JsRef | null = null;
   private ctx: RuntimeContext;
-  private ctxRef: JsRef | null = null;
-  private label: string | null = null;
+  private pendingLabel: string | null = null;
   private closed = false;
 
   constructor(
     private readonly vm: JsVm,
     private readonly d: MatchCoreDeps,
     private readonly slot: CallSlot,
-    private readonly refs: { handlers: JsRef; call: JsRef; logger: JsRef; nk: JsRef; dispatcher: JsRef },
+    private readonly refs: Refs,
   ) {
     this.ctx = matchContext(d, "", 0);
   }
 
-  /** Calls handler `name` through the helper; keeps the new state, releases the old one. */
-  private async run(name: string, ctx: RuntimeContext, args: unknown[]): Promise<Shaped> {
+  /** A label changed by the last callback reaches the box's ctx before the next call. */
+  private async sync(): Promise<void> {
+    if (this.pendingLabel === null) return;
+    this.ctx = matchContext(this.d, this.pendingLabel, this.ctx.matchTickRate);
+    this.pendingLabel = null;
+    await this.setCtx();
+  }
+
+  private setCtx(): Promise<unknown> {
+    return this.vm.call(this.refs.set, [this.refs.box, "c", jsContext(this.ctx)]);
+  }
+
+  private enter(ctx: RuntimeContext): void {
     this.slot.enter({ key: "match", ctx, args: [], fields: logFields(this.d, "js") });
-    const r = this.refs;
-    const out = (await this.vm.call(r.call, [r.handlers, name, ...args], { refKeys: ["s"] })) as CallOut;
-    const nil = out.nil === true;
-    if (out.s !== undefined) {
-      if (nil) out.s.release();
-      else {
-        this.state?.release();
-        this.state = out.s;
-      }
-    }
-    return { nil, none: out.none === true, notObject: out.notObject === true, fields: out.f ?? {} };
   }
 
-  /** The guest ctx object of this match, rebuilt when the label changed. */
-  private async ctxArg(): Promise<JsRef> {
-    if (this.label !== null) {
-      this.ctx = matchContext(this.d, this.label, this.ctx.matchTickRate);
-      this.label = null;
-      this.ctxRef?.release();
-      this.ctxRef = null;
-    }
-    return (this.ctxRef ??= await this.vm.makeRef(jsContext(this.ctx)));
+  /** matchJoin / matchLeave / matchLoop / matchTerminate: (ctx, logger, nk, dispatcher, tick, state, arg). */
+  private async step(name: string, tick: number, arg: unknown, datas: unknown = null): Promise<Shaped> {
+    await this.sync();
+    this.enter(this.ctx);
+    return shapedOf((await this.vm.call(this.refs.call, [this.refs.box, name, tick, arg, datas])) as number);
   }
 
-  private async step(name: string, tick: number, arg: unknown): Promise<Shaped> {
-    const r = this.refs;
-    return this.run(name, this.ctx, [await this.ctxArg(), r.logger, r.nk, r.dispatcher, tick, this.state, arg]);
+  /** matchInit / matchJoinAttempt / matchSignal, whose results carry more than a state. */
+  private async detail(name: string, ctx: RuntimeContext, jsCtx: unknown, args: unknown[]): Promise<Shaped> {
+    await this.sync();
+    this.enter(ctx);
+    const out = (await this.vm.call(this.refs.detail, [this.refs.box, name, jsCtx, ...args])) as { code: number } & Record<string, unknown>;
+    return shapedOf(out.code, out);
   }
 
   async init(params: Record<string, unknown>) {
-    const r = this.refs;
-    const res = initResult(await this.run("matchInit", this.ctx, [await this.ctxArg(), r.logger, r.nk, params]));
+    await this.setCtx();
+    const res = initResult(await this.detail("matchInit", this.ctx, null, [params]));
     this.ctx = matchContext(this.d, res.label, res.tickRate);
-    this.ctxRef?.release();
-    this.ctxRef = null;
+    await this.setCtx();
     return res;
   }
 
   async joinAttempt(tick: number, caller: JoinCaller, metadata: Readonly<Record<string, string>>) {
-    await this.ctxArg();
+    await this.sync();
     const ctx = joinContext(this.ctx, caller);
-    const r = this.refs;
-    const args = [jsContext(ctx), r.logger, r.nk, r.dispatcher, tick, this.state, guestPresence("js", caller.presence, false), { ...metadata }];
-    return joinAttemptResult(await this.run("matchJoinAttempt", ctx, args));
+    const args = [tick, guestPresence("js", caller.presence, false), { ...metadata }];
+    return joinAttemptResult(await this.detail("matchJoinAttempt", ctx, jsContext(ctx), args));
   }
 
   async join(tick: number, presences: readonly MatchPresence[]) {
@@ -133,7 +150,13 @@ class JsMatchCore implements MatchCore {
   }
 
   async loop(tick: number, messages: readonly MatchMessage[]) {
-    return stateResult("matchLoop", await this.step("matchLoop", tick, guestMessages("js", messages)));
+    if (messages.length === 0) return stateResult("matchLoop", await this.step("matchLoop", tick, []));
+    // Plain data goes as one JSON text; the binary payloads beside it, put back in place by the helper.
+    const meta = messages.map((m) => ({
+      sender: { userId: m.sender.userId, sessionId: m.sender.sessionId, username: m.sender.username, node: m.sender.node },
+      opCode: m.opCode, data: null, reliable: m.reliable, receiveTimeMs: m.receiveTimeMs,
+    }));
+    return stateResult("matchLoop", await this.step("matchLoop", tick, meta, messages.map((m) => m.data)));
   }
 
   async terminate(tick: number, graceSeconds: number) {
@@ -141,12 +164,12 @@ class JsMatchCore implements MatchCore {
   }
 
   async signal(tick: number, data: string) {
-    return signalResult(await this.step("matchSignal", tick, data));
+    return signalResult(await this.detail("matchSignal", this.ctx, null, [tick, data]));
   }
 
   labelChanged(label: string): void {
-    // Called from inside a dispatcher host function: the VM is busy, so the ctx is rebuilt before the next call.
-    this.label = label;
+    // Called from inside a dispatcher host function: the VM is busy, so the ctx changes before the next call.
+    this.pendingLabel = label;
   }
 
   async close(): Promise<void> {
@@ -165,6 +188,27 @@ function nkObject(d: MatchCoreDeps, slot: CallSlot): Record<string, HostFn> {
   return out;
 }
 
+/** Runs InitModule in the VM through the boot helper; returns the box of the handlers named `d.handlerName`. */
+async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot): Promise<Refs> {
+  // Registrations made by InitModule in a match VM are checked as usual, then forgotten.
+  const regs = new Registrations<JsRef | Record<string, JsRef>>();
+  const fns = { isFunction: (v: unknown): v is JsRef => isJsRef(v) && v.kind === "function", keep: (f: JsRef) => f };
+  const initializer = jsInitializer({ regs, log: d.log, fns }, { getConfig: () => configViewJs(d.nk.config), runOnce: () => undefined });
+  const logger = await vm.makeRef(jsLoggerObject(slot));
+  const nk = await vm.makeRef(nkObject(d, slot));
+  const initCtx = systemContext(d.base, ExecutionMode.INIT_MODULE);
+  const out = (await vm.callGlobal("__troupe_match_boot", [jsContext(initCtx), logger, nk, initializer, d.handlerName.toLowerCase()], {
+    refKeys: ["box", "call", "detail", "set"],
+  })) as { found: boolean } & Refs;
+  logger.release();
+  nk.release();
+  if (!out.found) throw matchError(`match handler "${d.handlerName}" not found`);
+  const dispatcher = await vm.makeRef(dispatcherFunctions("js", d.dispatch));
+  await vm.call(out.set, [out.box, "d", dispatcher]);
+  dispatcher.release();
+  return { box: out.box, call: out.call, detail: out.detail, set: out.set };
+}
+
 /** Creates the match's VM, runs InitModule in it and finds the handlers registered under the match name. */
 export async function jsMatchCore(src: JsMatchSource, engine: JsEngine, d: MatchCoreDeps): Promise<MatchCore> {
   const slot = new CallSlot(d.log, d.base, "js");
@@ -172,21 +216,10 @@ export async function jsMatchCore(src: JsMatchSource, engine: JsEngine, d: Match
   const vm = await createJsVm({
     source: src.source + HELPER, file: src.file, globals: {}, callTimeoutMs: s.callTimeoutMs, memoryLimitBytes: s.jsMemoryLimitBytes,
     log: d.log, engine, env: { ...d.base.env }, readOnlyGlobals: s.jsReadOnlyGlobals, initFunction: "__troupe_match_boot",
+    build: s.jsBuild,
   });
   try {
-    // Registrations made by InitModule in a match VM are checked as usual, then forgotten.
-    const regs = new Registrations<JsRef | Record<string, JsRef>>();
-    const target = { regs, log: d.log, fns: { isFunction: (v: unknown): v is JsRef => typeof v === "object" && v !== null && (v as JsRef).kind === "function", keep: (f: JsRef) => f } };
-    const initializer = jsInitializer(target, { getConfig: () => configViewJs(d.nk.config), runOnce: () => undefined });
-    const logger = await vm.makeRef(jsLoggerObject(slot));
-    const nk = await vm.makeRef(nkObject(d, slot));
-    const initCtx = systemContext(d.base, ExecutionMode.INIT_MODULE);
-    const boot = (await vm.callGlobal("__troupe_match_boot", [jsContext(initCtx), logger, nk, initializer, d.handlerName.toLowerCase()], {
-      refKeys: ["h", "call"],
-    })) as { found: boolean; h: JsRef; call: JsRef };
-    if (!boot.found) throw matchError(`match handler "${d.handlerName}" not found`);
-    const dispatcher = await vm.makeRef(dispatcherFunctions("js", d.dispatch));
-    return new JsMatchCore(vm, d, slot, { handlers: boot.h, call: boot.call, logger, nk, dispatcher });
+    return new JsMatchCore(vm, d, slot, await boot(vm, d, slot));
   } catch (err) {
     await vm.dispose().catch(() => undefined);
     throw err;

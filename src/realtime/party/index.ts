@@ -2,10 +2,11 @@
 // socket handlers, and the matchmaker port parties use.
 //
 // Why a party is a plain structure next to the presence actor rather than an actor of its own
-// (measured with /tmp/party-bench.ts on this machine, CPU per operation): party_data_send to 3 others as
-// a direct call ≈ 1.1 µs; the same through an ask to a party actor ≈ 4.3 µs (tell without reply ≈ 1.9 µs)
-// plus a turn of latency, for no gain: every party operation is synchronous on the one event loop, so
-// nothing can interleave inside one. Lifecycle (presence leaves, disconnects) reaches parties through
+// (measured on this machine, 100 parties of 4 over fake sockets, CPU per operation; the script is
+// /tmp/partybench/realtime-party.ts, for bench/): party_data_send to 3 others as a direct call ≈ 1.8 µs,
+// through a party actor ≈ 2.6 µs (tell) or ≈ 3.5 µs (ask, which a request needs for its answer), plus a
+// turn of latency — for no gain: every party operation is synchronous on the one event loop, so nothing
+// can interleave inside one. Lifecycle (presence leaves, disconnects) reaches parties through
 // the presence actor's batched events, as relayed matches and the tracker do.
 import type { RealtimeCore } from "../core.js";
 import type { Logger } from "../../log.js";

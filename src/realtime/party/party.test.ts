@@ -4,7 +4,8 @@
 // party stream (a member if there is room).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rt, type Init } from "../../../proto/index.js";
+import type { rt} from "../../../proto/index.js";
+import { type Init } from "../../../proto/index.js";
 import type { AddedTicket, TicketRequest } from "../../matchmaker/index.js";
 import { silentLogger } from "../../log.js";
 import type { RealtimeCore } from "../core.js";

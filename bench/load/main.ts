@@ -1,0 +1,77 @@
+// Owns the load tool's command-line run: parse and check the options (non-loopback targets refused
+// before any traffic), pin this process to core 1 when it starts a local server on core 0, keep a
+// one-line live progress on stderr when that is a terminal, bound the whole run with a watchdog, and
+// write the report (Markdown to stdout; --json, --markdown and --svg files).
+import { writeFileSync } from "node:fs";
+import { pinSelf } from "../lib/server.js";
+import { chartSvg } from "./chart.js";
+import { parseCli, UsageError, type CliOptions } from "./options.js";
+import type { Progress } from "./recorder.js";
+import { jsonReport, markdownReport } from "./report.js";
+import { runReport } from "./runner.js";
+import { TargetRefused } from "./target.js";
+
+const fmt = (x: number | null, d = 1): string => (x === null ? "–" : x.toLocaleString("en-US", { maximumFractionDigits: d }));
+
+function progressLine(p: Progress): string {
+  if (p.phase === "") return p.status;
+  const head = `[${p.phase}] ${p.elapsed.toFixed(0)}/${p.seconds} s`;
+  return `${head}  ${fmt(p.lastRate, 0)} ops/s  p50 ${fmt(p.lastP50, 2)} ms  p99 ${fmt(p.lastP99, 2)} ms  ops ${fmt(p.ops, 0)}  errors ${p.errors}${p.status ? `  (${p.status})` : ""}`;
+}
+
+/** Seconds the whole run may take before the watchdog ends it. */
+export function runBound(cli: CliOptions): number {
+  const o = cli.load;
+  const perRun = 300 + o.phases.length * (o.warmup + o.duration + 60);
+  return 120 * cli.targets.length + cli.rounds * cli.targets.length * perRun;
+}
+
+function write(path: string | undefined, text: string): void {
+  if (path !== undefined) writeFileSync(path, `${text}\n`);
+}
+
+/** Runs the CLI; resolves with the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseCli(argv);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof TargetRefused) {
+      process.stderr.write(`troupe-bench: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if ("help" in parsed) {
+    process.stdout.write(`${parsed.help}\n`);
+    return 0;
+  }
+  const cli = parsed.cli;
+  if (cli.targets.some((t) => t.where === "local")) pinSelf(1);
+  const tty = cli.progress && process.stderr.isTTY === true;
+  const say = (line: string): void => void process.stderr.write(tty ? `\r${line}\x1b[K` : "");
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`\ntroupe-bench: stopped by the watchdog after ${runBound(cli)} s\n`);
+    process.exit(3);
+  }, runBound(cli) * 1000);
+  watchdog.unref();
+  try {
+    const report = await runReport(cli, {
+      onProgress: (p) => say(progressLine(p)),
+      onRun: (label) => (tty ? say(label) : process.stderr.write(`${label}\n`)),
+    });
+    if (tty) process.stderr.write("\r\x1b[K");
+    const md = markdownReport(report);
+    process.stdout.write(`${md}\n`);
+    write(cli.markdown, md);
+    write(cli.json, jsonReport(report));
+    write(cli.svg, chartSvg(report.runs, `troupe-bench ${cli.load.workload}`));
+    return 0;
+  } catch (e) {
+    if (tty) process.stderr.write("\n");
+    process.stderr.write(`troupe-bench: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    return 2;
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
