@@ -30,7 +30,7 @@ const ownership = [
 ];
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "data/**", "eslint.config.js", "bench/out/**"] },
+  { ignores: ["dist/**", "node_modules/**", "data/**", "eslint.config.js", "bench/out/**", "test/fixtures/modules/**"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
