@@ -81,51 +81,18 @@ export function registryFromConfig(config: Config, log?: Logger): Registry {
 
 export function createServerMetrics(registry: Registry): ServerMetrics {
   const r = registry;
-  const c = (name: string, help: string) => r.counter(name, help);
-  const overall = {
-    count: c("overall_count", "HTTP requests and socket messages."),
-    requests: c("overall_request_count", "HTTP requests."),
-    messages: c("overall_message_count", "Socket messages received."),
-    recv: c("overall_recv_bytes", "Bytes received in HTTP request bodies and socket messages."),
-    requestRecv: c("overall_request_recv_bytes", "Bytes received in HTTP request bodies."),
-    messageRecv: c("overall_message_recv_bytes", "Bytes received in socket messages."),
-    sent: c("overall_sent_bytes", "Bytes sent in HTTP response bodies and socket messages."),
-    requestSent: c("overall_request_sent_bytes", "Bytes sent in HTTP response bodies."),
-    messageSent: c("overall_message_sent_bytes", "Bytes sent in socket messages (text frames counted by characters)."),
-    errors: c("overall_errors", "HTTP requests answered with an error."),
-    requestErrors: c("overall_request_errors", "HTTP requests answered with an error."),
-    latency: r.histogram("overall_latency_ms", "HTTP request latency in milliseconds.", LATENCY_BUCKETS_MS),
-    wsOpened: c("socket_ws_opened", "Realtime sockets opened."),
-    wsClosed: c("socket_ws_closed", "Realtime sockets closed."),
-    wsSentMessages: c("socket_ws_sent_messages", "Troupe: socket messages sent."),
-  };
+  const overall = overallMetrics(r);
   const hookOverall = {
     before: trio(r, "overall_before", "before hooks"),
     after: trio(r, "overall_after", "after hooks"),
   };
-  const rpcFamilies = {
-    count: r.counter("Rpc_count", "RPC calls.", ["rpc_id"]),
-    latency: r.histogram("Rpc_latency_ms", "RPC latency in milliseconds.", LATENCY_BUCKETS_MS, ["rpc_id"]),
-    errors: r.counter("Rpc_errors", "RPC calls that failed.", ["rpc_id"]),
-    recv: r.counter("Rpc_recv_bytes", "RPC payload bytes received.", ["rpc_id"]),
-    sent: r.counter("Rpc_sent_bytes", "RPC payload bytes sent.", ["rpc_id"]),
-  };
   const apis = new Map<string, Trio>();
-  const rpcs = new Map<string, RpcTrio>();
   const apiTrio = (key: string): Trio => {
     let t = apis.get(key);
     if (t === undefined) apis.set(key, (t = trio(r, sanitizeName(key), key)));
     return t;
   };
-  const rpcTrio = (id: string): RpcTrio => {
-    let t = rpcs.get(id);
-    if (t === undefined) {
-      const l = { rpc_id: id };
-      const f = rpcFamilies;
-      rpcs.set(id, (t = { count: f.count.with(l), latency: f.latency.with(l), errors: f.errors.with(l), recv: f.recv.with(l), sent: f.sent.with(l) }));
-    }
-    return t;
-  };
+  const rpcTrio = rpcSeries(r);
   return {
     registry,
     request: (name, ms, failed) => record(apiTrio(name), ms, failed),
@@ -178,4 +145,46 @@ function record(t: Trio, ms: number, failed: boolean): void {
   t.count.inc();
   t.latency.observe(ms);
   if (failed) t.errors.inc();
+}
+
+/** overall_* (HTTP requests and socket messages) and socket_ws_*. */
+function overallMetrics(r: Registry) {
+  const c = (name: string, help: string) => r.counter(name, help);
+  return {
+    count: c("overall_count", "HTTP requests and socket messages."),
+    requests: c("overall_request_count", "HTTP requests."),
+    messages: c("overall_message_count", "Socket messages received."),
+    recv: c("overall_recv_bytes", "Bytes received in HTTP request bodies and socket messages."),
+    requestRecv: c("overall_request_recv_bytes", "Bytes received in HTTP request bodies."),
+    messageRecv: c("overall_message_recv_bytes", "Bytes received in socket messages."),
+    sent: c("overall_sent_bytes", "Bytes sent in HTTP response bodies and socket messages."),
+    requestSent: c("overall_request_sent_bytes", "Bytes sent in HTTP response bodies."),
+    messageSent: c("overall_message_sent_bytes", "Bytes sent in socket messages (text frames counted by characters)."),
+    errors: c("overall_errors", "HTTP requests answered with an error."),
+    requestErrors: c("overall_request_errors", "HTTP requests answered with an error."),
+    latency: r.histogram("overall_latency_ms", "HTTP request latency in milliseconds.", LATENCY_BUCKETS_MS),
+    wsOpened: c("socket_ws_opened", "Realtime sockets opened."),
+    wsClosed: c("socket_ws_closed", "Realtime sockets closed."),
+    wsSentMessages: c("socket_ws_sent_messages", "Troupe: socket messages sent."),
+  };
+}
+
+/** Rpc_* by rpc_id: one set of bound series per id, made on first use. */
+function rpcSeries(r: Registry): (id: string) => RpcTrio {
+  const f = {
+    count: r.counter("Rpc_count", "RPC calls.", ["rpc_id"]),
+    latency: r.histogram("Rpc_latency_ms", "RPC latency in milliseconds.", LATENCY_BUCKETS_MS, ["rpc_id"]),
+    errors: r.counter("Rpc_errors", "RPC calls that failed.", ["rpc_id"]),
+    recv: r.counter("Rpc_recv_bytes", "RPC payload bytes received.", ["rpc_id"]),
+    sent: r.counter("Rpc_sent_bytes", "RPC payload bytes sent.", ["rpc_id"]),
+  };
+  const rpcs = new Map<string, RpcTrio>();
+  return (id) => {
+    let t = rpcs.get(id);
+    if (t === undefined) {
+      const l = { rpc_id: id };
+      rpcs.set(id, (t = { count: f.count.with(l), latency: f.latency.with(l), errors: f.errors.with(l), recv: f.recv.with(l), sent: f.sent.with(l) }));
+    }
+    return t;
+  };
 }

@@ -21,15 +21,26 @@ const ENVELOPE_FIELD = (() => {
 /** Length-delimited wire type. */
 const LEN = 2;
 
-function varint(n: number): number[] {
-  const out: number[] = [];
+/** Writes `n` as a protobuf varint at `at`; returns the offset after it. */
+function writeVarint(out: Uint8Array, at: number, n: number): number {
   while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
+    out[at++] = (n & 0x7f) | 0x80;
     n >>>= 7;
   }
-  out.push(n);
-  return out;
+  out[at++] = n;
+  return at;
 }
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n > 0x7f) {
+    size++;
+    n >>>= 7;
+  }
+  return size;
+}
+
+const TAG = (ENVELOPE_FIELD << 3) | LEN;
 
 /** `{"a":1,"b":2}` → `"a":1,"b":2` (the members of a JSON object, to splice into another). */
 function members(json: string): string {
@@ -47,8 +58,7 @@ export class MatchedGroupWire {
     this.sharedJson ??= members(toJson(rt.MatchmakerMatched, this.shared));
     const head = members(toJson(rt.MatchmakerMatched, { ticket }));
     const tail = members(toJson(rt.MatchmakerMatched, { self }));
-    const parts = [head, this.sharedJson, tail].filter((p) => p !== "").join(",");
-    return Buffer.from(`{"matchmaker_matched":{${parts}}}`, "utf8");
+    return Buffer.from(`{"matchmaker_matched":{${head === "" ? "" : `${head},`}${this.sharedJson},${tail}}}`, "utf8");
   }
 
   binary(ticket: string, self: Init<rt.MatchmakerUser>): Uint8Array {
@@ -56,12 +66,11 @@ export class MatchedGroupWire {
     const head = encodeBinary(rt.MatchmakerMatched, { ticket });
     const tail = encodeBinary(rt.MatchmakerMatched, { self });
     const size = head.length + this.sharedBin.length + tail.length;
-    const prefix = [...varint((ENVELOPE_FIELD << 3) | LEN), ...varint(size)];
-    const out = new Uint8Array(prefix.length + size);
-    out.set(prefix, 0);
-    out.set(head, prefix.length);
-    out.set(this.sharedBin, prefix.length + head.length);
-    out.set(tail, prefix.length + head.length + this.sharedBin.length);
+    const out = new Uint8Array(varintSize(TAG) + varintSize(size) + size);
+    let at = writeVarint(out, writeVarint(out, 0, TAG), size);
+    out.set(head, at);
+    out.set(this.sharedBin, (at += head.length));
+    out.set(tail, at + this.sharedBin.length);
     return out;
   }
 }
