@@ -40,7 +40,7 @@ interface Server {
 async function startServer(runtime: string, extra: string[]): Promise<Server> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "troupe-bench-rpc-"));
   const args = [...process.execArgv, cli, "--socket.port", "0", "--socket.address", "127.0.0.1", "--data_dir", dataDir,
-    "--logger.level", "info", "--runtime.path", path.join(root, "test", "fixtures", "modules", runtime), ...extra];
+    "--logger.level", "info", "--socket.max_inbound_per_sec", "0", "--runtime.path", path.join(root, "test", "fixtures", "modules", runtime), ...extra];
   const child: ChildProcess = taskset
     ? spawn("taskset", ["-c", "0", process.execPath, ...args], { stdio: ["ignore", "pipe", "inherit"], cwd: root })
     : spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], cwd: root });
@@ -146,6 +146,10 @@ async function socketLoop(port: number, token: string, end: number, lat: Latenci
       sentAt.set(cid, performance.now());
       ws.send(`{"cid":"${cid}","rpc":{"id":"echo","payload":"${PAYLOAD}"}}`);
     };
+    ws.onClose = () => {
+      errors.n += sentAt.size;
+      resolve();
+    };
     ws.onMessage = (data) => {
       const m = /"cid":"(\d+)"/.exec(data.toString("latin1"));
       if (m === null) return;
@@ -180,8 +184,10 @@ const rows: Array<Array<string | number>> = [];
 for (const runtime of only) {
   const extra = poolMode ? ["--runtime.lua_min_count", "16", "--runtime.lua_max_count", "16", "--runtime.js_min_count", "16", "--runtime.js_max_count", "16"] : [];
   const server = await startServer(runtime, extra);
+  process.stderr.write(`${runtime}: server on port ${server.port}\n`);
   try {
     const token = await session(server.port);
+    process.stderr.write(`${runtime}: session ready, warming up\n`);
     await measureHttp(server.port, token); // warm-up (JIT, pool growth)
     let cpu0 = server.cpu();
     const h = await measureHttp(server.port, token);

@@ -93,7 +93,7 @@ async function joinOf(inst: MatchInstance, h: SessionHandle): Promise<JoinAnswer
 }
 
 function received(w: FakeWire): Array<Record<string, any>> {
-  return w.envelopes() as unknown as Array<Record<string, any>>;
+  return w.envelopes();
 }
 
 function flush(h: SessionHandle): void {

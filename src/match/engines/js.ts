@@ -19,11 +19,14 @@ import { Registrations } from "../../runtime/registry.js";
 import { matchError, type JoinCaller, type MatchCore, type MatchMessage, type MatchPresence } from "../types.js";
 import { logFields, type MatchCoreDeps } from "./deps.js";
 import { initResult, joinAttemptResult, joinContext, matchContext, signalResult, stateResult, type Shaped } from "./results.js";
-import { dispatcherFunctions, guestPresence, guestPresences } from "./shapes.js";
+import { dispatcherFunctions, guestPresence, guestPresences, jsFastBroadcast } from "./shapes.js";
 
 /**
  * Appended to the bundle of match VMs (plain ES5, strict-mode safe). Codes: 0 no result, 1 a state,
- * 2 not an object, 3 an object without state. `box`: h handlers, s state, c ctx, l logger, n nk, d dispatcher.
+ * 2 not an object, 3 an object without state. `box`: h handlers, s state, c ctx, l logger, n nk, d the
+ * dispatcher, built in the guest over the host's functions: broadcasts whose arguments are plain
+ * (no presence filter, string or ArrayBuffer data, a presence-shaped sender) go to the host's `fast`
+ * function as primitives; anything else to the generic functions, which check and report as usual.
  */
 const HELPER = `
 ;function __troupe_match_boot(ctx, logger, nk, initializer, want) {
@@ -35,12 +38,42 @@ const HELPER = `
   };
   var done = function () {
     return { found: found, box: { h: handlers, s: null, c: null, l: logger, n: nk, d: null },
-      call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set };
+      call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set, dispatcher: __troupe_match_dispatcher };
   };
   var r = InitModule(ctx, logger, nk, shim);
   return r && typeof r.then === "function" ? r.then(done) : done();
 }
 function __troupe_match_set(box, k, v) { box[k] = v; }
+function __troupe_match_dispatcher(box, h) {
+  // Bytes travel as a latin1 string (one char per byte, fast to build); the VM boundary copies strings up
+  // to a NUL, so NUL bytes travel as U+0100, which latin1 decoding turns back into 0.
+  var latin1 = function (buf) {
+    var u = new Uint8Array(buf), t = String.fromCharCode.apply(null, u);
+    return u.indexOf(0) < 0 ? t : t.split("\\u0000").join("\\u0100");
+  };
+  var send = function (deferred, op, data, presences, sender, reliable) {
+    var generic = deferred ? h.broadcastMessageDeferred : h.broadcastMessage, kind, payload = null, key = null;
+    if (typeof op !== "number" || (presences !== null && presences !== undefined) ||
+      (reliable !== null && reliable !== undefined && typeof reliable !== "boolean")) return generic(op, data, presences, sender, reliable);
+    if (data === null || data === undefined) kind = 0;
+    else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; }
+    else if (data instanceof ArrayBuffer && data.byteLength <= 4096) { kind = 2; payload = latin1(data); }
+    else return generic(op, data, presences, sender, reliable);
+    if (sender !== null && sender !== undefined) {
+      if (typeof sender !== "object" || typeof sender.userId !== "string" || typeof sender.sessionId !== "string" ||
+        typeof sender.username !== "string") return generic(op, data, presences, sender, reliable);
+      key = sender.userId + "|" + sender.sessionId + "|" + sender.username;
+      if (key.indexOf("\\u0000") >= 0) return generic(op, data, presences, sender, reliable);
+    }
+    h.fast(op, kind, payload, key, reliable !== false, deferred);
+  };
+  box.d = Object.freeze({
+    broadcastMessage: function (op, data, presences, sender, reliable) { send(false, op, data, presences, sender, reliable); },
+    broadcastMessageDeferred: function (op, data, presences, sender, reliable) { send(true, op, data, presences, sender, reliable); },
+    matchKick: function (presences) { h.matchKick(presences); },
+    matchLabelUpdate: function (label) { h.matchLabelUpdate(label); },
+  });
+}
 function __troupe_match_keep(box, r) {
   if (r === null || r === undefined) return 0;
   if (typeof r !== "object") return 2;
@@ -198,14 +231,16 @@ async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot): Promise<Refs> {
   const nk = await vm.makeRef(nkObject(d, slot));
   const initCtx = systemContext(d.base, ExecutionMode.INIT_MODULE);
   const out = (await vm.callGlobal("__troupe_match_boot", [jsContext(initCtx), logger, nk, initializer, d.handlerName.toLowerCase()], {
-    refKeys: ["box", "call", "detail", "set"],
-  })) as { found: boolean } & Refs;
+    refKeys: ["box", "call", "detail", "set", "dispatcher"],
+  })) as { found: boolean; dispatcher: JsRef } & Refs;
   logger.release();
   nk.release();
   if (!out.found) throw matchError(`match handler "${d.handlerName}" not found`);
-  const dispatcher = await vm.makeRef(dispatcherFunctions("js", d.dispatch));
-  await vm.call(out.set, [out.box, "d", dispatcher]);
-  dispatcher.release();
+  // The guest wraps the host's dispatcher functions (see HELPER) and keeps the result in the box.
+  const host = await vm.makeRef({ ...dispatcherFunctions("js", d.dispatch), fast: jsFastBroadcast(d.dispatch) });
+  await vm.call(out.dispatcher, [out.box, host]);
+  host.release();
+  out.dispatcher.release();
   return { box: out.box, call: out.call, detail: out.detail, set: out.set };
 }
 

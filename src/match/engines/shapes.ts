@@ -139,6 +139,30 @@ function labelUpdate(dispatch: MatchDispatch, a: Args): void {
 
 export type HostFn = (args: unknown[]) => unknown;
 
+/**
+ * JS's fast broadcast: the guest-side dispatcher (engines/js.ts) hands over only primitives
+ * (op code, data kind 0 none / 1 text / 2 bytes as latin1 text, "userId|sessionId|username",
+ * reliable, deferred), which cross the VM boundary several times cheaper than objects and ArrayBuffers.
+ * Same checks and texts as the generic path.
+ */
+export function jsFastBroadcast(dispatch: MatchDispatch): HostFn {
+  return ([op, kind, payload, key, reliable, deferred]) => {
+    const name = deferred === true ? "broadcastMessageDeferred" : "broadcastMessage";
+    const opCode = new Args("js", name, [op]).int(0);
+    // kind 2: latin1 text whose NULs came as U+0100; latin1 decoding keeps the low byte of each char.
+    const data = kind === 1 ? Buffer.from(payload as string, "utf8") : kind === 2 ? Buffer.from(payload as string, "latin1") : null;
+    let from: SenderPresence | null = null;
+    if (typeof key === "string") {
+      // "userId|sessionId|username": the ids never hold "|", the username may.
+      const i = key.indexOf("|");
+      const j = key.indexOf("|", i + 1);
+      const [userId, sessionId, username] = [key.slice(0, i), key.slice(i + 1, j), key.slice(j + 1)];
+      from = sender(new Args("js", name, [null, null, null, { userId, sessionId, username }]), 3);
+    }
+    dispatch.broadcast(opCode, data, null, from, reliable !== false, deferred === true);
+  };
+}
+
 /** The dispatcher as host functions named in the guest's language. */
 export function dispatcherFunctions(lang: Lang, dispatch: MatchDispatch): Record<string, HostFn> {
   const names = lang === "lua"

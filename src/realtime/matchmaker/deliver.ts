@@ -16,8 +16,10 @@ import { Outgoing, type SessionFormat } from "../outgoing.js";
 const ENVELOPE_FIELD = (() => {
   const f = rt.Envelope.fields.find((x) => x.name === "matchmaker_matched");
   if (f === undefined) throw new Error("rt.Envelope has no matchmaker_matched field");
-  return f.number;
+  return f;
 })();
+/** The envelope's JSON key (proto names on the wire, as Nakama's gateway writes them). */
+const JSON_KEY = JSON.stringify(ENVELOPE_FIELD.name);
 /** Length-delimited wire type. */
 const LEN = 2;
 
@@ -40,7 +42,7 @@ function varintSize(n: number): number {
   return size;
 }
 
-const TAG = (ENVELOPE_FIELD << 3) | LEN;
+const TAG = (ENVELOPE_FIELD.number << 3) | LEN;
 
 /** `{"a":1,"b":2}` → `"a":1,"b":2` (the members of a JSON object, to splice into another). */
 function members(json: string): string {
@@ -58,7 +60,7 @@ export class MatchedGroupWire {
     this.sharedJson ??= members(toJson(rt.MatchmakerMatched, this.shared));
     const head = members(toJson(rt.MatchmakerMatched, { ticket }));
     const tail = members(toJson(rt.MatchmakerMatched, { self }));
-    return Buffer.from(`{"matchmaker_matched":{${head === "" ? "" : `${head},`}${this.sharedJson},${tail}}}`, "utf8");
+    return Buffer.from(`{${JSON_KEY}:{${head === "" ? "" : `${head},`}${this.sharedJson},${tail}}}`, "utf8");
   }
 
   binary(ticket: string, self: Init<rt.MatchmakerUser>): Uint8Array {
