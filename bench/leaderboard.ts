@@ -1,16 +1,14 @@
-// Owns the leaderboard latency measurement (a tool, not a test), on PostgreSQL: a fresh database seeded
-// with N records (default 1,000,000) on one leaderboard with ranks enabled, a real Troupe server in a child
-// process pinned to CPU 0, and keep-alive clients in this process (pin it to CPU 1) measuring
-//   write:        POST /v2/leaderboard/{id}   (32 users, random scores, best operator; rank in the reply)
-//   around owner: GET  /v2/leaderboard/{id}/owner/{owner}?limit=20 for random owners among the N
-// as p50/p99 latency, requests/s and server CPU per request; plus the cold rank-cache load (first request),
-// the server's RSS with the cache loaded, and, for comparison, a rank computed in SQL (count of better
-// records through the primary key) at the same size. The clients are raw keep-alive HTTP/1.1 sockets (one
-// request in flight each): fetch's own cost would dominate the latencies on this machine. Run:
+// Owns the leaderboard latency measurement at scale (a tool, not a test), on PostgreSQL: a fresh database
+// seeded with N records (default 1,000,000) on one leaderboard with ranks enabled, a real Troupe server in
+// a child process pinned to CPU 0, and this process (pin it to CPU 1) loading it through the load tool's
+// leaderboard workload (bench/load/workloads/leaderboard.ts: record writes, then around-owner listings of
+// random owners among the N) at each connection count; plus the cold rank-cache load (first request), the
+// server's RSS with the cache loaded, and, for comparison, a rank computed in SQL (count of better records
+// through the primary key) at the same size. Run:
 //   TROUPE_TEST_DATABASE_URL=postgres://… taskset -c 1 npx tsx bench/leaderboard.ts [records] [seconds] [connections, e.g. 1,8]
+// (the wire load alone, on any server: npm run bench -- load leaderboard …)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { connect, type Socket } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { silentLogger } from "../src/log.js";
@@ -19,7 +17,9 @@ import { createLeaderboardCore, leaderboardCreate } from "../src/services/leader
 import { migrateUp } from "../src/storage/migrate.js";
 import { openTestPostgres } from "../src/storage/testing.js";
 import type { Db } from "../src/storage/db.js";
-import { closedLoop, fmt, Latencies, table } from "./lib/stats.js";
+import { fmt, Latencies } from "./lib/stats.js";
+import { loadOptions, markdownRuns, runWorkload, type RunResult, type Target } from "./load/index.js";
+import { Api } from "./load/wire.js";
 
 const BOARD = "bench-global";
 
@@ -39,6 +39,7 @@ async function serve(address: string): Promise<void> {
 
 interface Child {
   port: number;
+  pid: number;
   stats(): Promise<{ cpu: number; rss: number }>;
   stop(): void;
 }
@@ -53,6 +54,7 @@ async function startChild(address: string): Promise<Child> {
   const { port } = JSON.parse(await next()) as { port: number };
   return {
     port,
+    pid: child.pid!,
     stats: async () => {
       const answer = next();
       child.stdin.write("stats\n");
@@ -91,59 +93,6 @@ async function sqlRanks(db: Db, owners: readonly string[]): Promise<Latencies> {
   return lat;
 }
 
-async function users(base: string, n: number): Promise<string[]> {
-  const auth = `Basic ${Buffer.from("defaultkey:").toString("base64")}`;
-  const tokens: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = await fetch(`${base}/v2/account/authenticate/device?create=true`, {
-      method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify({ id: `bench-lb-device-${i}-${process.pid}` }),
-    });
-    tokens.push(((await r.json()) as { token: string }).token);
-  }
-  return tokens;
-}
-
-/** A keep-alive HTTP/1.1 connection with one request in flight (Content-Length responses only). */
-class RawHttp {
-  private buf: Buffer = Buffer.alloc(0);
-  private waiter: ((r: { status: number; body: string }) => void) | null = null;
-  private constructor(private readonly socket: Socket) {
-    socket.on("data", (d: Buffer) => {
-      this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
-      const headEnd = this.buf.indexOf("\r\n\r\n");
-      if (headEnd < 0) return;
-      const head = this.buf.subarray(0, headEnd).toString("latin1");
-      const m = /content-length: *(\d+)/i.exec(head);
-      const total = headEnd + 4 + (m === null ? 0 : Number(m[1]));
-      if (this.buf.length < total) return;
-      const body = this.buf.subarray(headEnd + 4, total).toString("utf8");
-      this.buf = this.buf.subarray(total);
-      const w = this.waiter;
-      this.waiter = null;
-      w?.({ status: Number(head.slice(9, 12)), body });
-    });
-  }
-  static open(port: number): Promise<RawHttp> {
-    return new Promise((resolve, reject) => {
-      const s = connect(port, "127.0.0.1", () => resolve(new RawHttp(s)));
-      s.setNoDelay(true);
-      s.once("error", reject);
-    });
-  }
-  request(method: string, path: string, token: string, body = ""): Promise<{ status: number; body: string }> {
-    const b = Buffer.from(body);
-    return new Promise((resolve) => {
-      this.waiter = resolve;
-      this.socket.write(Buffer.concat([
-        Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer ${token}\r\nContent-Length: ${b.length}\r\n\r\n`), b,
-      ]));
-    });
-  }
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
 async function main(): Promise<void> {
   const url = process.env.TROUPE_TEST_DATABASE_URL;
   if (!url) throw new Error("set TROUPE_TEST_DATABASE_URL (PostgreSQL)");
@@ -164,45 +113,28 @@ async function main(): Promise<void> {
     const sql = await sqlRanks(pg.db, owners);
 
     child = await startChild(pg.address);
-    const base = `http://127.0.0.1:${child.port}`;
-    const tokens = await users(base, 32);
+    const target: Target = {
+      label: "troupe (PostgreSQL)", url: `http://127.0.0.1:${child.port}`, host: "127.0.0.1", port: child.port,
+      serverKey: "defaultkey", httpKey: "defaulthttpkey", pid: child.pid,
+    };
+    const api = new Api(target, 1);
+    const { token } = await api.authenticateDevice(`bench-lb-cold-${process.pid}`);
     const before = await child.stats();
     const cold = performance.now();
-    const first = await fetch(`${base}/v2/leaderboard/${BOARD}/owner/${owners[0]}?limit=20`, { headers: { authorization: `Bearer ${tokens[0]}` } });
-    await first.arrayBuffer();
+    const first = await api.request("GET", `/v2/leaderboard/${BOARD}/owner/${owners[0]}?limit=20`, token);
     const coldMs = performance.now() - cold;
+    if (first.status !== 200) throw new Error(`cold around-owner: HTTP ${first.status}`);
+    api.close();
     const loaded = await child.stats();
 
-    const rows: Array<Array<string | number>> = [];
+    const runs: RunResult[] = [];
     for (const connections of connectionCounts) {
-      const conns = await Promise.all(Array.from({ length: connections }, () => RawHttp.open(child!.port)));
-      const write = async (w: number, i: number): Promise<void> => {
-        const body = JSON.stringify({ score: String(Math.floor(Math.random() * 1e9)) });
-        const r = await conns[w].request("POST", `/v2/leaderboard/${BOARD}`, tokens[(w * 7 + i) % tokens.length], body);
-        if (r.status !== 200) throw new Error(`write ${r.status} ${r.body}`);
-      };
-      const around = async (w: number, i: number): Promise<void> => {
-        const o = owners[(w * 131 + i * 17) % owners.length];
-        const r = await conns[w].request("GET", `/v2/leaderboard/${BOARD}/owner/${o}?limit=20`, tokens[w % tokens.length]);
-        if (r.status !== 200) throw new Error(`around ${r.status} ${r.body}`);
-        if (((JSON.parse(r.body) as { records?: unknown[] }).records?.length ?? 0) === 0) throw new Error("around: no records");
-      };
-      for (const [name, op] of [["record write", write], ["around owner (limit 20)", around]] as const) {
-        await closedLoop(connections, 1, op); // warm-up
-        const c0 = (await child.stats()).cpu;
-        const res = await closedLoop(connections, seconds, op);
-        const c1 = (await child.stats()).cpu;
-        if (res.errors > 0) console.log(`${name} × ${connections}: ${res.errors} errors, first: ${res.firstError}`);
-        rows.push([
-          name, connections, fmt(res.lat.percentile(50), 2), fmt(res.lat.percentile(99), 2), fmt(res.ok / res.elapsed, 0),
-          fmt((c1 - c0) / res.ok, 0), res.errors,
-        ]);
-      }
-      for (const c of conns) c.close();
+      const opts = loadOptions("leaderboard", { size: 32, concurrency: connections, duration: seconds, warmup: 1, board: BOARD }, { owners });
+      runs.push({ ...(await runWorkload(target, opts)), target: `${connections} connections` });
     }
     const after = await child.stats();
     console.log(`\nLeaderboard, ${fmt(n, 0)} records (seeded in ${fmt(seedSeconds, 0)} s), ${seconds} s per phase, PostgreSQL ${pgVersion(await pg.db.query<{ v: string }>("SHOW server_version"))}\n`);
-    console.log(table(["operation", "connections", "p50 ms", "p99 ms", "req/s", "server CPU µs/req", "errors"], rows));
+    console.log(markdownRuns(runs));
     console.log(`\nrank cache: cold load of ${fmt(n, 0)} ranks on first use ${fmt(coldMs, 0)} ms; server RSS ${mb(before.rss)} → ${mb(loaded.rss)} loaded → ${mb(after.rss)} at end`);
     console.log(`SQL rank (count of better records via the primary key), ${sql.count} random owners: p50 ${fmt(sql.percentile(50), 1)} ms, p99 ${fmt(sql.percentile(99), 1)} ms`);
     console.log(`load average: ${readFileSync("/proc/loadavg", "utf8").trim()}`);

@@ -105,7 +105,7 @@ async function serve(onConnection: (s: Socket) => void): Promise<{ server: Serve
   return { server, port: (server.address() as { port: number }).port };
 }
 
-test("raw HTTP: Content-Length, chunked (split across packets) and close-delimited responses", async () => {
+test("raw HTTP: Content-Length, chunked (split across packets) and close-delimited responses", { timeout: 10_000 }, async () => {
   let n = 0;
   const { server, port } = await serve((s) => {
     s.on("data", () => {
@@ -132,7 +132,7 @@ test("raw HTTP: Content-Length, chunked (split across packets) and close-delimit
   }
 });
 
-test("mini WebSocket: a fragmented server message arrives whole; pings are answered", async () => {
+test("mini WebSocket: frames in the upgrade's packet, a fragmented message, a ping answered", { timeout: 10_000 }, async () => {
   const frame = (first: number, payload: string): Buffer => Buffer.concat([Buffer.from([first, payload.length]), Buffer.from(payload)]);
   let gotPong!: (d: Buffer) => void;
   const pong = new Promise<Buffer>((resolve) => (gotPong = resolve));
@@ -154,7 +154,7 @@ test("mini WebSocket: a fragmented server message arrives whole; pings are answe
     });
     await two;
     assert.deepEqual(got, [['{"a":"b","c":1}', false], ["xy", true]]);
-    const first = await pong; // resolves when the server reads the client's next frame (test timeout bounds it)
+    const first = await pong; // the server's next read (the test's timeout is the deadline)
     assert.equal(first[0] & 0x0f, 0x0a, "the ping is answered with a pong");
     assert.equal(first.subarray(6, 8).toString(), "pp", "echoing the ping's payload (zero mask)");
     ws.close();

@@ -105,6 +105,13 @@ for (const runtime of RUNTIMES) {
       }
     });
 
+    it("calls nk functions from module code", async () => {
+      const r = await rpc(s, "nk", { query: `http_key=${HTTP_KEY}`, payload: "hi there" });
+      const out = JSON.parse(r.json().payload as string) as { uuid: string; b64: string };
+      assert.match(out.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(out.b64, Buffer.from("hi there").toString("base64"));
+    });
+
     const customAuth = (id: string) =>
       request(s, "/v2/account/authenticate/custom?create=true", {
         method: "POST", headers: { authorization: SERVER_KEY }, body: JSON.stringify({ id: id, vars: { v: "1" } }),

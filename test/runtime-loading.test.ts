@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { BootedServer } from "./helpers/boot.js";
-import { bootRuntime, HTTP_KEY, rpc } from "./runtime-kit.js";
+import { bootRuntime, eventually, HTTP_KEY, rpc } from "./runtime-kit.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, "..", "src", import.meta.url.endsWith(".ts") ? "cli.ts" : "cli.js");
@@ -44,6 +44,12 @@ describe("runtime loading: precedence native > Lua > JS", () => {
     assert.equal(await who("only_js"), "js");
     assert.equal(await who("only_lua"), "lua");
     assert.equal(await who("only_native"), "native");
+  });
+
+  it("delivers nk.event events to the registered event handler", async () => {
+    assert.equal((await rpc(s, "emit", { query: `http_key=${HTTP_KEY}`, payload: "p1" })).json().payload, "queued");
+    await eventually("the event handler's log line", async () =>
+      s.logs().find((l) => l.msg === "event fixture_event from lua: p1 (mode event)" && l.runtime === "native"));
   });
 
   it("logs which runtime won each collision", () => {

@@ -41,6 +41,7 @@ export class MiniWs {
   onClose: (code: number, reason: string) => void = () => undefined;
   closed = false;
   private buf: Buffer = Buffer.alloc(0);
+  private paused = false;
   private fragments: { binary: boolean; parts: Buffer[] } | null = null;
 
   private constructor(readonly socket: Socket) {}
@@ -69,11 +70,18 @@ export class MiniWs {
           return;
         }
         const ws = new MiniWs(socket);
+        // Frames may come in the same packet as the 101: hold them (and any that follow) until the caller
+        // has had its turn to set onMessage, then deliver in order.
+        ws.paused = true;
+        ws.buf = Buffer.from(head.subarray(end + 4));
         socket.on("data", (c: Buffer) => ws.feed(c));
         socket.on("close", () => ws.ended(1006, ""));
         socket.on("error", () => ws.ended(1006, ""));
-        if (head.length > end + 4) ws.feed(head.subarray(end + 4));
         resolve(ws);
+        setImmediate(() => {
+          ws.paused = false;
+          ws.feed(Buffer.alloc(0));
+        });
       };
       const onError = (e: Error): void => {
         clearTimeout(timer);
@@ -112,6 +120,10 @@ export class MiniWs {
 
   private feed(chunk: Buffer): void {
     const b = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (this.paused) {
+      this.buf = Buffer.from(b);
+      return;
+    }
     let off = 0;
     for (;;) {
       if (b.length - off < 2) break;

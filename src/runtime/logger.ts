@@ -40,18 +40,39 @@ function textOf(args: readonly unknown[]): string {
   return sprintf(typeof format === "string" ? format : String(format), rest);
 }
 
+/** The typed logger of native modules (a class: one object per call, no closures). */
+class NativeLogger implements ModuleLogger {
+  constructor(
+    private readonly target: LogTarget,
+    private readonly user: Record<string, unknown>,
+  ) {}
+
+  debug(format: string, ...args: unknown[]): void {
+    write(this.target, "debug", this.user, sprintf(format, args));
+  }
+  info(format: string, ...args: unknown[]): void {
+    write(this.target, "info", this.user, sprintf(format, args));
+  }
+  warn(format: string, ...args: unknown[]): void {
+    write(this.target, "warn", this.user, sprintf(format, args));
+  }
+  error(format: string, ...args: unknown[]): void {
+    write(this.target, "error", this.user, sprintf(format, args));
+  }
+  withField(key: string, value: unknown): ModuleLogger {
+    return new NativeLogger(this.target, { ...this.user, [key]: value });
+  }
+  withFields(fields: Record<string, unknown>): ModuleLogger {
+    return new NativeLogger(this.target, { ...this.user, ...fields });
+  }
+  getFields(): Record<string, unknown> {
+    return { ...this.user };
+  }
+}
+
 /** The typed logger of native modules. */
 export function nativeLogger(target: LogTarget, user: Record<string, unknown> = {}): ModuleLogger {
-  const line = (level: LogLevel) => (format: string, ...args: unknown[]) => write(target, level, user, sprintf(format, args));
-  return {
-    debug: line("debug"),
-    info: line("info"),
-    warn: line("warn"),
-    error: line("error"),
-    withField: (key, value) => nativeLogger(target, { ...user, [key]: value }),
-    withFields: (fields) => nativeLogger(target, { ...user, ...fields }),
-    getFields: () => ({ ...user }),
-  };
+  return new NativeLogger(target, user);
 }
 
 /** Nakama's JS logger as host functions (arguments arrive as host values). */

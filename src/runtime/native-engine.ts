@@ -42,8 +42,19 @@ function idArg(name: string, v: unknown): string {
   return v;
 }
 
+class FixedTarget implements LogTarget {
+  constructor(
+    readonly log: Logger,
+    private readonly callFields: Record<string, unknown>,
+  ) {}
+
+  fields(): Record<string, unknown> {
+    return this.callFields;
+  }
+}
+
 function target(log: Logger, fields: Record<string, unknown>): LogTarget {
-  return { log, fields: () => fields };
+  return new FixedTarget(log, fields);
 }
 
 function warnUnknown(log: Logger, fn: string, name: string, known: string | undefined): void {
@@ -121,22 +132,30 @@ function failure(file: string, during: string, err: unknown): ModuleLoadError {
   return new ModuleLoadError(file, `native module ${file} failed ${during}: ${message}${at ? ` (at ${at})` : ""}`, { cause: err });
 }
 
+interface LazyNk {
+  readonly make: () => object;
+  real?: object;
+}
+
+const resolveNk = (h: LazyNk): object => (h.real ??= h.make());
+
+/** One handler for every lazy nk (a proxy per call, no closures per call besides `make`). */
+const LAZY_NK: ProxyHandler<LazyNk> = {
+  get: (h, p) => Reflect.get(resolveNk(h), p),
+  has: (h, p) => Reflect.has(resolveNk(h), p),
+  ownKeys: (h) => Reflect.ownKeys(resolveNk(h)),
+  getOwnPropertyDescriptor: (h, p) => {
+    const d = Reflect.getOwnPropertyDescriptor(resolveNk(h), p);
+    return d === undefined ? undefined : { ...d, configurable: true };
+  },
+};
+
 /**
  * The nk handed to one native call, built on first use: most calls never touch nk, and building the
  * typed object means one closure per nk function.
  */
 function lazyNk(make: () => object): object {
-  let real: object | undefined;
-  const target = (): object => (real ??= make());
-  return new Proxy({}, {
-    get: (_t, p) => Reflect.get(target(), p),
-    has: (_t, p) => Reflect.has(target(), p),
-    ownKeys: () => Reflect.ownKeys(target()),
-    getOwnPropertyDescriptor: (_t, p) => {
-      const d = Reflect.getOwnPropertyDescriptor(target(), p);
-      return d === undefined ? undefined : { ...d, configurable: true };
-    },
-  });
+  return new Proxy({ make } as LazyNk, LAZY_NK);
 }
 
 class NativeEngineVm implements EngineVm {
