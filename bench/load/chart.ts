@@ -17,12 +17,8 @@ interface Mark {
 }
 
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
-const W = 900;
-const PANEL_H = 210;
-const LEFT = 70;
-const RIGHT = 20;
-const TOP = 50;
-const GAP = 60;
+/** Layout (px): width, panel height, margins, the first panel's top and the gap between panels. */
+const { W, PANEL_H, LEFT, RIGHT, TOP, GAP } = { W: 900, PANEL_H: 210, LEFT: 70, RIGHT: 20, TOP: 50, GAP: 60 } as const;
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 

@@ -2,7 +2,7 @@
 // closed loops over keep-alive HTTP connections (one request in flight each), pacing at an offered
 // rate, and waiting for a condition with a deadline.
 import { RawHttp, type HttpReply } from "../lib/raw-http.js";
-import { mapLimit } from "./wire.js";
+import { Api, mapLimit } from "./wire.js";
 import type { RunContext } from "./types.js";
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -29,6 +29,18 @@ export async function phase(ctx: RunContext, name: string, unit: string, load: (
 /** Opens `n` keep-alive connections to the target. */
 export function openConnections(ctx: RunContext, n: number): Promise<RawHttp[]> {
   return mapLimit(Array.from({ length: n }), 64, () => RawHttp.open(ctx.target.host, ctx.target.port));
+}
+
+/** Runs `body` with a setup API and `n` keep-alive connections, closing both afterwards. */
+export async function withHttp<T>(ctx: RunContext, n: number, body: (api: Api, conns: RawHttp[]) => Promise<T>): Promise<T> {
+  const api = new Api(ctx.target);
+  const conns = await openConnections(ctx, n);
+  try {
+    return await body(api, conns);
+  } finally {
+    for (const c of conns) c.close();
+    api.close();
+  }
 }
 
 /** Why a reply does not count as a success (null: it does). Default: anything but HTTP 200. */

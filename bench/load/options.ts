@@ -163,6 +163,6 @@ match:  --players P (relay 4, authoritative 8) --rate R (relay deliveries/s offe
 other:  --users U (idle-ccu accounts, 100) --batch B (storage objects per request, 1)
         --board ID (leaderboard, bench) --limit L (around-owner limit, 20)
 A local server loads test/fixtures/modules/<runtime> (rpc), test/fixtures/modules/matches (authoritative) or
-bench/load/modules (the rest; copy that folder into a Nakama to give it the same code: rpc bench_echo,
-bench_match_create with match module bench_relay, leaderboard bench).`;
+bench/load/modules (the rest). To give a Nakama the same code, copy bench/load/modules/bench.lua (rpc echo,
+leaderboard bench) and test/fixtures/modules/matches/lua_relay.lua + lua_rpc.lua into its modules folder.`;
 }

@@ -2,10 +2,10 @@
 // "new" (a fresh device every request: an account is created) and "existing" (`size` devices signed up
 // beforehand, asked for again in a scattered order).
 import { buildRequest } from "../../lib/raw-http.js";
-import { httpClosedLoop, openConnections, phase, wants } from "../loops.js";
+import { httpClosedLoop, phase, wants, withHttp } from "../loops.js";
 import { BENCH_MODULES, deviceId, signUp } from "../setup.js";
 import type { RunContext, Workload } from "../types.js";
-import { Api, basic } from "../wire.js";
+import { basic } from "../wire.js";
 
 function request(ctx: RunContext, device: string): Buffer {
   return buildRequest("POST", "/v2/account/authenticate/device?create=true", ctx.target.host,
@@ -24,26 +24,19 @@ export const auth: Workload = {
     sizeMeans: "existing devices signed up before the run", concurrencyMeans: "keep-alive connections",
   },
   local: () => ({ runtimePath: BENCH_MODULES, flags: [] }),
-  async run(ctx) {
-    const api = new Api(ctx.target);
-    const conns = await openConnections(ctx, ctx.opts.concurrency);
-    try {
-      if (wants(ctx, "existing")) await signUp(ctx, api, ctx.opts.size, "existing");
-      let round = 0;
-      if (wants(ctx, "new")) {
-        await phase(ctx, "new", "req", (s) => {
-          const r = round++;
-          return httpClosedLoop(ctx, conns, s, (w, i) => request(ctx, deviceId(ctx, `new${r}`, `${w}-${i}`)), hasToken);
-        });
-      }
-      if (wants(ctx, "existing")) {
-        const n = ctx.opts.size;
-        await phase(ctx, "existing", "req", (s) =>
-          httpClosedLoop(ctx, conns, s, (w, i) => request(ctx, deviceId(ctx, "existing", (w * 7919 + i * 104_729) % n)), hasToken));
-      }
-    } finally {
-      for (const c of conns) c.close();
-      api.close();
+  run: (ctx) => withHttp(ctx, ctx.opts.concurrency, async (api, conns) => {
+    if (wants(ctx, "existing")) await signUp(ctx, api, ctx.opts.size, "existing");
+    let round = 0;
+    if (wants(ctx, "new")) {
+      await phase(ctx, "new", "req", (s) => {
+        const r = round++;
+        return httpClosedLoop(ctx, conns, s, (w, i) => request(ctx, deviceId(ctx, `new${r}`, `${w}-${i}`)), hasToken);
+      });
     }
-  },
+    if (wants(ctx, "existing")) {
+      const n = ctx.opts.size;
+      await phase(ctx, "existing", "req", (s) =>
+        httpClosedLoop(ctx, conns, s, (w, i) => request(ctx, deviceId(ctx, "existing", (w * 7919 + i * 104_729) % n)), hasToken));
+    }
+  }),
 };

@@ -3,7 +3,7 @@
 // phase "write" (POST /v2/leaderboard/<board>, random scores, the users in turn) and phase "around"
 // (GET /v2/leaderboard/<board>/owner/<owner>?limit=--limit for scattered owners).
 import { buildRequest } from "../../lib/raw-http.js";
-import { httpClosedLoop, openConnections, phase, wants } from "../loops.js";
+import { httpClosedLoop, phase, wants, withHttp } from "../loops.js";
 import { BENCH_MODULES, signUp } from "../setup.js";
 import type { RunContext, Workload } from "../types.js";
 import { Api, bearer, mapLimit, type Session } from "../wire.js";
@@ -35,29 +35,21 @@ export const leaderboard: Workload = {
     sizeMeans: "users with a record on the board", concurrencyMeans: "keep-alive connections",
   },
   local: () => ({ runtimePath: BENCH_MODULES, flags: [] }),
-  async run(ctx) {
-    const api = new Api(ctx.target);
-    const conns = await openConnections(ctx, ctx.opts.concurrency);
-    try {
-      const users = await seed(ctx, api);
-      const n = users.length;
-      if (wants(ctx, "write")) {
-        await phase(ctx, "write", "req", (s) => httpClosedLoop(ctx, conns, s, (w, i) => writeRequest(ctx, users[(w * 7 + i * 31) % n])));
-      }
-      if (wants(ctx, "around")) {
-        const owners = ctx.opts.lib?.owners ?? users.map((u) => u.userId);
-        const board = encodeURIComponent(ctx.opts.board);
-        const listed = (r: { status: number; body: Buffer }): string | null =>
-          r.status !== 200 ? `HTTP ${r.status} ${r.body.toString().slice(0, 160)}` : r.body.includes('"records"') ? null : "no records around the owner";
-        await phase(ctx, "around", "req", (s) => httpClosedLoop(ctx, conns, s, (w, i) => {
-          const owner = owners[(w * 131 + i * 17) % owners.length];
-          return buildRequest("GET", `/v2/leaderboard/${board}/owner/${owner}?limit=${ctx.opts.limit}`, ctx.target.host,
-            { Authorization: bearer(users[(w + i) % n].token) });
-        }, listed));
-      }
-    } finally {
-      for (const c of conns) c.close();
-      api.close();
+  run: (ctx) => withHttp(ctx, ctx.opts.concurrency, async (api, conns) => {
+    const users = await seed(ctx, api);
+    const n = users.length;
+    if (wants(ctx, "write")) {
+      await phase(ctx, "write", "req", (s) => httpClosedLoop(ctx, conns, s, (w, i) => writeRequest(ctx, users[(w * 7 + i * 31) % n])));
     }
-  },
+    if (!wants(ctx, "around")) return;
+    const owners = ctx.opts.lib?.owners ?? users.map((u) => u.userId);
+    const board = encodeURIComponent(ctx.opts.board);
+    const listed = (r: { status: number; body: Buffer }): string | null =>
+      r.status !== 200 ? `HTTP ${r.status} ${r.body.toString().slice(0, 160)}` : r.body.includes('"records"') ? null : "no records around the owner";
+    await phase(ctx, "around", "req", (s) => httpClosedLoop(ctx, conns, s, (w, i) => {
+      const owner = owners[(w * 131 + i * 17) % owners.length];
+      return buildRequest("GET", `/v2/leaderboard/${board}/owner/${owner}?limit=${ctx.opts.limit}`, ctx.target.host,
+        { Authorization: bearer(users[(w + i) % n].token) });
+    }, listed));
+  }),
 };

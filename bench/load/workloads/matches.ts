@@ -41,14 +41,15 @@ function senders(ctx: RunContext, groups: NakamaSocket[][], ids: readonly string
   return groups.flatMap((g, m) => g.map((s) => senderFor(s, ctx.opts.format, ids[m], ctx.opts.payload)));
 }
 
+const MATCH_DEFAULTS = {
+  size: 100, duration: 10, concurrency: 64, warmup: 2, sizeMeans: "matches (× --players)", concurrencyMeans: "parallel setup operations",
+} as const;
+
 export const relay: Workload = {
   name: "relay",
   summary: "relayed matches: players exchange match data at an offered delivery rate",
   phases: ["relay"],
-  defaults: {
-    size: 100, duration: 10, concurrency: 64, warmup: 2,
-    sizeMeans: "matches (× --players)", concurrencyMeans: "parallel setup operations",
-  },
+  defaults: MATCH_DEFAULTS,
   local: () => ({ runtimePath: BENCH_MODULES, flags: [] }),
   async run(ctx) {
     const bare = ctx.opts.lib?.bareRelay === true;
@@ -97,10 +98,7 @@ export const authoritative: Workload = {
   name: "authoritative",
   summary: "authoritative matches at a tick rate, every input broadcast to every member",
   phases: ["authoritative"],
-  defaults: {
-    size: 100, duration: 10, concurrency: 64, warmup: 2,
-    sizeMeans: "matches (× --players)", concurrencyMeans: "parallel setup operations",
-  },
+  defaults: MATCH_DEFAULTS,
   local: () => ({ runtimePath: fixtureModules("matches"), flags: [] }),
   async run(ctx) {
     const { size, players: p, msgRate } = ctx.opts;

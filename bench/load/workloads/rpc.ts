@@ -4,7 +4,7 @@
 //               "http_key" (?http_key=, server to server);
 //   rpc-socket: rpc envelopes over sockets, --inflight requests outstanding on each.
 import { buildRequest } from "../../lib/raw-http.js";
-import { httpClosedLoop, openConnections, phase, wants } from "../loops.js";
+import { httpClosedLoop, phase, wants, withHttp } from "../loops.js";
 import { closeAll, fixtureModules, openSockets, signUp } from "../setup.js";
 import type { LoadOptions, RunContext, Workload } from "../types.js";
 import { Api, bearer, type NakamaSocket } from "../wire.js";
@@ -21,29 +21,22 @@ export const rpcHttp: Workload = {
   phases: ["bearer", "http_key"],
   defaults: { size: 0, duration: 10, concurrency: 32, warmup: 1, sizeMeans: "(unused)", concurrencyMeans: "keep-alive connections" },
   local,
-  async run(ctx) {
-    const api = new Api(ctx.target);
-    const conns = await openConnections(ctx, ctx.opts.concurrency);
+  run: (ctx) => withHttp(ctx, ctx.opts.concurrency, async (api, conns) => {
     const payload = payloadOf(ctx.opts);
     const body = JSON.stringify(payload);
     const path = `/v2/rpc/${encodeURIComponent(ctx.opts.rpcId)}`;
     const echoed = (r: { status: number; body: Buffer }): string | null =>
       r.status === 200 && r.body.length >= payload.length ? null : `HTTP ${r.status} ${r.body.toString().slice(0, 160)}`;
-    try {
-      if (wants(ctx, "bearer")) {
-        const sessions = await signUp(ctx, api, ctx.opts.concurrency, "rpc");
-        const reqs = sessions.map((s) => buildRequest("POST", path, ctx.target.host, { Authorization: bearer(s.token), "Content-Type": "application/json" }, body));
-        await phase(ctx, "bearer", "rpc", (s) => httpClosedLoop(ctx, conns, s, (w) => reqs[w], echoed));
-      }
-      if (wants(ctx, "http_key")) {
-        const req = buildRequest("POST", `${path}?http_key=${encodeURIComponent(ctx.target.httpKey)}`, ctx.target.host, { "Content-Type": "application/json" }, body);
-        await phase(ctx, "http_key", "rpc", (s) => httpClosedLoop(ctx, conns, s, () => req, echoed));
-      }
-    } finally {
-      for (const c of conns) c.close();
-      api.close();
+    if (wants(ctx, "bearer")) {
+      const sessions = await signUp(ctx, api, ctx.opts.concurrency, "rpc");
+      const reqs = sessions.map((s) => buildRequest("POST", path, ctx.target.host, { Authorization: bearer(s.token), "Content-Type": "application/json" }, body));
+      await phase(ctx, "bearer", "rpc", (s) => httpClosedLoop(ctx, conns, s, (w) => reqs[w], echoed));
     }
-  },
+    if (wants(ctx, "http_key")) {
+      const req = buildRequest("POST", `${path}?http_key=${encodeURIComponent(ctx.target.httpKey)}`, ctx.target.host, { "Content-Type": "application/json" }, body);
+      await phase(ctx, "http_key", "rpc", (s) => httpClosedLoop(ctx, conns, s, () => req, echoed));
+    }
+  }),
 };
 
 /** JSON: a prebuilt text envelope per cid and a regex over replies (cheap enough for ~50k rpc/s). */

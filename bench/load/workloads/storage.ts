@@ -2,10 +2,10 @@
 // own with ≈1 KB JSON values, --batch objects per request: phase "write" (PUT /v2/storage,
 // last-write-wins) then "read" (POST /v2/storage of the user's own objects, every one expected back).
 import { buildRequest } from "../../lib/raw-http.js";
-import { httpClosedLoop, openConnections, phase, wants } from "../loops.js";
+import { httpClosedLoop, phase, wants, withHttp } from "../loops.js";
 import { BENCH_MODULES, signUp } from "../setup.js";
 import type { RunContext, Workload } from "../types.js";
-import { Api, bearer, type Session } from "../wire.js";
+import { bearer, type Session } from "../wire.js";
 
 const COLLECTION = "troupe_bench";
 /** ≈1 KB of JSON (a storage value must be a JSON object). */
@@ -31,39 +31,31 @@ export const storage: Workload = {
     sizeMeans: "keys per user (each connection is its own user)", concurrencyMeans: "keep-alive connections (= users)",
   },
   local: () => ({ runtimePath: BENCH_MODULES, flags: [] }),
-  async run(ctx) {
-    const api = new Api(ctx.target);
+  run: (ctx) => withHttp(ctx, ctx.opts.concurrency, async (api, conns) => {
     const sessions = await signUp(ctx, api, ctx.opts.concurrency, "storage");
-    api.close();
-    const conns = await openConnections(ctx, ctx.opts.concurrency);
     const perObject = (): void => ctx.rec.extra("objects/s", Math.round((ctx.rec.phases.at(-1)?.rate ?? 0) * ctx.opts.batch));
-    try {
-      const writes = sessions.map((s) => batches(ctx, s, (keys) => ({
-        method: "PUT", body: { objects: keys.map((key) => ({ collection: COLLECTION, key, value: VALUE })) },
-      })));
-      // Reads need every key written: whatever the write phase (if any) did not reach is written first.
-      const reached = writes.map(() => 0);
-      if (wants(ctx, "write")) {
-        await phase(ctx, "write", "req", (s) => httpClosedLoop(ctx, conns, s, (w, i) => {
-          reached[w] = Math.max(reached[w], i + 1);
-          return writes[w][i % writes[w].length];
-        }));
-        perObject();
-      }
-      if (wants(ctx, "read")) await Promise.all(writes.map(async (reqs, w) => {
-        for (let i = reached[w]; i < reqs.length; i++) await conns[w].send(reqs[i]);
+    const writes = sessions.map((s) => batches(ctx, s, (keys) => ({
+      method: "PUT", body: { objects: keys.map((key) => ({ collection: COLLECTION, key, value: VALUE })) },
+    })));
+    // Reads need every key written: whatever the write phase (if any) did not reach is written first.
+    const reached = writes.map(() => 0);
+    if (wants(ctx, "write")) {
+      await phase(ctx, "write", "req", (s) => httpClosedLoop(ctx, conns, s, (w, i) => {
+        reached[w] = Math.max(reached[w], i + 1);
+        return writes[w][i % writes[w].length];
       }));
-      if (wants(ctx, "read")) {
-        const reads = sessions.map((s) => batches(ctx, s, (keys) => ({
-          method: "POST", body: { object_ids: keys.map((key) => ({ collection: COLLECTION, key, user_id: s.userId })) },
-        })));
-        const found = (r: { status: number; body: Buffer }): string | null =>
-          r.status !== 200 ? `HTTP ${r.status} ${r.body.toString().slice(0, 160)}` : r.body.includes('"value"') ? null : "object not found";
-        await phase(ctx, "read", "req", (s) => httpClosedLoop(ctx, conns, s, (w, i) => reads[w][i % reads[w].length], found));
-        perObject();
-      }
-    } finally {
-      for (const c of conns) c.close();
+      perObject();
     }
-  },
+    if (!wants(ctx, "read")) return;
+    await Promise.all(writes.map(async (reqs, w) => {
+      for (let i = reached[w]; i < reqs.length; i++) await conns[w].send(reqs[i]);
+    }));
+    const reads = sessions.map((s) => batches(ctx, s, (keys) => ({
+      method: "POST", body: { object_ids: keys.map((key) => ({ collection: COLLECTION, key, user_id: s.userId })) },
+    })));
+    const found = (r: { status: number; body: Buffer }): string | null =>
+      r.status !== 200 ? `HTTP ${r.status} ${r.body.toString().slice(0, 160)}` : r.body.includes('"value"') ? null : "object not found";
+    await phase(ctx, "read", "req", (s) => httpClosedLoop(ctx, conns, s, (w, i) => reads[w][i % reads[w].length], found));
+    perObject();
+  }),
 };

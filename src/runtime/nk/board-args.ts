@@ -3,7 +3,7 @@
 // argument sets, and the "get by ids" list. `kind` picks the leaderboard or tournament wording.
 import { parseUuid } from "../../session/uuid.js";
 import { isValidCron } from "../../lib/cron.js";
-import { ApiOperator, Operator, SortOrder } from "../../services/leaderboard/index.js";
+import { ApiOperator, Operator, SortOrder, parseOperator } from "../../services/leaderboard/index.js";
 import type { RecordsListInput } from "../../services/leaderboard/index.js";
 import { isPlainObject, luaTypeName, type Args } from "./args.js";
 import { stringsArg } from "./svc-args.js";
@@ -26,19 +26,10 @@ export function sortOrderArg(a: Args, i: number): SortOrder {
 
 /** A board's operator by name (default "best"); Nakama's tournament binding words its error "sort order". */
 export function operatorArg(a: Args, i: number, kind: BoardKind): Operator {
-  switch (a.optStr(i, "best")) {
-    case "best":
-      return Operator.BEST;
-    case "set":
-      return Operator.SET;
-    case "incr":
-    case "increment":
-      return Operator.INCREMENT;
-    case "decr":
-    case "decrement":
-      return Operator.DECREMENT;
-    default:
-      throw a.fail(i, `expects ${kind === "leaderboard" ? "operator" : "sort order"} to be 'best', 'set', 'decr' or 'incr'`);
+  try {
+    return parseOperator(a.optStr(i, "best"));
+  } catch {
+    throw a.fail(i, `expects ${kind === "leaderboard" ? "operator" : "sort order"} to be 'best', 'set', 'decr' or 'incr'`);
   }
 }
 
