@@ -7,6 +7,6 @@ export { chartSvg } from "./chart.js";
 export { compareRuns, jsonReport, markdownReport, markdownRuns, type Report, type RunResult } from "./report.js";
 export { Recorder, type PhaseResult, type Progress, type Second } from "./recorder.js";
 export { loopbackHost, openTarget, parseTargetUrl, TargetRefused, type Target, type TargetSpec } from "./target.js";
-export { main } from "./main.js";
+export { main, type Io } from "./main.js";
 export { WORKLOADS, RUNTIMES, type LoadOptions, type WorkloadName } from "./types.js";
 export { workloads } from "./workloads/index.js";

@@ -30,46 +30,60 @@ function write(path: string | undefined, text: string): void {
   if (path !== undefined) writeFileSync(path, `${text}\n`);
 }
 
+/** Where the CLI writes: stdout (the report), stderr (progress and failures). */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** stderr is a terminal (the progress line is drawn only then). */
+  readonly tty: boolean;
+}
+
+const processIo: Io = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  tty: process.stderr.isTTY === true,
+};
+
 /** Runs the CLI; resolves with the process exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let parsed;
   try {
     parsed = parseCli(argv);
   } catch (e) {
     if (e instanceof UsageError || e instanceof TargetRefused) {
-      process.stderr.write(`troupe-bench: ${e.message}\n`);
+      io.err(`troupe-bench: ${e.message}\n`);
       return 1;
     }
     throw e;
   }
   if ("help" in parsed) {
-    process.stdout.write(`${parsed.help}\n`);
+    io.out(`${parsed.help}\n`);
     return 0;
   }
   const cli = parsed.cli;
   if (cli.targets.some((t) => t.where === "local")) pinSelf(1);
-  const tty = cli.progress && process.stderr.isTTY === true;
-  const say = (line: string): void => void process.stderr.write(tty ? `\r${line}\x1b[K` : "");
+  const tty = cli.progress && io.tty;
+  const say = (line: string): void => (tty ? io.err(`\r${line}\x1b[K`) : undefined);
   const watchdog = setTimeout(() => {
-    process.stderr.write(`\ntroupe-bench: stopped by the watchdog after ${runBound(cli)} s\n`);
+    io.err(`\ntroupe-bench: stopped by the watchdog after ${runBound(cli)} s\n`);
     process.exit(3);
   }, runBound(cli) * 1000);
   watchdog.unref();
   try {
     const report = await runReport(cli, {
       onProgress: (p) => say(progressLine(p)),
-      onRun: (label) => (tty ? say(label) : process.stderr.write(`${label}\n`)),
+      onRun: (label) => (tty ? say(label) : io.err(`${label}\n`)),
     });
-    if (tty) process.stderr.write("\r\x1b[K");
+    if (tty) io.err("\r\x1b[K");
     const md = markdownReport(report);
-    process.stdout.write(`${md}\n`);
+    io.out(`${md}\n`);
     write(cli.markdown, md);
     write(cli.json, jsonReport(report));
     write(cli.svg, chartSvg(report.runs, `troupe-bench ${cli.load.workload}`));
     return 0;
   } catch (e) {
-    if (tty) process.stderr.write("\n");
-    process.stderr.write(`troupe-bench: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    if (tty) io.err("\n");
+    io.err(`troupe-bench: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     return 2;
   } finally {
     clearTimeout(watchdog);

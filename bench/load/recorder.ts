@@ -147,7 +147,7 @@ export class Recorder {
 
   /** Adds a workload-specific figure to the open phase, or to the last closed one. */
   extra(key: string, value: number | string): void {
-    const target = this.open?.extra ?? (this.done.length > 0 ? (this.done[this.done.length - 1].extra as Record<string, number | string>) : null);
+    const target = this.open?.extra ?? (this.done.length > 0 ? (this.done[this.done.length - 1].extra) : null);
     if (target !== null) target[key] = value;
   }
 

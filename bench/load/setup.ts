@@ -1,11 +1,15 @@
 // Owns the unmeasured setup steps workloads share: signing up device accounts and opening realtime
 // sockets for them, a bounded number at a time, with the progress status kept up to date.
+import type { LocalServerSpec } from "./target.js";
 import type { RunContext } from "./types.js";
-import { Api, mapLimit, NakamaSocket, type Format, type Session } from "./wire.js";
+import type { Api} from "./wire.js";
+import { mapLimit, NakamaSocket, type Format, type Session } from "./wire.js";
 
 /** Paths of the module folders a local server loads, relative to the repository root. */
 export const BENCH_MODULES = "bench/load/modules";
 export const fixtureModules = (folder: string): string => `test/fixtures/modules/${folder}`;
+/** The local server spec of workloads that need only the tool's own modules. */
+export const benchModules = (): LocalServerSpec => ({ runtimePath: BENCH_MODULES, flags: [] });
 
 /** A device id unique to this run (Nakama wants 10–128 characters). */
 export function deviceId(ctx: RunContext, tag: string, i: number | string): string {

@@ -149,8 +149,3 @@ export function apiHookName(name: string): string | undefined {
 export function rtHookName(name: string): string | undefined {
   return rtByKey.get(hookKey(name));
 }
-
-/** True for names the realtime pipeline uses (envelope cases in PascalCase). */
-export function isRtName(name: string): boolean {
-  return rtByKey.has(hookKey(name));
-}

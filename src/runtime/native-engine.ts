@@ -4,6 +4,7 @@
 // fn(ctx, logger, nk, ...payloads) with typed wire values. No pool: calls run concurrently.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type * as TsxApi from "tsx/esm/api";
 import type { Config } from "../config/schema.js";
 import { Code, GameError } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -122,8 +123,13 @@ export function locationIn(file: string, err: unknown): string | undefined {
 async function importModule(file: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(file).href;
   if (!file.endsWith(".ts")) return (await import(url)) as Record<string, unknown>;
-  const { tsImport } = await import("tsx/esm/api");
-  return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  let api: typeof TsxApi;
+  try {
+    api = await import("tsx/esm/api");
+  } catch (err) {
+    throw new Error("TypeScript native modules are compiled with the tsx package, which is not installed (npm install tsx)", { cause: err });
+  }
+  return (await api.tsImport(url, import.meta.url)) as Record<string, unknown>;
 }
 
 function failure(file: string, during: string, err: unknown): ModuleLoadError {
@@ -155,7 +161,7 @@ const LAZY_NK: ProxyHandler<LazyNk> = {
  * typed object means one closure per nk function.
  */
 function lazyNk(make: () => object): object {
-  return new Proxy({ make } as LazyNk, LAZY_NK);
+  return new Proxy<LazyNk>({ make }, LAZY_NK);
 }
 
 class NativeEngineVm implements EngineVm {

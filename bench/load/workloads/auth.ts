@@ -3,7 +3,7 @@
 // beforehand, asked for again in a scattered order).
 import { buildRequest } from "../../lib/raw-http.js";
 import { httpClosedLoop, phase, wants, withHttp } from "../loops.js";
-import { BENCH_MODULES, deviceId, signUp } from "../setup.js";
+import { benchModules, deviceId, signUp } from "../setup.js";
 import type { RunContext, Workload } from "../types.js";
 import { basic } from "../wire.js";
 
@@ -23,7 +23,7 @@ export const auth: Workload = {
     size: 1000, duration: 10, concurrency: 32, warmup: 1,
     sizeMeans: "existing devices signed up before the run", concurrencyMeans: "keep-alive connections",
   },
-  local: () => ({ runtimePath: BENCH_MODULES, flags: [] }),
+  local: benchModules,
   run: (ctx) => withHttp(ctx, ctx.opts.concurrency, async (api, conns) => {
     if (wants(ctx, "existing")) await signUp(ctx, api, ctx.opts.size, "existing");
     let round = 0;

@@ -4,9 +4,10 @@
 // (GET /v2/leaderboard/<board>/owner/<owner>?limit=--limit for scattered owners).
 import { buildRequest } from "../../lib/raw-http.js";
 import { httpClosedLoop, phase, wants, withHttp } from "../loops.js";
-import { BENCH_MODULES, signUp } from "../setup.js";
+import { benchModules, signUp } from "../setup.js";
 import type { RunContext, Workload } from "../types.js";
-import { Api, bearer, mapLimit, type Session } from "../wire.js";
+import type { Api} from "../wire.js";
+import { bearer, mapLimit, type Session } from "../wire.js";
 
 const score = (): string => JSON.stringify({ score: String(Math.floor(Math.random() * 1e9)) });
 
@@ -34,7 +35,7 @@ export const leaderboard: Workload = {
     size: 1000, duration: 10, concurrency: 32, warmup: 1,
     sizeMeans: "users with a record on the board", concurrencyMeans: "keep-alive connections",
   },
-  local: () => ({ runtimePath: BENCH_MODULES, flags: [] }),
+  local: benchModules,
   run: (ctx) => withHttp(ctx, ctx.opts.concurrency, async (api, conns) => {
     const users = await seed(ctx, api);
     const n = users.length;

@@ -8,7 +8,7 @@
 import { procRssBytes } from "../../lib/server.js";
 import { MiniWs } from "../../lib/mini-ws.js";
 import { runTraffic, senderFor, type Sender } from "../match-traffic.js";
-import { BENCH_MODULES, closeAll, fixtureModules, openSockets, signUp } from "../setup.js";
+import { benchModules, closeAll, fixtureModules, openSockets, signUp } from "../setup.js";
 import type { RunContext, Workload } from "../types.js";
 import { Api, mapLimit, NakamaSocket } from "../wire.js";
 
@@ -50,7 +50,7 @@ export const relay: Workload = {
   summary: "relayed matches: players exchange match data at an offered delivery rate",
   phases: ["relay"],
   defaults: MATCH_DEFAULTS,
-  local: () => ({ runtimePath: BENCH_MODULES, flags: [] }),
+  local: benchModules,
   async run(ctx) {
     const bare = ctx.opts.lib?.bareRelay === true;
     const groups = bare ? await bareGroups(ctx) : await players(ctx, "relay");

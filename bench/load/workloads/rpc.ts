@@ -103,7 +103,10 @@ export const rpcSocket: Workload = {
   name: "rpc-socket",
   summary: "echo RPC over realtime sockets, several requests in flight per socket",
   phases: ["socket"],
-  defaults: { size: 0, duration: 10, concurrency: 32, warmup: 1, sizeMeans: "(unused)", concurrencyMeans: "sockets (each with --inflight requests outstanding)" },
+  defaults: {
+    size: 0, duration: 10, concurrency: 32, warmup: 1,
+    sizeMeans: "(unused)", concurrencyMeans: "sockets (each with --inflight requests outstanding)",
+  },
   local: localSocket,
   async run(ctx) {
     const api = new Api(ctx.target);

@@ -7,7 +7,7 @@
 //   matchmaker: `size` sockets each adding a ticket (min = max = 2, query "*"); time until all matched.
 import { procRssBytes } from "../../lib/server.js";
 import { sleep, until, wants } from "../loops.js";
-import { BENCH_MODULES, closeAll, signUp } from "../setup.js";
+import { BENCH_MODULES, benchModules, closeAll, signUp } from "../setup.js";
 import type { RunContext, Workload } from "../types.js";
 import { Api, mapLimit, NakamaSocket, type Session } from "../wire.js";
 
@@ -67,11 +67,8 @@ export const idleCcu: Workload = {
   name: "idle-ccu",
   summary: "idle authenticated sockets: connects/s and server memory per socket",
   phases: ["connect", "hold"],
-  defaults: {
-    size: 5000, duration: 20, concurrency: 256, warmup: 1,
-    sizeMeans: "sockets", concurrencyMeans: "connects in flight",
-  },
-  local: () => ({ runtimePath: BENCH_MODULES, flags: [] }),
+  defaults: { size: 5000, duration: 20, concurrency: 256, warmup: 1, sizeMeans: "sockets", concurrencyMeans: "connects in flight" },
+  local: benchModules,
   async run(ctx) {
     const n = ctx.opts.size;
     const api = new Api(ctx.target);

@@ -3,7 +3,7 @@
 // last-write-wins) then "read" (POST /v2/storage of the user's own objects, every one expected back).
 import { buildRequest } from "../../lib/raw-http.js";
 import { httpClosedLoop, phase, wants, withHttp } from "../loops.js";
-import { BENCH_MODULES, signUp } from "../setup.js";
+import { benchModules, signUp } from "../setup.js";
 import type { RunContext, Workload } from "../types.js";
 import { bearer, type Session } from "../wire.js";
 
@@ -30,7 +30,7 @@ export const storage: Workload = {
     size: 256, duration: 5, concurrency: 32, warmup: 1,
     sizeMeans: "keys per user (each connection is its own user)", concurrencyMeans: "keep-alive connections (= users)",
   },
-  local: () => ({ runtimePath: BENCH_MODULES, flags: [] }),
+  local: benchModules,
   run: (ctx) => withHttp(ctx, ctx.opts.concurrency, async (api, conns) => {
     const sessions = await signUp(ctx, api, ctx.opts.concurrency, "storage");
     const perObject = (): void => ctx.rec.extra("objects/s", Math.round((ctx.rec.phases.at(-1)?.rate ?? 0) * ctx.opts.batch));
