@@ -80,7 +80,7 @@ describe("runtime loading: failures stop the start", () => {
 
 describe("troupe check", () => {
   it("loads valid modules, lists what each runtime registered and exits 0", async () => {
-    const r = await troupe(["check", "--runtime.path", path.join(here, "fixtures/modules/precedence")]);
+    const r = await troupe(["check", "--runtime.path", "test/fixtures/modules/precedence"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /native\tRPC "who"/);
     assert.match(r.stdout, /lua\tRPC "who2"/);
@@ -89,13 +89,13 @@ describe("troupe check", () => {
   });
 
   it("exits 1 with the failing file and line", async () => {
-    const r = await troupe(["check", "--runtime.path", path.join(here, "fixtures/modules/broken-lua")]);
+    const r = await troupe(["check", "--runtime.path", "test/fixtures/modules/broken-lua"]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad\.lua:3:/);
   });
 
   it("does not run run_once and reports nk calls it cannot make as warnings, not failures", async () => {
-    const r = await troupe(["check", "--runtime.path", path.join(here, "fixtures/modules/lua")]);
+    const r = await troupe(["check", "--runtime.path", "test/fixtures/modules/lua"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /lua\tRPC "echo"/);
     assert.match(r.stdout, /lua\tbefore "authenticatecustom"/);
