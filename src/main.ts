@@ -15,6 +15,8 @@ import { noHooks, type HookRegistry, type PipelineDeps } from "./pipeline/hooks.
 import { poolStarter } from "../actors/runtime/index.js";
 import { runtimeHandlers, startMatchHost, type MatchHost } from "../actors/match/index.js";
 import { loadRuntime, type Runtime } from "./runtime/index.js";
+import { parseEnv } from "./runtime/context.js";
+import { attachScheduledHooks, attachSessionEvents } from "./runtime/server-events.js";
 import { registerRpcRoutes } from "./api/routes-rpc.js";
 import { createSessionService, sessionSettingsFrom } from "./session/service.js";
 import { createIdentityAdmin, registerIdentityRoutes } from "./api/identity.js";
@@ -149,13 +151,16 @@ export async function startServer(
     });
     hooks = runtime.hooks;
     rpc = instrumentRpc(runtime.rpc, metrics, tracer);
-    await system.service("leaderboard-scheduler", async () => {
+    const eventBase = { env: parseEnv(config.runtime.env), node: config.name, version: packageVersion() };
+    attachSessionEvents(realtime.core, () => runtime, eventBase); // registerEventSessionStart/End
+    const scheduler = await system.service("leaderboard-scheduler", async () => {
       const value = startLeaderboardScheduler(system.family("leaderboards"), {
         core: leaderboards, log: log.child({ module: "leaderboard" }),
         workers: config.leaderboard.callback_queue_workers, queueSize: config.leaderboard.callback_queue_size,
       });
       return { value, stop: () => value.stop() };
     });
+    attachScheduledHooks(scheduler, runtime, eventBase); // leaderboard reset, tournament reset/end hooks
     const router = buildRouter({ config, log, db, pipeline, sessions, realtime, identity, runtime, leaderboards, rpc: () => rpc, observe: observeHttp(metrics, tracer), matches: () => matches, matchmaker: () => matchmaker });
     const transport = await system.service("transport", async () => {
       const t = await startTransport(transportOptions(config, log), { http: router.handle, ws: instrumentWs(realtime.ws, metrics) });
