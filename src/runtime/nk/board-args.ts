@@ -3,8 +3,8 @@
 // argument sets, and the "get by ids" list. `kind` picks the leaderboard or tournament wording.
 import { parseUuid } from "../../session/uuid.js";
 import { isValidCron } from "../../lib/cron.js";
-import { ApiOperator, Operator, SortOrder, parseOperator } from "../../services/leaderboard/index.js";
-import type { RecordsListInput } from "../../services/leaderboard/index.js";
+import { ApiOperator, SortOrder, parseOperator } from "../../services/leaderboard/index.js";
+import type { RecordsListInput , Operator} from "../../services/leaderboard/index.js";
 import { isPlainObject, luaTypeName, type Args } from "./args.js";
 import { stringsArg } from "./svc-args.js";
 
