@@ -4,7 +4,7 @@
 import { parseUuid } from "../../session/uuid.js";
 import { isValidCron } from "../../lib/cron.js";
 import { ApiOperator, SortOrder, parseOperator } from "../../services/leaderboard/index.js";
-import type { RecordsListInput , Operator} from "../../services/leaderboard/index.js";
+import type { Operator, RecordsListInput } from "../../services/leaderboard/index.js";
 import { isPlainObject, luaTypeName, type Args } from "./args.js";
 import { stringsArg } from "./svc-args.js";
 
