@@ -63,7 +63,7 @@ export const schema = {
     response_headers: strs([], "Extra key=value headers added to every HTTP response."),
     proxy_count: int(1, "Proxies in front of the server, for reading X-Forwarded-For."),
     transport: str("auto", "Troupe: auto (uWebSockets.js, else node), uws or node (ws + node:http).", { oneOf: ["auto", "uws", "node"] }),
-    max_inbound_per_sec: int(200, "Troupe: realtime messages a session may send per second before it is closed; 0 for no limit."),
+    max_inbound_per_sec: int(5000, "Troupe: realtime messages a session may send per second before it is closed; 0 for no limit."),
   },
   database: {
     address: strs([], "PostgreSQL servers as user:pass@host:port/db or postgres:// URLs. Empty: the embedded database."),

@@ -38,7 +38,8 @@ export function realtimeSettingsFrom(config: Config): RealtimeSettings {
     pongWaitMs: s.pong_wait_ms,
     pingBackoffThreshold: s.ping_backoff_threshold,
     maxInboundPerSec: s.max_inbound_per_sec,
-    maxInboxFrames: Math.max(1024, 2 * s.max_inbound_per_sec),
+    // Frames waiting to be handled per session; bounded whatever the rate limit is.
+    maxInboxFrames: Math.max(1024, Math.min(4096, 2 * s.max_inbound_per_sec)),
     singleSocket: config.session.single_socket,
     singleMatch: config.session.single_match,
     encryptionKey: config.session.encryption_key,

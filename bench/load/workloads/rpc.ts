@@ -10,7 +10,7 @@ import type { LoadOptions, RunContext, Workload } from "../types.js";
 import { Api, bearer, type NakamaSocket } from "../wire.js";
 
 const local = (o: LoadOptions) => ({ runtimePath: fixtureModules(o.runtime), flags: [] });
-// Troupe closes a socket sending more than socket.max_inbound_per_sec (200) messages a second; Nakama has
+// Troupe closes a socket sending more than socket.max_inbound_per_sec (5000 by default) messages a second; Nakama has
 // no such limit, and a closed loop with several RPCs in flight passes it at once.
 const localSocket = (o: LoadOptions) => ({ runtimePath: fixtureModules(o.runtime), flags: ["--socket.max_inbound_per_sec", "0"] });
 const payloadOf = (o: LoadOptions): string => "x".repeat(o.payload);
