@@ -9,19 +9,15 @@ import {
   leaderboardRecordsList, leaderboardRecordsListCursorFromRank, leaderboardRecordWrite, leaderboardsGet, Operator,
   recordsDeletionStep, Reason, SortOrder, warmRankCache, type LeaderboardCore, type RecordWriteInput,
 } from "./index.js";
-import { boardId, engines, owner, TestClock, testCore } from "./testkit.js";
+import { boardId, engines, owner, recordInput, rejectsWith, TestClock, testCore } from "./testkit.js";
 
 const T0 = Date.parse("2030-01-01T10:00:30Z");
 
 function write(core: LeaderboardCore, id: string, ownerId: string, score: number, over: Partial<RecordWriteInput> = {}) {
-  return leaderboardRecordWrite(core, {
-    caller: "", leaderboardId: id, ownerId, username: "", score: BigInt(score), subscore: 0n, metadata: "", ...over,
-  });
+  return leaderboardRecordWrite(core, recordInput(id, ownerId, score, over));
 }
 
-async function rejects(p: Promise<unknown>, reason: string, code: number): Promise<void> {
-  await assert.rejects(p, (e: { reason?: string; code?: number }) => e.reason === reason && e.code === code);
-}
+const rejects = rejectsWith;
 
 for (const engine of engines()) {
   describe(`leaderboard core on ${engine.name}`, { skip: engine.skip }, () => {

@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { TestDb } from "../../storage/testing.js";
 import { leaderboardCreate, Operator, Reason, type LeaderboardCore, type RecordWriteInput } from "../leaderboard/index.js";
-import { boardId, engines, owner, TestClock, testCore } from "../leaderboard/testkit.js";
+import { boardId, engines, owner, recordInput, rejectsWith, TestClock, testCore } from "../leaderboard/testkit.js";
 import {
   endDue, planSchedule, resetDue, tournamentAddAttempt, tournamentCreate, tournamentDelete, tournamentJoin, tournamentList,
   tournamentRecordDelete, tournamentRecordsHaystack, tournamentRecordsList, tournamentRecordWrite, tournamentsGet,
@@ -16,14 +16,10 @@ const T0 = Date.parse("2030-03-01T10:00:00Z");
 const sec = (iso: string): number => Date.parse(iso) / 1000;
 
 function write(core: LeaderboardCore, id: string, ownerId: string, score: number, over: Partial<RecordWriteInput> = {}) {
-  return tournamentRecordWrite(core, {
-    caller: "", leaderboardId: id, ownerId, username: "", score: BigInt(score), subscore: 0n, metadata: "", ...over,
-  });
+  return tournamentRecordWrite(core, recordInput(id, ownerId, score, over));
 }
 
-async function rejects(p: Promise<unknown>, reason: string, code: number): Promise<void> {
-  await assert.rejects(p, (e: { reason?: string; code?: number }) => e.reason === reason && e.code === code);
-}
+const rejects = rejectsWith;
 
 for (const engine of engines()) {
   describe(`tournament core on ${engine.name}`, { skip: engine.skip }, () => {
