@@ -6,13 +6,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Client, Session } from "@heroiclabs/nakama-js";
-import { bootServer, testPostgresUrl, type BootedServer } from "./helpers/boot.js";
+import { bootServer, type BootedServer, testDatabases } from "./helpers/boot.js";
 import { clientFor } from "./realtime-kit.js";
 
-const databases = [
-  { name: "pglite" as const, skip: false as const },
-  { name: "postgres" as const, skip: testPostgresUrl === undefined ? "TROUPE_TEST_DATABASE_URL is not set" : (false as const) },
-];
+const databases = testDatabases;
 
 for (const database of databases) {
   describe(`group routes on ${database.name}`, { skip: database.skip }, () => {

@@ -8,12 +8,9 @@ import { Client, type Session } from "@heroiclabs/nakama-js";
 import { silentLogger } from "../src/log.js";
 import { sendNotifications } from "../src/services/notifications/index.js";
 import { openDb, type Db } from "../src/storage/db.js";
-import { bootServer, testPostgresUrl, type BootedServer } from "./helpers/boot.js";
+import { bootServer, type BootedServer, testDatabases } from "./helpers/boot.js";
 
-const databases = [
-  { name: "pglite" as const, skip: false as const },
-  { name: "postgres" as const, skip: testPostgresUrl === undefined ? "TROUPE_TEST_DATABASE_URL is not set" : (false as const) },
-];
+const databases = testDatabases;
 
 for (const database of databases) {
   describe(`notification routes on ${database.name}`, { skip: database.skip }, () => {

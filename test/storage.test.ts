@@ -5,14 +5,11 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Client, type Session } from "@heroiclabs/nakama-js";
-import { bootServer, testPostgresUrl, type BootedServer } from "./helpers/boot.js";
+import { bootServer, type BootedServer, testDatabases } from "./helpers/boot.js";
 
 const md5 = (s: string): string => createHash("md5").update(s).digest("hex");
 
-const databases = [
-  { name: "pglite" as const, skip: false as const },
-  { name: "postgres" as const, skip: testPostgresUrl === undefined ? "TROUPE_TEST_DATABASE_URL is not set" : (false as const) },
-];
+const databases = testDatabases;
 
 for (const database of databases) {
   describe(`storage routes on ${database.name}`, { skip: database.skip }, () => {

@@ -6,13 +6,13 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client, type Session } from "@heroiclabs/nakama-js";
-import { bootServer, testPostgresUrl, type BootedServer } from "./helpers/boot.js";
+import { bootServer, type BootedServer, postgresSkip } from "./helpers/boot.js";
 import { silentLogger } from "../src/log.js";
 import { openDb, type Db } from "../src/storage/db.js";
 import { createLeaderboardCore, type LeaderboardCore } from "../src/services/leaderboard/index.js";
 import { tournamentCreate, type TournamentCreateInput } from "../src/services/tournament/index.js";
 
-const skip = testPostgresUrl === undefined ? "TROUPE_TEST_DATABASE_URL is not set" : undefined;
+const skip = postgresSkip;
 
 describe("tournaments over REST", { skip }, () => {
   let s: BootedServer;

@@ -11,6 +11,15 @@ import { migrateUp } from "../../src/storage/migrate.js";
 /** The PostgreSQL server tests may use (CI always sets it); undefined when absent. */
 export const testPostgresUrl: string | undefined = process.env.TROUPE_TEST_DATABASE_URL || undefined;
 
+/** The skip reason for PostgreSQL-only tests, undefined when TROUPE_TEST_DATABASE_URL is set. */
+export const postgresSkip: string | undefined = testPostgresUrl === undefined ? "TROUPE_TEST_DATABASE_URL is not set" : undefined;
+
+/** The databases a black-box suite runs against: the embedded one always, PostgreSQL when configured. */
+export const testDatabases = [
+  { name: "pglite" as const, skip: false as const },
+  { name: "postgres" as const, skip: postgresSkip ?? (false as const) },
+];
+
 export interface BootOptions {
   /** "pglite" (default): in-memory embedded database. "postgres": a fresh, migrated database on
    * TROUPE_TEST_DATABASE_URL's server, dropped at stop (throws when the variable is not set). */
