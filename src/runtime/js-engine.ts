@@ -42,7 +42,8 @@ const NKRUNTIME_GLOBAL = `if (typeof nkruntime === "undefined") {
     OUT_OF_RANGE: 11, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, DATA_LOSS: 15, UNAUTHENTICATED: 16 }) };
 }`;
 
-function nkObject(bindings: readonly NkBinding[], deps: NkDeps, slot: CallSlot): Record<string, HostFn> {
+/** nk bindings as the methods of the JS `nk` object (each reads the call in progress from `slot`). */
+export function nkObject(bindings: readonly NkBinding[], deps: NkDeps, slot: Pick<CallSlot, "ctx">): Record<string, HostFn> {
   const out: Record<string, HostFn> = {};
   for (const b of bindings) {
     const impl = b.callJs;

@@ -32,8 +32,8 @@ function isThenable(v: unknown): v is PromiseLike<unknown[]> {
   return typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
 }
 
-/** nk bindings as host functions of the `nakama` module. */
-function nkFunctions(bindings: readonly NkBinding[], deps: NkDeps, slot: CallSlot): Record<string, HostFn> {
+/** nk bindings as host functions of the `nakama` module (each reads the call in progress from `slot`). */
+export function nkFunctions(bindings: readonly NkBinding[], deps: NkDeps, slot: Pick<CallSlot, "ctx">): Record<string, HostFn> {
   const out: Record<string, HostFn> = {};
   for (const b of bindings) {
     const impl = b.callLua;

@@ -1,14 +1,16 @@
-// nk through real VMs: the binding table installed the way types.ts tells the framework to (Lua: luaMulti
+// nk through real VMs: the binding table installed by the framework's own installers (Lua: luaMulti
 // over callLua, withRawStrings when asked; JS: callJs as is), proving the shapes survive marshalling —
 // Lua multiple returns and byte strings, JS objects, ArrayBuffers and caught errors.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { luaMulti, withRawStrings, type HostFn as LuaHostFn } from "../lua/index.js";
+import type { HostFn as LuaHostFn } from "../lua/index.js";
 import { testVm } from "../lua/test-support.js";
 import type { HostFn as JsHostFn } from "../js/index.js";
 import { engineOnce, makeVm } from "../js/testkit.js";
 import { ExecutionMode, systemContext } from "../context.js";
 import { nkBindings } from "./index.js";
+import { nkFunctions } from "../lua-engine.js";
+import { nkObject } from "../js-engine.js";
 import { openNkFixture, type NkFixture } from "./testkit.js";
 
 let f: NkFixture;
@@ -22,23 +24,11 @@ after(async () => {
 const ctx = systemContext({ env: {}, node: "troupe", version: "test" }, ExecutionMode.RPC);
 
 function luaModule(): Record<string, LuaHostFn> {
-  const out: Record<string, LuaHostFn> = {};
-  for (const b of nkBindings()) {
-    const impl = b.callLua;
-    if (b.lua === undefined || impl === undefined) continue;
-    const fn: LuaHostFn = async (args) => luaMulti(...(await impl({ deps: f.deps, ctx }, args)));
-    out[b.lua] = b.luaRawStrings === true ? withRawStrings(fn) : fn;
-  }
-  return out;
+  return nkFunctions(nkBindings(), f.deps, { ctx });
 }
 
 function jsNk(): Record<string, JsHostFn> {
-  const out: Record<string, JsHostFn> = {};
-  for (const b of nkBindings()) {
-    const impl = b.callJs;
-    if (b.js !== undefined && impl !== undefined) out[b.js] = (args) => impl({ deps: f.deps, ctx }, args);
-  }
-  return out;
+  return nkObject(nkBindings(), f.deps, { ctx });
 }
 
 describe("nk in a Lua VM", () => {

@@ -5,12 +5,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Code, GameError } from "../../errors.js";
-import { luaMulti, type HostFn as LuaHostFn } from "../lua/index.js";
+import type { HostFn as LuaHostFn } from "../lua/index.js";
 import { testVm } from "../lua/test-support.js";
 import type { HostFn as JsHostFn } from "../js/index.js";
 import { engineOnce, makeVm } from "../js/testkit.js";
 import { ExecutionMode, systemContext } from "../context.js";
 import { nkBindings } from "./index.js";
+import { nkFunctions } from "../lua-engine.js";
+import { nkObject } from "../js-engine.js";
 import { openServicesFixture, type ServicesFixture } from "./testkit-services.js";
 
 let f: ServicesFixture;
@@ -26,21 +28,11 @@ after(async () => {
 const ctx = systemContext({ env: {}, node: "troupe", version: "test" }, ExecutionMode.RPC);
 
 function luaModule(): Record<string, LuaHostFn> {
-  const out: Record<string, LuaHostFn> = {};
-  for (const b of nkBindings()) {
-    const impl = b.callLua;
-    if (b.lua !== undefined && impl !== undefined) out[b.lua] = async (args) => luaMulti(...(await impl({ deps: f.deps, ctx }, args)));
-  }
-  return out;
+  return nkFunctions(nkBindings(), f.deps, { ctx });
 }
 
 function jsNk(): Record<string, JsHostFn> {
-  const out: Record<string, JsHostFn> = {};
-  for (const b of nkBindings()) {
-    const impl = b.callJs;
-    if (b.js !== undefined && impl !== undefined) out[b.js] = (args) => impl({ deps: f.deps, ctx }, args);
-  }
-  return out;
+  return nkObject(nkBindings(), f.deps, { ctx });
 }
 
 describe("game services in a Lua VM", () => {
