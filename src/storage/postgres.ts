@@ -59,13 +59,32 @@ interface PgRunner {
   query(config: QueryConfig | string): Promise<PgResult>;
 }
 
+/** How many distinct statement texts get a server-side prepared statement (per pool; each connection prepares
+ * a name the first time it runs it). Texts beyond this run unnamed: dynamically built SQL cannot grow it. */
+const PREPARED_LIMIT = 2000;
+
+/** Gives each statement text a stable name so every connection parses and plans it once and then only binds:
+ * this halves PostgreSQL's CPU for the short statements hot paths run (auth, storage, leaderboards). */
+export class StatementNames {
+  private readonly names = new Map<string, string>();
+  constructor(private readonly limit = PREPARED_LIMIT) {}
+  nameFor(sql: string): string | undefined {
+    let name = this.names.get(sql);
+    if (name === undefined && this.names.size < this.limit) {
+      name = `troupe_${this.names.size.toString(36)}`;
+      this.names.set(sql, name);
+    }
+    return name;
+  }
+}
+
 /** Statements on a pool or on one client, with our parameter rules and error mapping. */
-function queryable(runner: PgRunner): Queryable {
+function queryable(runner: PgRunner, names: StatementNames): Queryable {
   return {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       // queryMode "extended": one statement only, exactly like PGlite (pg would otherwise use the simple
       // protocol for parameterless SQL and accept several statements).
-      const config = { text: sql, values: toParams(params), queryMode: "extended" } as QueryConfig;
+      const config = { text: sql, values: toParams(params), queryMode: "extended", name: names.nameFor(sql) } as QueryConfig;
       try {
         return toResult<R>(await runner.query(config));
       } catch (err) {
@@ -107,13 +126,14 @@ export class PostgresDb implements Db {
   private readonly log: Logger;
   private readonly where: string;
   private readonly direct: Queryable;
+  private readonly names = new StatementNames();
   private closed = false;
 
   constructor(pool: Pool, log: Logger, where: string) {
     this.pool = pool;
     this.log = log;
     this.where = where;
-    this.direct = queryable(pool);
+    this.direct = queryable(pool, this.names);
   }
 
   async query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -130,7 +150,7 @@ export class PostgresDb implements Db {
     if (this.closed) throw closedError();
     const begin = beginStatement(opts);
     const client = await this.connect();
-    const onClient = queryable(client);
+    const onClient = queryable(client, this.names);
     let broken: Error | undefined;
     try {
       await onClient.exec(begin);
