@@ -7,13 +7,16 @@
 // once per broadcast, fan-out into session queues. Pin to one core with `taskset -c 0`.
 //
 //   npm run bench -- matches [--runtime js] [--matches 200] [--players 8] [--rate 2] [--tick 10]
-//     [--seconds 10] [--warmup 3] [--js-build asyncify|sync]
+//     [--seconds 10] [--warmup 3] [--js-build asyncify|sync] [--profile out.cpuprofile]
 //
 // Reports: CPU share of one core over the window (and the matches one core would carry at that cost,
 // linear extrapolation), p50/p99 delivery latency (input accepted → bytes handed to the socket; a tick
 // is 1000/T ms, so p50 is about half a tick when the host keeps up), messages lost, tick overruns
-// (kernel skipped ticks), and memory per match: RSS / heap / external growth after a full GC (run node
+// (kernel skipped ticks), CPU µs per input and per delivery (the figures to compare on a shared
+// machine: they do not depend on how much of the core this process got), and memory per match: RSS / heap / external growth after a full GC (run node
 // with --expose-gc), with the players joined.
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createKernel } from "../actors/kernel/index.js";
@@ -43,6 +46,7 @@ const RATE = num("rate", 2);
 const TICK = num("tick", 10);
 const SECONDS = num("seconds", 10);
 const WARMUP = num("warmup", 3);
+const PROFILE = arg("profile", "");
 const FIXTURES = path.join(repoRoot, "test", "fixtures", "modules", "matches");
 
 /** The fixture folder's relay handlers, as the runtime would offer them. */
@@ -117,6 +121,7 @@ async function main(): Promise<void> {
 
   const began = performance.now();
   const players: Array<{ uuid: string; h: SessionHandle }> = [];
+  const wires: CountingWire[] = [];
   let seq = 0;
   for (let m = 0; m < M; m++) {
     const id = await host.create(`${runtime}_relay`, { tick_rate: TICK }, origin);
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
       const n = seq++;
       const userId = `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
       const wire = new CountingWire(p === 0 ? observe : null);
+      wires.push(wire);
       const h = new SessionHandle(
         { id: `10000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`, userId, username: `u${n}`, vars: {}, expiry: 0, format: "json", lang: "en", clientIp: "", clientPort: "", headers: {}, rawQuery: "" },
         wire, { outgoingQueueSize: 1024, writeWaitMs: 60_000, maxInboundPerSec: 0, maxInboxFrames: 1024 }, core.flusher,
@@ -158,6 +164,14 @@ async function main(): Promise<void> {
   }, slotMs);
 
   await new Promise((r) => setTimeout(r, WARMUP * 1000));
+  // A CPU profile of the measuring window only (creation and warm-up left out).
+  const inspector = PROFILE === "" ? null : new Session();
+  if (inspector !== null) {
+    inspector.connect();
+    await inspector.post("Profiler.enable");
+    await inspector.post("Profiler.start");
+  }
+  const frames0 = wires.reduce((n, w) => n + w.frames, 0);
   const k0 = kernel.metrics().skippedTicks;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -166,17 +180,25 @@ async function main(): Promise<void> {
   measuring = false;
   const cpu = process.cpuUsage(cpu0);
   const elapsed = (performance.now() - t0) / 1000;
+  const frames = wires.reduce((n, w) => n + w.frames, 0) - frames0;
+  if (inspector !== null) {
+    const { profile } = await inspector.post("Profiler.stop");
+    writeFileSync(PROFILE, JSON.stringify(profile));
+    inspector.disconnect();
+  }
   const skipped = kernel.metrics().skippedTicks - k0;
   clearInterval(driver);
 
-  const share = (cpu.user + cpu.system) / 1e6 / elapsed;
+  const cpuUs = cpu.user + cpu.system;
+  const share = cpuUs / 1e6 / elapsed;
   const expected = sent; // the observer of each match receives every message sent in its match
   const perMatch = (k: "rss" | "heap" | "ext") => (after[k] - before[k]) / M / 1024 / 1024;
   process.stdout.write(`\nmatches: ${M} × ${P} players (${runtime}${runtime === "js" ? `, ${settings.jsBuild} build` : ""}), ${RATE} msg/s each, ${TICK} Hz, ${SECONDS} s (created in ${fmt(createMs / 1000, 2)} s)\n\n`);
   process.stdout.write(table(
-    ["runtime", "matches", "inputs/s", "deliveries/s", "CPU (1 core)", "≈ matches/core", "p50 ms", "p99 ms", "lost", "skipped ticks", "RSS/match MB", "heap/match MB", "ext/match MB"],
+    ["runtime", "matches", "inputs/s", "deliveries/s", "CPU (1 core)", "≈ matches/core", "CPU µs/input", "CPU µs/delivery", "CPU µs/match-s", "p50 ms", "p99 ms", "lost", "skipped ticks", "RSS/match MB", "heap/match MB", "ext/match MB"],
     [[
       runtime, M, fmt(sent / elapsed, 0), fmt((sent * P) / elapsed, 0), `${fmt(share * 100, 0)}%`, fmt(M / share, 0),
+      fmt(cpuUs / Math.max(1, sent), 1), fmt(cpuUs / Math.max(1, frames), 2), fmt(cpuUs / M / elapsed, 0),
       fmt(lat.percentile(50), 1), fmt(lat.percentile(99), 1), fmt(Math.max(0, expected - lat.count), 0), skipped,
       fmt(perMatch("rss"), 3), fmt(perMatch("heap"), 3), fmt(perMatch("ext"), 3),
     ]],

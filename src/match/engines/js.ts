@@ -19,59 +19,108 @@ import { Registrations } from "../../runtime/registry.js";
 import { matchError, type JoinCaller, type MatchCore, type MatchMessage, type MatchPresence } from "../types.js";
 import { logFields, type MatchCoreDeps } from "./deps.js";
 import { initResult, joinAttemptResult, joinContext, matchContext, signalResult, stateResult, type Shaped } from "./results.js";
-import { dispatcherFunctions, guestPresence, guestPresences, jsFastBroadcast } from "./shapes.js";
+import { dispatcherFunctions, guestPresence, guestPresences, jsBroadcasts, SENDER_SLOTS, type JsBroadcasts } from "./shapes.js";
 
 /**
  * Appended to the bundle of match VMs (plain ES5, strict-mode safe). Codes: 0 no result, 1 a state,
  * 2 not an object, 3 an object without state. `box`: h handlers, s state, c ctx, l logger, n nk, d the
- * dispatcher, built in the guest over the host's functions: broadcasts whose arguments are plain
- * (no presence filter, string or ArrayBuffer data, a presence-shaped sender) go to the host's `fast`
- * function as primitives; anything else to the generic functions, which check and report as usual.
+ * dispatcher, q the broadcasts not yet handed to the host, f hands them over. The dispatcher is built in
+ * the guest over the host's functions: broadcasts whose arguments are plain (no presence filter, an
+ * integer op code, string or ArrayBuffer data, a presence-shaped sender) go to the host as primitives:
+ * the first one from each sender at once through `fast` (the host checks the sender: a bad one fails at
+ * the call), the later ones into `q`, which reaches the host in one piece when the callback returns
+ * (its result carries it) or before any other host call (the rest of the dispatcher, nk), so the host
+ * sees every broadcast in call order. Anything else goes to the generic functions, which check and
+ * report as usual. nk functions are wrapped to hand `q` over first.
+ *
+ * `loop(tick, json, bytes)` is matchLoop's entry: the messages come as one JSON text whose `data`
+ * fields hold payload lengths (-1: none) and one ArrayBuffer with the payloads end to end.
  */
 const HELPER = `
 ;function __troupe_match_boot(ctx, logger, nk, initializer, want) {
-  var found = false, handlers = null, shim = {};
+  var found = false, handlers = null, shim = {}, parse = JSON.parse;
+  var slice = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
   for (var k in initializer) shim[k] = initializer[k];
   shim.registerMatch = function (name, h) {
     initializer.registerMatch(name, h);
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
+  var box = { h: null, s: null, c: null, l: logger, n: nk, d: null, q: [], f: null, j: Function.prototype.call.bind(Array.prototype.join) };
+  var wrapped = {};
+  Object.keys(nk).forEach(function (name) {
+    var fn = nk[name];
+    wrapped[name] = typeof fn !== "function" ? fn : function () {
+      if (box.q.length > 0) box.f();
+      return fn.apply(this, arguments);
+    };
+  });
+  box.n = wrapped;
   var done = function () {
-    return { found: found, box: { h: handlers, s: null, c: null, l: logger, n: nk, d: null },
-      call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set, dispatcher: __troupe_match_dispatcher };
+    box.h = handlers;
+    return { found: found, box: box, call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set,
+      dispatcher: __troupe_match_dispatcher,
+      loop: function (tick, json, bytes) {
+        var msgs = [];
+        if (json !== undefined) {
+          msgs = parse(json);
+          for (var i = 0, off = 0; i < msgs.length; i++) {
+            var m = msgs[i], n = m.data;
+            if (n < 0) m.data = null;
+            else { m.data = slice(bytes, off, off + n); off += n; }
+          }
+        }
+        return __troupe_match_call(box, "matchLoop", tick, msgs);
+      },
+      drain: function () { return __troupe_match_take(box); } };
   };
   var r = InitModule(ctx, logger, nk, shim);
   return r && typeof r.then === "function" ? r.then(done) : done();
 }
 function __troupe_match_set(box, k, v) { box[k] = v; }
+function __troupe_match_take(box) {
+  if (box.q.length === 0) return null;
+  var t = box.j(box.q, "");
+  box.q = [];
+  return t;
+}
 function __troupe_match_dispatcher(box, h) {
+  var known = Object.create(null), next = 1, fromCharCode = String.fromCharCode;
   // Bytes travel as a latin1 string (one char per byte, fast to build); the VM boundary copies strings up
   // to a NUL, so NUL bytes travel as U+0100, which latin1 decoding turns back into 0.
-  var latin1 = function (buf) {
-    var u = new Uint8Array(buf), t = String.fromCharCode.apply(null, u);
-    return u.indexOf(0) < 0 ? t : t.split("\\u0000").join("\\u0100");
-  };
+  var latin1 = function (buf) { var t = fromCharCode.apply(null, new Uint8Array(buf)); return t.indexOf("\\u0000") < 0 ? t : t.split("\\u0000").join("\\u0100"); };
+  box.f = function () { var t = __troupe_match_take(box); if (t !== null) h.batch(t); };
   var send = function (deferred, op, data, presences, sender, reliable) {
     var generic = deferred ? h.broadcastMessageDeferred : h.broadcastMessage, kind, payload = null, key = null;
-    if (typeof op !== "number" || (presences !== null && presences !== undefined) ||
-      (reliable !== null && reliable !== undefined && typeof reliable !== "boolean")) return generic(op, data, presences, sender, reliable);
+    if (typeof op !== "number" || op % 1 !== 0 || (presences !== null && presences !== undefined) ||
+      (reliable !== null && reliable !== undefined && typeof reliable !== "boolean")) { box.f(); return generic(op, data, presences, sender, reliable); }
     if (data === null || data === undefined) kind = 0;
     else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; }
     else if (data instanceof ArrayBuffer && data.byteLength <= 4096) { kind = 2; payload = latin1(data); }
-    else return generic(op, data, presences, sender, reliable);
+    else { box.f(); return generic(op, data, presences, sender, reliable); }
     if (sender !== null && sender !== undefined) {
       if (typeof sender !== "object" || typeof sender.userId !== "string" || typeof sender.sessionId !== "string" ||
-        typeof sender.username !== "string") return generic(op, data, presences, sender, reliable);
+        typeof sender.username !== "string") { box.f(); return generic(op, data, presences, sender, reliable); }
       key = sender.userId + "|" + sender.sessionId + "|" + sender.username;
-      if (key.indexOf("\\u0000") >= 0) return generic(op, data, presences, sender, reliable);
+      if (key.indexOf("\\u0000") >= 0) { box.f(); return generic(op, data, presences, sender, reliable); }
     }
-    h.fast(op, kind, payload, key, reliable !== false, deferred);
+    var slot = key === null ? 0 : known[key], n = payload === null ? 0 : payload.length;
+    if (!deferred && slot !== undefined && op >= 0 && op < 0xD7FF && n < 0xD7FF) {
+      // A batch record (see shapes.ts jsBroadcasts): every value + 1, so that no char is NUL.
+      box.q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1));
+      if (n > 0) box.q.push(payload);
+      return;
+    }
+    box.f();
+    var fresh = key !== null && slot === undefined;
+    if (fresh && next >= ${SENDER_SLOTS}) { known = Object.create(null); next = 1; }
+    h.fast(op, kind, payload, key, reliable !== false, deferred, fresh ? next : 0);
+    if (fresh) known[key] = next++;
   };
   box.d = Object.freeze({
     broadcastMessage: function (op, data, presences, sender, reliable) { send(false, op, data, presences, sender, reliable); },
     broadcastMessageDeferred: function (op, data, presences, sender, reliable) { send(true, op, data, presences, sender, reliable); },
-    matchKick: function (presences) { h.matchKick(presences); },
-    matchLabelUpdate: function (label) { h.matchLabelUpdate(label); },
+    matchKick: function (presences) { box.f(); h.matchKick(presences); },
+    matchLabelUpdate: function (label) { box.f(); h.matchLabelUpdate(label); },
   });
 }
 function __troupe_match_keep(box, r) {
@@ -81,17 +130,23 @@ function __troupe_match_keep(box, r) {
   box.s = r.state;
   return 1;
 }
-function __troupe_match_call(box, name, tick, arg, datas) {
-  if (datas) for (var i = 0; i < datas.length; i++) arg[i].data = datas[i];
+// A code, or the code followed by the JSON text of the broadcasts still to hand over.
+function __troupe_match_result(box, code) {
+  var t = __troupe_match_take(box);
+  return t === null ? code : code + t;
+}
+function __troupe_match_call(box, name, tick, arg) {
   var r = box.h[name](box.c, box.l, box.n, box.d, tick, box.s, arg);
-  return r && typeof r.then === "function" ? r.then(function (v) { return __troupe_match_keep(box, v); }) : __troupe_match_keep(box, r);
+  return r && typeof r.then === "function"
+    ? r.then(function (v) { return __troupe_match_result(box, __troupe_match_keep(box, v)); })
+    : __troupe_match_result(box, __troupe_match_keep(box, r));
 }
 function __troupe_match_detail(box, name, ctx, a, b, c) {
   var r = name === "matchInit" ? box.h.matchInit(box.c, box.l, box.n, a) : box.h[name](ctx || box.c, box.l, box.n, box.d, a, box.s, b, c);
   var done = function (v) {
-    var code = __troupe_match_keep(box, v);
-    if (code === 0 || code === 2) return { code: code };
-    return { code: code, accept: v.accept, rejectMessage: v.rejectMessage, data: v.data, tickRate: v.tickRate, label: v.label };
+    var code = __troupe_match_keep(box, v), q = __troupe_match_take(box);
+    if (code === 0 || code === 2) return { code: code, q: q };
+    return { code: code, q: q, accept: v.accept, rejectMessage: v.rejectMessage, data: v.data, tickRate: v.tickRate, label: v.label };
   };
   return r && typeof r.then === "function" ? r.then(done) : done(r);
 }
@@ -107,10 +162,17 @@ interface Refs {
   readonly call: JsRef;
   readonly detail: JsRef;
   readonly set: JsRef;
+  readonly loop: JsRef;
+  readonly drain: JsRef;
 }
 
 function shapedOf(code: number, fields: Readonly<Record<string, unknown>> = {}): Shaped {
   return { none: code === 0, notObject: code === 2, nil: code !== 1, fields };
+}
+
+/** JSON of one number as JSON.stringify writes it (non-finite numbers are null). */
+function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : "null";
 }
 
 class JsMatchCore implements MatchCore {
@@ -118,12 +180,15 @@ class JsMatchCore implements MatchCore {
   private ctx: RuntimeContext;
   private pendingLabel: string | null = null;
   private closed = false;
+  /** The JSON text of each sender's presence, built once per presence object (members' are stable). */
+  private readonly senderJson = new WeakMap<MatchPresence, string>();
 
   constructor(
     private readonly vm: JsVm,
     private readonly d: MatchCoreDeps,
     private readonly slot: CallSlot,
     private readonly refs: Refs,
+    private readonly broadcasts: JsBroadcasts,
   ) {
     this.ctx = matchContext(d, "", 0);
   }
@@ -144,18 +209,44 @@ class JsMatchCore implements MatchCore {
     this.slot.enter({ key: "match", ctx, args: [], fields: logFields(this.d, "js") });
   }
 
-  /** matchJoin / matchLeave / matchLoop / matchTerminate: (ctx, logger, nk, dispatcher, tick, state, arg). */
-  private async step(name: string, tick: number, arg: unknown, datas: unknown = null): Promise<Shaped> {
-    await this.sync();
+  /**
+   * One callback call: its result is a code, or the code followed by the broadcasts the guest still
+   * holds (sent here, before the caller sees the result). On failure those are sent before rethrowing.
+   */
+  private async run(fn: JsRef, args: readonly unknown[]): Promise<number> {
+    let out: unknown;
+    try {
+      out = await this.vm.call(fn, args);
+    } catch (err) {
+      const rest = await this.vm.call(this.refs.drain, []).catch(() => null);
+      if (typeof rest === "string") this.broadcasts.replay(rest, 0);
+      throw err;
+    }
+    if (typeof out !== "string") return out as number;
+    this.broadcasts.replay(out, 1);
+    return out.charCodeAt(0) - 48;
+  }
+
+  /** matchJoin / matchLeave / matchTerminate: (ctx, logger, nk, dispatcher, tick, state, arg). */
+  private async step(name: string, tick: number, arg: unknown): Promise<Shaped> {
+    if (this.pendingLabel !== null) await this.sync();
     this.enter(this.ctx);
-    return shapedOf((await this.vm.call(this.refs.call, [this.refs.box, name, tick, arg, datas])) as number);
+    return shapedOf(await this.run(this.refs.call, [this.refs.box, name, tick, arg]));
   }
 
   /** matchInit / matchJoinAttempt / matchSignal, whose results carry more than a state. */
   private async detail(name: string, ctx: RuntimeContext, jsCtx: unknown, args: unknown[]): Promise<Shaped> {
     await this.sync();
     this.enter(ctx);
-    const out = (await this.vm.call(this.refs.detail, [this.refs.box, name, jsCtx, ...args])) as { code: number } & Record<string, unknown>;
+    let out: { code: number; q: string | null } & Record<string, unknown>;
+    try {
+      out = (await this.vm.call(this.refs.detail, [this.refs.box, name, jsCtx, ...args])) as typeof out;
+    } catch (err) {
+      const rest = await this.vm.call(this.refs.drain, []).catch(() => null);
+      if (typeof rest === "string") this.broadcasts.replay(rest, 0);
+      throw err;
+    }
+    if (typeof out.q === "string") this.broadcasts.replay(out.q, 0);
     return shapedOf(out.code, out);
   }
 
@@ -183,13 +274,37 @@ class JsMatchCore implements MatchCore {
   }
 
   async loop(tick: number, messages: readonly MatchMessage[]) {
-    if (messages.length === 0) return stateResult("matchLoop", await this.step("matchLoop", tick, []));
-    // Plain data goes as one JSON text; the binary payloads beside it, put back in place by the helper.
-    const meta = messages.map((m) => ({
-      sender: { userId: m.sender.userId, sessionId: m.sender.sessionId, username: m.sender.username, node: m.sender.node },
-      opCode: m.opCode, data: null, reliable: m.reliable, receiveTimeMs: m.receiveTimeMs,
-    }));
-    return stateResult("matchLoop", await this.step("matchLoop", tick, meta, messages.map((m) => m.data)));
+    if (this.pendingLabel !== null) await this.sync();
+    this.enter(this.ctx);
+    if (messages.length === 0) return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick])));
+    // One JSON text for the messages (data: the payload's length, -1 for none) and one buffer holding
+    // every payload end to end: the guest puts each payload back in place as an ArrayBuffer.
+    let json = "[";
+    let size = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i];
+      const len = m.data === null ? -1 : m.data.byteLength;
+      if (len > 0) size += len;
+      json += `${i === 0 ? "" : ","}{"sender":${this.senderText(m.sender)},"opCode":${jsonNumber(m.opCode)},"data":${len},"reliable":${m.reliable},"receiveTimeMs":${jsonNumber(m.receiveTimeMs)}}`;
+    }
+    json += "]";
+    const bytes = new Uint8Array(size);
+    let off = 0;
+    for (const m of messages) {
+      if (m.data === null) continue;
+      bytes.set(m.data, off);
+      off += m.data.byteLength;
+    }
+    return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick, json, bytes])));
+  }
+
+  private senderText(p: MatchPresence): string {
+    let t = this.senderJson.get(p);
+    if (t === undefined) {
+      t = JSON.stringify({ userId: p.userId, sessionId: p.sessionId, username: p.username, node: p.node });
+      this.senderJson.set(p, t);
+    }
+    return t;
   }
 
   async terminate(tick: number, graceSeconds: number) {
@@ -222,7 +337,7 @@ function nkObject(d: MatchCoreDeps, slot: CallSlot): Record<string, HostFn> {
 }
 
 /** Runs InitModule in the VM through the boot helper; returns the box of the handlers named `d.handlerName`. */
-async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot): Promise<Refs> {
+async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBroadcasts): Promise<Refs> {
   // Registrations made by InitModule in a match VM are checked as usual, then forgotten.
   const regs = new Registrations<JsRef | Record<string, JsRef>>();
   const fns = { isFunction: (v: unknown): v is JsRef => isJsRef(v) && v.kind === "function", keep: (f: JsRef) => f };
@@ -231,17 +346,17 @@ async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot): Promise<Refs> {
   const nk = await vm.makeRef(nkObject(d, slot));
   const initCtx = systemContext(d.base, ExecutionMode.INIT_MODULE);
   const out = (await vm.callGlobal("__troupe_match_boot", [jsContext(initCtx), logger, nk, initializer, d.handlerName.toLowerCase()], {
-    refKeys: ["box", "call", "detail", "set", "dispatcher"],
+    refKeys: ["box", "call", "detail", "set", "dispatcher", "loop", "drain"],
   })) as { found: boolean; dispatcher: JsRef } & Refs;
   logger.release();
   nk.release();
   if (!out.found) throw matchError(`match handler "${d.handlerName}" not found`);
   // The guest wraps the host's dispatcher functions (see HELPER) and keeps the result in the box.
-  const host = await vm.makeRef({ ...dispatcherFunctions("js", d.dispatch), fast: jsFastBroadcast(d.dispatch) });
+  const host = await vm.makeRef({ ...dispatcherFunctions("js", d.dispatch), fast: broadcasts.fast, batch: broadcasts.batch });
   await vm.call(out.dispatcher, [out.box, host]);
   host.release();
   out.dispatcher.release();
-  return { box: out.box, call: out.call, detail: out.detail, set: out.set };
+  return { box: out.box, call: out.call, detail: out.detail, set: out.set, loop: out.loop, drain: out.drain };
 }
 
 /** Creates the match's VM, runs InitModule in it and finds the handlers registered under the match name. */
@@ -254,7 +369,8 @@ export async function jsMatchCore(src: JsMatchSource, engine: JsEngine, d: Match
     build: s.jsBuild,
   });
   try {
-    return new JsMatchCore(vm, d, slot, await boot(vm, d, slot));
+    const broadcasts = jsBroadcasts(d.dispatch);
+    return new JsMatchCore(vm, d, slot, await boot(vm, d, slot, broadcasts), broadcasts);
   } catch (err) {
     await vm.dispose().catch(() => undefined);
     throw err;

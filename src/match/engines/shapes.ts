@@ -5,6 +5,7 @@
 //     (a byte string or nil), reliable, receive_time_ms}.
 // Dispatcher arguments are checked with Nakama's texts (runtime_javascript_match_core.go /
 // runtime_lua_match_core.go) and handed to the match's MatchDispatch as host values.
+import { Code } from "../../errors.js";
 import { Args, isAbsent, isPlainObject, type Lang } from "../../runtime/nk/args.js";
 import { toUuid } from "../../realtime/index.js";
 import { matchError, type MatchDispatch, type MatchMessage, type MatchPresence, type PresenceTarget, type SenderPresence } from "../types.js";
@@ -139,27 +140,75 @@ function labelUpdate(dispatch: MatchDispatch, a: Args): void {
 
 export type HostFn = (args: unknown[]) => unknown;
 
+/** JS's broadcast paths besides the generic functions (see `jsBroadcasts`). */
+export interface JsBroadcasts {
+  /** Host function: one broadcast, sent (or deferred) at once. */
+  readonly fast: HostFn;
+  /** Host function: `[text]`, a batch the guest collected (`replay`), sent before the guest goes on. */
+  readonly batch: HostFn;
+  /** Sends the batch held by `text` from index `start` on. */
+  replay(text: string, start: number): void;
+}
+
 /**
- * JS's fast broadcast: the guest-side dispatcher (engines/js.ts) hands over only primitives
- * (op code, data kind 0 none / 1 text / 2 bytes as latin1 text, "userId|sessionId|username",
- * reliable, deferred), which cross the VM boundary several times cheaper than objects and ArrayBuffers.
- * Same checks and texts as the generic path.
+ * Sender slots per match: the guest numbers each sender the host accepted (1 … SENDER_SLOTS - 1) and
+ * starts over past that; batches name senders by slot.
  */
-export function jsFastBroadcast(dispatch: MatchDispatch): HostFn {
-  return ([op, kind, payload, key, reliable, deferred]) => {
-    const name = deferred === true ? "broadcastMessageDeferred" : "broadcastMessage";
-    const opCode = new Args("js", name, [op]).int(0);
-    // kind 2: latin1 text whose NULs came as U+0100; latin1 decoding keeps the low byte of each char.
-    const data = kind === 1 ? Buffer.from(payload as string, "utf8") : kind === 2 ? Buffer.from(payload as string, "latin1") : null;
-    let from: SenderPresence | null = null;
-    if (typeof key === "string") {
-      // "userId|sessionId|username": the ids never hold "|", the username may.
-      const i = key.indexOf("|");
-      const j = key.indexOf("|", i + 1);
-      const [userId, sessionId, username] = [key.slice(0, i), key.slice(i + 1, j), key.slice(j + 1)];
-      from = sender(new Args("js", name, [null, null, null, { userId, sessionId, username }]), 3);
+export const SENDER_SLOTS = 1024;
+
+/**
+ * JS's fast broadcasts: the guest-side dispatcher (engines/js.ts) hands over only primitives, which
+ * cross the VM boundary several times cheaper than objects and ArrayBuffers. Same checks and texts as
+ * the generic path.
+ *
+ * `fast(op, kind, payload, key, reliable, deferred, slot)`: one broadcast at once; data kind 0 none /
+ * 1 text / 2 bytes as latin1 text (NULs as U+0100), key "userId|sessionId|username" (checked here: a bad
+ * one fails at the guest's call); a slot > 0 remembers the accepted sender under that number.
+ *
+ * A batch is one text of records, each four chars (every value + 1, so no char is NUL): header
+ * (kind + 4 if reliable), op code, sender slot (0: none), payload length; then the payload. The guest
+ * batches only integer op codes below 0xD7FF, payloads shorter than that, and senders already accepted.
+ */
+export function jsBroadcasts(dispatch: MatchDispatch): JsBroadcasts {
+  const slots: Array<SenderPresence | undefined> = [];
+  const senderOf = (name: string, key: string): SenderPresence => {
+    // "userId|sessionId|username": the ids never hold "|", the username may.
+    const i = key.indexOf("|");
+    const j = key.indexOf("|", i + 1);
+    const [userId, sessionId, username] = [key.slice(0, i), key.slice(i + 1, j), key.slice(j + 1)];
+    const from = sender(new Args("js", name, [null, null, null, { userId, sessionId, username }]), 3);
+    if (from === null) throw matchError("expects sender to be an object");
+    return from;
+  };
+  // kind 2: latin1 text (NULs come as U+0100: latin1 decoding keeps the low byte of each char).
+  const bytes = (kind: number, payload: string): Uint8Array | null =>
+    kind === 1 ? Buffer.from(payload, "utf8") : kind === 2 ? Buffer.from(payload, "latin1") : null;
+  const replay = (text: string, start: number): void => {
+    for (let i = start; i + 3 < text.length; ) {
+      const head = text.charCodeAt(i) - 1;
+      const op = text.charCodeAt(i + 1) - 1;
+      const slot = text.charCodeAt(i + 2) - 1;
+      const n = text.charCodeAt(i + 3) - 1;
+      const payload = text.slice(i + 4, i + 4 + n);
+      i += 4 + n;
+      const from = slot === 0 ? null : slots[slot];
+      if (from === undefined) throw matchError("unknown sender in a broadcast batch", Code.INTERNAL);
+      dispatch.broadcast(op, bytes(head & 3, payload), null, from, (head & 4) !== 0, false);
     }
-    dispatch.broadcast(opCode, data, null, from, reliable !== false, deferred === true);
+  };
+  return {
+    fast: ([op, kind, payload, key, reliable, deferred, slot]) => {
+      const name = deferred === true ? "broadcastMessageDeferred" : "broadcastMessage";
+      const opCode = new Args("js", name, [op]).int(0);
+      const data = bytes(kind as number, payload as string);
+      const from = typeof key === "string" ? senderOf(name, key) : null;
+      if (from !== null && typeof slot === "number" && slot > 0 && slot < SENDER_SLOTS) slots[slot] = from;
+      dispatch.broadcast(opCode, data, null, from, reliable !== false, deferred === true);
+    },
+    batch: ([text]) => {
+      if (typeof text === "string") replay(text, 0);
+    },
+    replay,
   };
 }
 

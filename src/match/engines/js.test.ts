@@ -1,0 +1,168 @@
+// Tests of the JS match engine's dispatcher path against a recording MatchDispatch: broadcasts reach the
+// host in call order whether they travel one by one or collected per callback (interleaved with kicks,
+// label updates and nk calls), a bad sender fails at the call and can be caught, broadcasts made before
+// a handler error are still sent, and messages (with their binary payloads) reach matchLoop intact.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { silentLogger } from "../../log.js";
+import type { NkBinding, NkDeps } from "../../runtime/nk/types.js";
+import type { MatchSettings } from "../settings.js";
+import type { MatchCore, MatchDispatch, MatchMessage, MatchPresence, PresenceTarget, SenderPresence } from "../types.js";
+import { MatchCoreFactory } from "./index.js";
+
+const settings: MatchSettings = {
+  node: "n1", inputQueueSize: 8, callQueueSize: 8, signalQueueSize: 2, joinAttemptQueueSize: 2, deferredQueueSize: 2,
+  joinMarkerDeadlineMs: 1000, maxEmptySec: 0, callWaitMs: 1000, shutdownGraceSec: 0, callTimeoutMs: 2000,
+  jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: "asyncify",
+};
+
+const U1 = "00000000-0000-4000-8000-000000000001";
+const S1 = "10000000-0000-4000-8000-000000000001";
+const P1: MatchPresence = { userId: U1, sessionId: S1, username: "ann|x", node: "n1", reason: 0 };
+
+/** Every dispatcher call, as one line each, in the order the host saw them. */
+class Recorder implements MatchDispatch {
+  readonly lines: string[] = [];
+  broadcast(op: number, data: Uint8Array | null, to: readonly PresenceTarget[] | null, from: SenderPresence | null, reliable: boolean, deferred: boolean): void {
+    const text = data === null ? "null" : `[${[...data].join(",")}]`;
+    const who = from === null ? "-" : `${from.userId}/${from.sessionId}/${from.username}`;
+    this.lines.push(`${deferred ? "deferred" : "broadcast"} ${op} ${text} ${to === null ? "all" : to.map((t) => t.sessionId).join("+")} ${who} ${reliable}`);
+  }
+  kick(targets: readonly PresenceTarget[]): void {
+    this.lines.push(`kick ${targets.map((t) => t.sessionId).join("+")}`);
+  }
+  updateLabel(label: string): void {
+    this.lines.push(`label ${label}`);
+  }
+}
+
+/** A bundle registering match "m" whose matchLoop runs `body` (ctx, logger, nk, dispatcher, tick, state, messages in scope). */
+function bundle(body: string): string {
+  return `
+var handler = {
+  matchInit: function (ctx, logger, nk, params) { return { state: { n: 0 }, tickRate: 10, label: "" }; },
+  matchJoinAttempt: function (ctx, logger, nk, dispatcher, tick, state) { return { state: state, accept: true }; },
+  matchJoin: function (ctx, logger, nk, dispatcher, tick, state, presences) { return { state: state }; },
+  matchLeave: function (ctx, logger, nk, dispatcher, tick, state, presences) { return { state: state }; },
+  matchLoop: function (ctx, logger, nk, dispatcher, tick, state, messages) { ${body} },
+  matchTerminate: function () { return null; },
+  matchSignal: function (ctx, logger, nk, dispatcher, tick, state) { return { state: state }; },
+};
+function InitModule(ctx, logger, nk, initializer) { initializer.registerMatch("m", handler); }
+`;
+}
+
+async function core(body: string, rec: Recorder): Promise<MatchCore> {
+  const log = silentLogger();
+  // One nk function that records its call in the same list (to check order against broadcasts).
+  const note: NkBinding = { js: "note", callJs: (_c, args) => void rec.lines.push(`nk ${String(args[0])}`) };
+  const factory = new MatchCoreFactory(log);
+  const source = { file: "index.js", source: bundle(body) };
+  const c = await factory.create(
+    { native: () => undefined, lua: new Map(), js: (n) => (n === "m" ? source : undefined) },
+    {
+      matchId: "mid", node: "n1", base: { env: {}, node: "n1", version: "t" }, handlerName: "m", dispatch: rec,
+      nk: {} as NkDeps, bindings: [note], settings, log,
+    },
+  );
+  await c.init({});
+  return c;
+}
+
+function msg(data: Uint8Array | null, opCode = 1): MatchMessage {
+  return { sender: P1, opCode, data, reliable: true, receiveTimeMs: 1234 };
+}
+
+describe("JS match engine: dispatcher", () => {
+  test("broadcasts keep call order around kicks, label updates, nk calls and generic broadcasts", async () => {
+    const rec = new Recorder();
+    const c = await core(`
+      var s = messages[0].sender;
+      dispatcher.broadcastMessage(1, "a");
+      dispatcher.broadcastMessage(2, "b", null, s);
+      dispatcher.broadcastMessage(3, "c", null, s, false);
+      nk.note("x");
+      dispatcher.broadcastMessage(4, messages[0].data);
+      dispatcher.matchLabelUpdate("L");
+      dispatcher.broadcastMessage(5, "e", [s]);
+      dispatcher.broadcastMessage(6, "f", null, s);
+      dispatcher.matchKick([s]);
+      dispatcher.broadcastMessageDeferred(7, "g", null, s);
+      dispatcher.broadcastMessage(8, null, null, s);
+      dispatcher.broadcastMessage(70000, "z", null, s);
+      return { state: state };`, rec);
+    assert.equal(await c.loop(0, [msg(new Uint8Array([0, 1, 255]))]), true);
+    const who = `${U1}/${S1}/ann|x`;
+    assert.deepEqual(rec.lines, [
+      "broadcast 1 [97] all - true",
+      `broadcast 2 [98] all ${who} true`,
+      `broadcast 3 [99] all ${who} false`,
+      "nk x",
+      "broadcast 4 [0,1,255] all - true",
+      "label L",
+      `broadcast 5 [101] ${S1} - true`,
+      `broadcast 6 [102] all ${who} true`,
+      `kick ${S1}`,
+      `deferred 7 [103] all ${who} true`,
+      `broadcast 8 null all ${who} true`,
+      `broadcast 70000 [122] all ${who} true`,
+    ]);
+    // The same again on a later tick (senders already checked: everything may travel collected).
+    rec.lines.length = 0;
+    assert.equal(await c.loop(1, [msg(new Uint8Array([9]))]), true);
+    assert.equal(rec.lines.length, 12);
+    assert.equal(rec.lines[3], "nk x");
+    await c.close();
+  });
+
+  test("a bad sender or op code fails at the call (catchable); earlier broadcasts are still sent", async () => {
+    const rec = new Recorder();
+    const c = await core(`
+      dispatcher.broadcastMessage(1, "ok");
+      var errs = [];
+      try { dispatcher.broadcastMessage(2, "x", null, { userId: "nope", sessionId: "${S1}", username: "u" }); } catch (e) { errs.push(e.message); }
+      try { dispatcher.broadcastMessage(2.5, "x"); } catch (e) { errs.push(e.message); }
+      dispatcher.broadcastMessage(3, errs.join(";"));
+      return { state: state };`, rec);
+    assert.equal(await c.loop(0, []), true);
+    assert.equal(rec.lines.length, 2);
+    assert.equal(rec.lines[0], "broadcast 1 [111,107] all - true");
+    const text = Buffer.from(JSON.parse(rec.lines[1].split(" ")[2]) as number[]).toString();
+    assert.match(text, /^expects presence to contain valid userId;.*expects number/);
+    await c.close();
+  });
+
+  test("broadcasts made before a handler error are sent, then the error surfaces", async () => {
+    const rec = new Recorder();
+    const c = await core(`
+      dispatcher.broadcastMessage(1, "a");
+      dispatcher.broadcastMessage(2, "b", null, messages[0].sender);
+      dispatcher.broadcastMessage(3, "c", null, messages[0].sender);
+      throw new Error("boom");`, rec);
+    await assert.rejects(c.loop(0, [msg(null)]), /boom/);
+    assert.deepEqual(rec.lines.map((l) => l.split(" ").slice(0, 2).join(" ")), ["broadcast 1", "broadcast 2", "broadcast 3"]);
+    await c.close();
+  });
+
+  test("messages reach matchLoop with sender, op code, data (ArrayBuffer or null), reliable and receive time", async () => {
+    const rec = new Recorder();
+    const c = await core(`
+      dispatcher.broadcastMessage(0, JSON.stringify(messages.map(function (m) {
+        return { s: m.sender, op: m.opCode, d: m.data === null ? null : Array.prototype.slice.call(new Uint8Array(m.data)),
+          ab: m.data instanceof ArrayBuffer, r: m.reliable, t: m.receiveTimeMs };
+      })));
+      return { state: state };`, rec);
+    const big = new Uint8Array(300).map((_, i) => i % 256);
+    await c.loop(0, [msg(new Uint8Array([0, 0, 7])), msg(null, 2), msg(new Uint8Array(0), 3), msg(big, 4)]);
+    const text = Buffer.from(JSON.parse(rec.lines[0].split(" ")[2]) as number[]).toString();
+    const got = JSON.parse(text) as Array<{ s: unknown; op: number; d: number[] | null; ab: boolean; r: boolean; t: number }>;
+    const sender = { userId: U1, sessionId: S1, username: "ann|x", node: "n1" };
+    assert.deepEqual(got, [
+      { s: sender, op: 1, d: [0, 0, 7], ab: true, r: true, t: 1234 },
+      { s: sender, op: 2, d: null, ab: false, r: true, t: 1234 },
+      { s: sender, op: 3, d: [], ab: true, r: true, t: 1234 },
+      { s: sender, op: 4, d: [...big], ab: true, r: true, t: 1234 },
+    ]);
+    await c.close();
+  });
+});
