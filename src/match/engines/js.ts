@@ -38,14 +38,14 @@ import { dispatcherFunctions, guestPresence, guestPresences, jsBroadcasts, SENDE
  */
 const HELPER = `
 ;function __troupe_match_boot(ctx, logger, nk, initializer, want) {
-  var found = false, handlers = null, shim = {}, parse = JSON.parse;
+  var found = false, handlers = null, shim = {}, parse = JSON.parse, F64 = Float64Array, I32 = Int32Array;
   var slice = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
   for (var k in initializer) shim[k] = initializer[k];
   shim.registerMatch = function (name, h) {
     initializer.registerMatch(name, h);
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
-  var box = { h: null, s: null, c: null, l: logger, n: nk, d: null, q: [], f: null, j: Function.prototype.call.bind(Array.prototype.join) };
+  var box = { h: null, s: null, c: null, l: logger, n: nk, d: null, q: [], f: null, p: [], j: Function.prototype.call.bind(Array.prototype.join) };
   var wrapped = {};
   Object.keys(nk).forEach(function (name) {
     var fn = nk[name];
@@ -59,14 +59,17 @@ const HELPER = `
     box.h = handlers;
     return { found: found, box: box, call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set,
       dispatcher: __troupe_match_dispatcher,
-      loop: function (tick, json, bytes) {
+      loop: function (tick, n, bytes, add, reset) {
         var msgs = [];
-        if (json !== undefined) {
-          msgs = parse(json);
-          for (var i = 0, off = 0; i < msgs.length; i++) {
-            var m = msgs[i], n = m.data;
-            if (n < 0) m.data = null;
-            else { m.data = slice(bytes, off, off + n); off += n; }
+        if (reset === true) box.p = [];
+        if (add !== undefined) { var ps = parse(add); for (var k = 0; k < ps.length; k++) box.p.push(ps[k]); }
+        if (n > 0) {
+          var f = new F64(bytes, 0, 2 * n), w = new I32(bytes, 16 * n, 3 * n), off = 28 * n, p = box.p;
+          for (var i = 0; i < n; i++) {
+            var t = p[w[3 * i]], len = w[3 * i + 1];
+            msgs.push({ sender: { userId: t[0], sessionId: t[1], username: t[2], node: t[3] }, opCode: f[2 * i],
+              data: len < 0 ? null : slice(bytes, off, off + len), reliable: w[3 * i + 2] === 1, receiveTimeMs: f[2 * i + 1] });
+            if (len > 0) off += len;
           }
         }
         return __troupe_match_call(box, "matchLoop", tick, msgs);
@@ -170,18 +173,16 @@ function shapedOf(code: number, fields: Readonly<Record<string, unknown>> = {}):
   return { none: code === 0, notObject: code === 2, nil: code !== 1, fields };
 }
 
-/** JSON of one number as JSON.stringify writes it (non-finite numbers are null). */
-function jsonNumber(n: number): string {
-  return Number.isFinite(n) ? String(n) : "null";
-}
+/** Message senders a match VM keeps (slots); past this many the table starts over. */
+const SENDERS_MAX = 256;
 
 class JsMatchCore implements MatchCore {
   readonly engine = "js" as const;
   private ctx: RuntimeContext;
   private pendingLabel: string | null = null;
   private closed = false;
-  /** The JSON text of each sender's presence, built once per presence object (members' are stable). */
-  private readonly senderJson = new WeakMap<MatchPresence, string>();
+  /** Message senders the guest knows, by slot (members' presence objects are stable). */
+  private readonly senders = new Map<MatchPresence, number>();
 
   constructor(
     private readonly vm: JsVm,
@@ -277,34 +278,44 @@ class JsMatchCore implements MatchCore {
     if (this.pendingLabel !== null) await this.sync();
     this.enter(this.ctx);
     if (messages.length === 0) return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick])));
-    // One JSON text for the messages (data: the payload's length, -1 for none) and one buffer holding
-    // every payload end to end: the guest puts each payload back in place as an ArrayBuffer.
-    let json = "[";
-    let size = 0;
-    for (let i = 0; i < messages.length; i++) {
+    // One buffer: per message two float64 (op code, receive time), then per message three int32 (sender
+    // slot, payload length or -1, reliable), then the payloads end to end. Senders are numbered per
+    // match: new ones travel as JSON beside it, the guest keeps them and builds each message's own
+    // sender object from its slot (see HELPER).
+    const n = messages.length;
+    let reset = false;
+    if (this.senders.size + n > SENDERS_MAX) {
+      this.senders.clear();
+      reset = true;
+    }
+    let added: string[] | undefined;
+    let size = 28 * n;
+    for (const m of messages) if (m.data !== null) size += m.data.byteLength;
+    const buf = new ArrayBuffer(size);
+    const f = new Float64Array(buf, 0, 2 * n);
+    const w = new Int32Array(buf, 16 * n, 3 * n);
+    const u = new Uint8Array(buf);
+    let off = 28 * n;
+    for (let i = 0; i < n; i++) {
       const m = messages[i];
-      const len = m.data === null ? -1 : m.data.byteLength;
-      if (len > 0) size += len;
-      json += `${i === 0 ? "" : ","}{"sender":${this.senderText(m.sender)},"opCode":${jsonNumber(m.opCode)},"data":${len},"reliable":${m.reliable},"receiveTimeMs":${jsonNumber(m.receiveTimeMs)}}`;
+      let slot = this.senders.get(m.sender);
+      if (slot === undefined) {
+        slot = this.senders.size;
+        this.senders.set(m.sender, slot);
+        (added ??= []).push(JSON.stringify([m.sender.userId, m.sender.sessionId, m.sender.username, m.sender.node]));
+      }
+      f[2 * i] = m.opCode;
+      f[2 * i + 1] = m.receiveTimeMs;
+      w[3 * i] = slot;
+      w[3 * i + 1] = m.data === null ? -1 : m.data.byteLength;
+      w[3 * i + 2] = m.reliable ? 1 : 0;
+      if (m.data !== null) {
+        u.set(m.data, off);
+        off += m.data.byteLength;
+      }
     }
-    json += "]";
-    const bytes = new Uint8Array(size);
-    let off = 0;
-    for (const m of messages) {
-      if (m.data === null) continue;
-      bytes.set(m.data, off);
-      off += m.data.byteLength;
-    }
-    return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick, json, bytes])));
-  }
-
-  private senderText(p: MatchPresence): string {
-    let t = this.senderJson.get(p);
-    if (t === undefined) {
-      t = JSON.stringify({ userId: p.userId, sessionId: p.sessionId, username: p.username, node: p.node });
-      this.senderJson.set(p, t);
-    }
-    return t;
+    const add = added === undefined ? undefined : `[${added.join(",")}]`;
+    return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick, n, buf, add, reset])));
   }
 
   async terminate(tick: number, graceSeconds: number) {
