@@ -2,10 +2,12 @@
 // actors or sessions: CPU µs per tick for a few handler bodies (empty tick, relay of 2 messages, …), so
 // the VM-side cost of a tick can be compared before/after a change without a full match run.
 //
-//   npm run bench -- match-core [--js-build asyncify|sync] [--ticks 20000]
+//   npm run bench -- match-core [--js-build asyncify|sync] [--ticks 20000] [--cores K] [--only NAME]
+// With --cores K, K matches run the same handler and ticks go round-robin over them (cold caches, as
+// in a server with many matches).
 import { silentLogger } from "../src/log.js";
 import { MatchCoreFactory } from "../src/match/engines/index.js";
-import type { MatchDispatch, MatchMessage, MatchPresence, MatchSettings } from "../src/match/index.js";
+import type { MatchCore, MatchDispatch, MatchMessage, MatchPresence, MatchSettings } from "../src/match/index.js";
 import type { NkDeps } from "../src/runtime/nk/types.js";
 import { fmt, table } from "./lib/stats.js";
 
@@ -14,6 +16,8 @@ function arg(name: string, def: string): string {
   return i >= 0 ? process.argv[i + 1] : def;
 }
 const TICKS = Number(arg("ticks", "20000"));
+const CORES = Number(arg("cores", "1"));
+const ONLY = arg("only", "");
 const BUILD = arg("js-build", "asyncify") === "sync" ? "sync" : "asyncify";
 
 const settings: MatchSettings = {
@@ -56,19 +60,24 @@ const log = silentLogger();
 const factory = new MatchCoreFactory(log);
 const rows: string[][] = [];
 for (const [name, body] of Object.entries(bodies)) {
+  if (ONLY !== "" && name !== ONLY) continue;
   const src = { file: "index.js", source: source(body) };
-  const core = await factory.create(
-    { native: () => undefined, lua: new Map(), js: () => src },
-    { matchId: "m", node: "n1", base: { env: {}, node: "n1", version: "b" }, handlerName: "m", dispatch, nk: {} as NkDeps, bindings: [], settings, log },
-  );
-  await core.init({});
+  const cores: MatchCore[] = [];
+  for (let k = 0; k < CORES; k++) {
+    const core = await factory.create(
+      { native: () => undefined, lua: new Map(), js: () => src },
+      { matchId: "m", node: "n1", base: { env: {}, node: "n1", version: "b" }, handlerName: "m", dispatch, nk: {} as NkDeps, bindings: [], settings, log },
+    );
+    await core.init({});
+    cores.push(core);
+  }
   for (const [label, msgs] of [["0 msgs", []], ["2 msgs", messages]] as const) {
-    for (let i = 0; i < 2000; i++) await core.loop(i, msgs);
+    for (let i = 0; i < 2000; i++) await cores[i % CORES].loop(i, msgs);
     const c0 = process.cpuUsage();
-    for (let i = 0; i < TICKS; i++) await core.loop(i, msgs);
+    for (let i = 0; i < TICKS; i++) await cores[i % CORES].loop(i, msgs);
     const c = process.cpuUsage(c0);
     rows.push([name, label, fmt((c.user + c.system) / TICKS, 1)]);
   }
-  await core.close();
+  for (const core of cores) await core.close();
 }
-process.stdout.write(`\nmatch core, js ${BUILD} build, ${TICKS} ticks each\n\n${table(["handler", "input", "CPU µs/tick"], rows)}\n`);
+process.stdout.write(`\nmatch core, js ${BUILD} build, ${TICKS} ticks each over ${CORES} match(es)\n\n${table(["handler", "input", "CPU µs/tick"], rows)}\n`);

@@ -45,12 +45,12 @@ const HELPER = `
     initializer.registerMatch(name, h);
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
-  var box = { h: null, s: null, c: null, l: logger, n: nk, d: null, q: [], f: null, p: [], j: Function.prototype.call.bind(Array.prototype.join) };
+  var box = { h: null, s: null, c: null, l: logger, n: nk, d: null, take: function () { return null; }, f: function () {}, p: [], j: Function.prototype.call.bind(Array.prototype.join) };
   var wrapped = {};
   Object.keys(nk).forEach(function (name) {
     var fn = nk[name];
     wrapped[name] = typeof fn !== "function" ? fn : function () {
-      if (box.q.length > 0) box.f();
+      box.f();
       return fn.apply(this, arguments);
     };
   });
@@ -74,54 +74,60 @@ const HELPER = `
         }
         return __troupe_match_call(box, "matchLoop", tick, msgs);
       },
-      drain: function () { return __troupe_match_take(box); } };
+      drain: function () { return box.take(); } };
   };
   var r = InitModule(ctx, logger, nk, shim);
   return r && typeof r.then === "function" ? r.then(done) : done();
 }
 function __troupe_match_set(box, k, v) { box[k] = v; }
-function __troupe_match_take(box) {
-  if (box.q.length === 0) return null;
-  var t = box.j(box.q, "");
-  box.q = [];
-  return t;
-}
 function __troupe_match_dispatcher(box, h) {
-  var known = Object.create(null), next = 1, fromCharCode = String.fromCharCode;
+  var q = [], known = Object.create(null), next = 1, fromCharCode = String.fromCharCode, U8 = Uint8Array, AB = ArrayBuffer, join = box.j;
+  box.take = function () {
+    if (q.length === 0) return null;
+    var t = join(q, "");
+    q = [];
+    return t;
+  };
+  box.f = function () { if (q.length > 0) h.batch(box.take()); };
   // Bytes travel as a latin1 string (one char per byte, fast to build); the VM boundary copies strings up
   // to a NUL, so NUL bytes travel as U+0100, which latin1 decoding turns back into 0.
-  var latin1 = function (buf) { var t = fromCharCode.apply(null, new Uint8Array(buf)); return t.indexOf("\\u0000") < 0 ? t : t.split("\\u0000").join("\\u0100"); };
-  box.f = function () { var t = __troupe_match_take(box); if (t !== null) h.batch(t); };
-  var send = function (deferred, op, data, presences, sender, reliable) {
-    var generic = deferred ? h.broadcastMessageDeferred : h.broadcastMessage, kind, payload = null, key = null;
-    if (typeof op !== "number" || op % 1 !== 0 || (presences !== null && presences !== undefined) ||
-      (reliable !== null && reliable !== undefined && typeof reliable !== "boolean")) { box.f(); return generic(op, data, presences, sender, reliable); }
-    if (data === null || data === undefined) kind = 0;
-    else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; }
-    else if (data instanceof ArrayBuffer && data.byteLength <= 4096) { kind = 2; payload = latin1(data); }
-    else { box.f(); return generic(op, data, presences, sender, reliable); }
-    if (sender !== null && sender !== undefined) {
-      if (typeof sender !== "object" || typeof sender.userId !== "string" || typeof sender.sessionId !== "string" ||
-        typeof sender.username !== "string") { box.f(); return generic(op, data, presences, sender, reliable); }
-      key = sender.userId + "|" + sender.sessionId + "|" + sender.username;
-      if (key.indexOf("\\u0000") >= 0) { box.f(); return generic(op, data, presences, sender, reliable); }
-    }
-    var slot = key === null ? 0 : known[key], n = payload === null ? 0 : payload.length;
-    if (!deferred && slot !== undefined && op >= 0 && op < 0xD7FF && n < 0xD7FF) {
-      // A batch record (see shapes.ts jsBroadcasts): every value + 1, so that no char is NUL.
-      box.q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1));
-      if (n > 0) box.q.push(payload);
-      return;
-    }
-    box.f();
-    var fresh = key !== null && slot === undefined;
-    if (fresh && next >= ${SENDER_SLOTS}) { known = Object.create(null); next = 1; }
-    h.fast(op, kind, payload, key, reliable !== false, deferred, fresh ? next : 0);
-    if (fresh) known[key] = next++;
+  var make = function (deferred) {
+    var generic = deferred ? h.broadcastMessageDeferred : h.broadcastMessage;
+    return function (op, data, presences, sender, reliable) {
+      var kind = 0, payload = null, key = null, slot = 0, n = 0;
+      if (presences != null || typeof op !== "number" || op % 1 !== 0 || (reliable != null && typeof reliable !== "boolean")) {
+        box.f(); generic(op, data, presences, sender, reliable); return;
+      }
+      if (data == null) kind = 0;
+      else if (data instanceof AB && data.byteLength <= 4096) {
+        kind = 2; payload = fromCharCode.apply(null, new U8(data));
+        if (payload.indexOf("\\u0000") >= 0) payload = payload.split("\\u0000").join("\\u0100");
+      } else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; }
+      else { box.f(); generic(op, data, presences, sender, reliable); return; }
+      if (sender != null) {
+        if (typeof sender !== "object" || typeof sender.userId !== "string" || typeof sender.sessionId !== "string" ||
+          typeof sender.username !== "string") { box.f(); generic(op, data, presences, sender, reliable); return; }
+        key = sender.userId + "|" + sender.sessionId + "|" + sender.username;
+        if (key.indexOf("\\u0000") >= 0) { box.f(); generic(op, data, presences, sender, reliable); return; }
+        slot = known[key];
+      }
+      if (payload !== null) n = payload.length;
+      if (!deferred && slot !== undefined && op >= 0 && op < 0xD7FF && n < 0xD7FF) {
+        // A batch record (see shapes.ts jsBroadcasts): every value + 1, so that no char is NUL.
+        q.push(n > 0 ? fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1) + payload
+          : fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, 1));
+        return;
+      }
+      box.f();
+      var fresh = key !== null && slot === undefined;
+      if (fresh && next >= ${SENDER_SLOTS}) { known = Object.create(null); next = 1; }
+      h.fast(op, kind, payload, key, reliable !== false, deferred, fresh ? next : 0);
+      if (fresh) known[key] = next++;
+    };
   };
   box.d = Object.freeze({
-    broadcastMessage: function (op, data, presences, sender, reliable) { send(false, op, data, presences, sender, reliable); },
-    broadcastMessageDeferred: function (op, data, presences, sender, reliable) { send(true, op, data, presences, sender, reliable); },
+    broadcastMessage: make(false),
+    broadcastMessageDeferred: make(true),
     matchKick: function (presences) { box.f(); h.matchKick(presences); },
     matchLabelUpdate: function (label) { box.f(); h.matchLabelUpdate(label); },
   });
@@ -135,7 +141,7 @@ function __troupe_match_keep(box, r) {
 }
 // A code, or the code followed by the JSON text of the broadcasts still to hand over.
 function __troupe_match_result(box, code) {
-  var t = __troupe_match_take(box);
+  var t = box.take();
   return t === null ? code : code + t;
 }
 function __troupe_match_call(box, name, tick, arg) {
@@ -147,7 +153,7 @@ function __troupe_match_call(box, name, tick, arg) {
 function __troupe_match_detail(box, name, ctx, a, b, c) {
   var r = name === "matchInit" ? box.h.matchInit(box.c, box.l, box.n, a) : box.h[name](ctx || box.c, box.l, box.n, box.d, a, box.s, b, c);
   var done = function (v) {
-    var code = __troupe_match_keep(box, v), q = __troupe_match_take(box);
+    var code = __troupe_match_keep(box, v), q = box.take();
     if (code === 0 || code === 2) return { code: code, q: q };
     return { code: code, q: q, accept: v.accept, rejectMessage: v.rejectMessage, data: v.data, tickRate: v.tickRate, label: v.label };
   };
