@@ -4,8 +4,12 @@
 // object registered under the match name, the state, and the ctx / logger / nk / dispatcher objects
 // handlers receive. Each callback is then one VM call through a helper that passes the box's values,
 // keeps the returned state in the box and answers with a small code (or a few plain fields), so the
-// state never leaves the VM (functions included) and no ref is created per tick. Binary message data
-// travels beside the (JSON-marshalled) message list and is put back in place by the helper.
+// state never leaves the VM (functions included) and no ref is created per tick.
+//
+// A tick is one VM call carrying few, cheap values: the messages travel as one ArrayBuffer (numbers in
+// typed-array form, payloads end to end) plus, now and then, the JSON of senders the VM has not seen
+// (it keeps them by slot); the broadcasts a callback makes come back in its result as one text (see
+// HELPER and shapes.ts jsBroadcasts), so a relay tick crosses the VM boundary once.
 //
 // The VM uses the asyncify build by default (settings.jsBuild): nk functions may be asynchronous
 // (storage, matchCreate…) and look synchronous to handler code, as in Nakama.
@@ -33,8 +37,11 @@ import { dispatcherFunctions, guestPresence, guestPresences, jsBroadcasts, SENDE
  * sees every broadcast in call order. Anything else goes to the generic functions, which check and
  * report as usual. nk functions are wrapped to hand `q` over first.
  *
- * `loop(tick, json, bytes)` is matchLoop's entry: the messages come as one JSON text whose `data`
- * fields hold payload lengths (-1: none) and one ArrayBuffer with the payloads end to end.
+ * `loop(tick, n, bytes, add, reset)` is matchLoop's entry: n messages in one ArrayBuffer (per message two
+ * float64: op code, receive time; then per message three int32: sender slot, payload length or -1,
+ * reliable; then the payloads end to end); `add` the JSON of senders new to the VM ([userId, sessionId,
+ * username, node] each, appended to the slot table `p`), `reset` empties that table first. Each message
+ * gets its own sender object and data ArrayBuffer, as before.
  */
 const HELPER = `
 ;function __troupe_match_boot(ctx, logger, nk, initializer, want) {
