@@ -52,7 +52,7 @@ function InitModule(ctx, logger, nk, initializer) { initializer.registerMatch("m
 `;
 }
 
-async function core(body: string, rec: Recorder): Promise<MatchCore> {
+async function core(body: string, rec: Recorder, over: Partial<MatchSettings> = {}): Promise<MatchCore> {
   const log = silentLogger();
   // One nk function that records its call in the same list (to check order against broadcasts).
   const note: NkBinding = { js: "note", callJs: (_c, args) => void rec.lines.push(`nk ${String(args[0])}`) };
@@ -62,7 +62,7 @@ async function core(body: string, rec: Recorder): Promise<MatchCore> {
     { native: () => undefined, lua: new Map(), js: (n) => (n === "m" ? source : undefined) },
     {
       matchId: "mid", node: "n1", base: { env: {}, node: "n1", version: "t" }, handlerName: "m", dispatch: rec,
-      nk: {} as NkDeps, bindings: [note], settings, log,
+      nk: {} as NkDeps, bindings: [note], settings: { ...settings, ...over }, log,
     },
   );
   await c.init({});
@@ -141,6 +141,16 @@ describe("JS match engine: dispatcher", () => {
       throw new Error("boom");`, rec);
     await assert.rejects(c.loop(0, [msg(null)]), /boom/);
     assert.deepEqual(rec.lines.map((l) => l.split(" ").slice(0, 2).join(" ")), ["broadcast 1", "broadcast 2", "broadcast 3"]);
+    await c.close();
+  });
+
+  test("broadcasts made before the time limit stops a handler are sent", async () => {
+    const rec = new Recorder();
+    const c = await core(`
+      dispatcher.broadcastMessage(1, "a");
+      for (;;) {}`, rec, { callTimeoutMs: 200 });
+    await assert.rejects(c.loop(0, []), /execution time exceeded/);
+    assert.deepEqual(rec.lines, ["broadcast 1 [97] all - true"]);
     await c.close();
   });
 
