@@ -11,6 +11,7 @@ import { parseCron } from "../../lib/cron.js";
 import type { Db, Queryable } from "../../storage/db.js";
 import { currentExpiry } from "./deadlines.js";
 import { RankCache } from "./rank-cache.js";
+import { recordWriteCoalescer, type RecordWriteCoalescer } from "./record-upsert.js";
 import type { Board, Operator, SortOrder } from "./types.js";
 
 export interface LeaderboardCoreDeps {
@@ -29,6 +30,8 @@ export interface LeaderboardCore {
   readonly now: () => number;
   readonly boards: BoardRegistry;
   readonly ranks: RankCache;
+  /** Concurrent record writes grouped into shared statements (record-upsert.ts); absent = one statement each. */
+  readonly writes?: RecordWriteCoalescer;
   /** Registers a listener for board creation/deletion; returns its removal. */
   onBoardsChanged(fn: () => void): () => void;
   /** Tells the listeners (called by create/delete). */
@@ -45,6 +48,7 @@ export function createLeaderboardCore(deps: LeaderboardCoreDeps): LeaderboardCor
     now,
     boards: new BoardRegistry(deps.db, log),
     ranks: new RankCache({ db: deps.db, log, blacklist: deps.rankCacheBlacklist ?? [], now }),
+    writes: recordWriteCoalescer(deps.db),
     onBoardsChanged(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);
