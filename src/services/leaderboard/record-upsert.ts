@@ -139,8 +139,9 @@ function groupSql(op: Operator, sort: SortOrder): string {
     RETURNING ${RECORD_COLUMNS})
   SELECT true AS changed, up.* FROM up
   UNION ALL
-  SELECT false AS changed, ${RECORD_COLUMNS.split(", ").map((c) => `r.${c}`).join(", ")} FROM leaderboard_record r JOIN t ON r.owner_id = t.owner_id
-  WHERE r.leaderboard_id = $1 AND r.expiry_time = $7 AND NOT EXISTS (SELECT 1 FROM up WHERE up.owner_id = t.owner_id)`;
+  SELECT false AS changed, ${RECORD_COLUMNS} FROM leaderboard_record
+  WHERE leaderboard_id = $1 AND expiry_time = $7
+    AND owner_id IN (SELECT owner_id FROM t WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.owner_id = t.owner_id))`;
 }
 
 const GROUP_SQL = {
