@@ -210,6 +210,28 @@ for (const engine of engines()) {
       assert.deepEqual((await leaderboardRecordsHaystack(core, id, owner(), 5, "", 0)).records, []);
     });
 
+    test("around owner, many at once (grouped statements): each listing as it is alone", async () => {
+      const id = boardId("hay-many");
+      const other = boardId("hay-other");
+      await leaderboardCreate(core, { id, authoritative: false, enableRanks: true });
+      await leaderboardCreate(core, { id: other, authoritative: false, sortOrder: SortOrder.ASCENDING });
+      const owners = Array.from({ length: 30 }, () => owner());
+      await Promise.all(owners.map((o, i) => write(core, id, o, 1000 - 7 * i, { subscore: BigInt(i % 3), metadata: `{"i":${i}}` })));
+      await Promise.all(owners.slice(0, 10).map((o, i) => write(core, other, o, i % 4)));
+      const asks = [
+        ...owners.map((o, i) => [id, o, 1 + (i % 3) * 4] as const),
+        ...owners.slice(0, 12).map((o) => [other, o, 5] as const),
+        [id, owner(), 5] as const,
+        [id, owners[4], 5] as const,
+      ];
+      const alone = [];
+      for (const [b, o, limit] of asks) alone.push(await leaderboardRecordsHaystack(core, b, o, limit, "", 0));
+      const together = await Promise.all(asks.map(([b, o, limit]) => leaderboardRecordsHaystack(core, b, o, limit, "", 0)));
+      assert.deepEqual(together, alone);
+      assert.ok(alone.some((l) => l.records.length === 9));
+      assert.deepEqual(alone[asks.length - 2].records, []);
+    });
+
     test("a reset schedule starts a new period; old periods stay readable by expiry", async () => {
       const id = boardId("reset");
       await leaderboardCreate(core, { id, authoritative: false, resetSchedule: "* * * * *", enableRanks: true });

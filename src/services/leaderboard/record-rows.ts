@@ -10,6 +10,11 @@ export const RECORD_COLUMNS =
   "owner_id, username, score, subscore, num_score, max_num_score, metadata::text AS metadata, " +
   "floor(extract(epoch FROM create_time))::INT8 AS create_time, floor(extract(epoch FROM update_time))::INT8 AS update_time";
 
+/** The names RECORD_COLUMNS selects, in order. */
+export const RECORD_NAMES = [
+  "owner_id", "username", "score", "subscore", "num_score", "max_num_score", "metadata", "create_time", "update_time",
+] as const;
+
 export interface RecordRow {
   owner_id: string;
   username: string | null;
