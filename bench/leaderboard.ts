@@ -7,6 +7,8 @@
 // through the primary key) at the same size. Run:
 //   TROUPE_TEST_DATABASE_URL=postgres://… taskset -c 1 npx tsx bench/leaderboard.ts [records] [seconds] [connections, e.g. 1,8]
 // (the wire load alone, on any server: npm run bench -- load leaderboard …)
+// TROUPE_BENCH_LB_REUSE=1 uses the database the URL names itself and keeps it: the board's records are
+// seeded only up to [records] (the first run seeds, later runs start at once with the same million).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -15,7 +17,8 @@ import { silentLogger } from "../src/log.js";
 import { startServer } from "../src/main.js";
 import { createLeaderboardCore, leaderboardCreate } from "../src/services/leaderboard/index.js";
 import { migrateUp } from "../src/storage/migrate.js";
-import { openTestPostgres } from "../src/storage/testing.js";
+import { openPostgres } from "../src/storage/postgres.js";
+import { openTestPostgres, type TestDb } from "../src/storage/testing.js";
 import type { Db } from "../src/storage/db.js";
 import { fmt, Latencies } from "./lib/stats.js";
 import { loadOptions, markdownRuns, runWorkload, type RunResult, type Target } from "./load/index.js";
@@ -64,9 +67,13 @@ async function startChild(address: string): Promise<Child> {
   };
 }
 
-async function seed(db: Db, n: number): Promise<void> {
+/** Seeds the board up to `n` records (all of them on a fresh database); false when nothing was needed. */
+async function seed(db: Db, n: number): Promise<boolean> {
   const chunk = 100_000;
-  for (let done = 0; done < n; done += chunk) {
+  const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM leaderboard_record WHERE leaderboard_id = $1", [BOARD]);
+  const have = Number(rows[0].n);
+  if (have >= n) return false;
+  for (let done = have; done < n; done += chunk) {
     const k = Math.min(chunk, n - done);
     await db.query(
       `INSERT INTO leaderboard_record (leaderboard_id, owner_id, username, score, subscore, expiry_time)
@@ -76,6 +83,14 @@ async function seed(db: Db, n: number): Promise<void> {
     process.stderr.write(`seeded ${done + k}/${n}\n`);
   }
   await db.exec("VACUUM ANALYZE leaderboard_record");
+  return true;
+}
+
+/** The database to run on: a throwaway one, or with TROUPE_BENCH_LB_REUSE=1 the URL's own, kept. */
+async function openBenchDb(url: string): Promise<TestDb & { address: string }> {
+  if (process.env.TROUPE_BENCH_LB_REUSE !== "1") return openTestPostgres(url, { maxOpenConns: 2 });
+  const db = await openPostgres({ address: url, maxOpenConns: 2, connMaxLifetimeMs: 0, connectTimeoutMs: 10_000, log: silentLogger() });
+  return { db, address: url, dispose: () => db.close() };
 }
 
 /** Rank by counting better records in SQL, for comparison with the rank cache. */
@@ -98,14 +113,14 @@ async function main(): Promise<void> {
   if (!url) throw new Error("set TROUPE_TEST_DATABASE_URL (PostgreSQL)");
   const [n, seconds] = [Number(process.argv[2] ?? 1_000_000), Number(process.argv[3] ?? 10)];
   const connectionCounts = (process.argv[4] ?? "1,8").split(",").map(Number);
-  const pg = await openTestPostgres(url, { maxOpenConns: 2 });
+  const pg = await openBenchDb(url);
   let child: Child | undefined;
   try {
     await migrateUp(pg.db);
     const core = createLeaderboardCore({ db: pg.db, log: silentLogger() });
     await leaderboardCreate(core, { id: BOARD, authoritative: false, enableRanks: true });
     const seeding = performance.now();
-    await seed(pg.db, n);
+    const seeded = await seed(pg.db, n);
     const seedSeconds = (performance.now() - seeding) / 1000;
     const owners = (await pg.db.query<{ owner_id: string }>(
       "SELECT owner_id FROM leaderboard_record TABLESAMPLE SYSTEM (1) LIMIT 2000",
@@ -133,7 +148,7 @@ async function main(): Promise<void> {
       runs.push({ ...(await runWorkload(target, opts)), target: `${connections} connections` });
     }
     const after = await child.stats();
-    console.log(`\nLeaderboard, ${fmt(n, 0)} records (seeded in ${fmt(seedSeconds, 0)} s), ${seconds} s per phase, PostgreSQL ${pgVersion(await pg.db.query<{ v: string }>("SHOW server_version"))}\n`);
+    console.log(`\nLeaderboard, ${fmt(n, 0)} records (${seeded ? `seeded in ${fmt(seedSeconds, 0)} s` : "seeded earlier"}), ${seconds} s per phase, PostgreSQL ${pgVersion(await pg.db.query<{ v: string }>("SHOW server_version"))}\n`);
     console.log(markdownRuns(runs));
     console.log(`\nrank cache: cold load of ${fmt(n, 0)} ranks on first use ${fmt(coldMs, 0)} ms; server RSS ${mb(before.rss)} → ${mb(loaded.rss)} loaded → ${mb(after.rss)} at end`);
     console.log(`SQL rank (count of better records via the primary key), ${sql.count} random owners: p50 ${fmt(sql.percentile(50), 1)} ms, p99 ${fmt(sql.percentile(99), 1)} ms`);

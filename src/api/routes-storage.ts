@@ -10,7 +10,7 @@ import { Code, GameError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { runPipeline, type PipelineDeps } from "../pipeline/hooks.js";
 import {
-  ClientText, clientDeleteOps, clientReadIds, clientWriteOps, deleteObjects, listObjects, readObjects, writeObjects,
+  ClientText, clientDeleteOps, clientReadIds, clientWriteOps, deleteObjects, listObjects, readObjects, storageCore, writeObjects,
 } from "../services/storage/index.js";
 import type { SessionService } from "../session/service.js";
 import { parseUuid } from "../session/uuid.js";
@@ -53,7 +53,7 @@ export function limitFrom(limit: number | undefined, dflt: number, max: number):
 }
 
 export function registerStorageRoutes(router: Router, deps: StorageRouteDeps): void {
-  const core = { db: deps.db, log: deps.log.child({ module: "storage" }) };
+  const core = storageCore({ db: deps.db, log: deps.log.child({ module: "storage" }) });
 
   router.add("PUT", "/v2/storage", async ({ req }) => {
     const request = decodeBody(req, api.WriteStorageObjectsRequest);

@@ -210,6 +210,28 @@ for (const engine of engines()) {
       assert.deepEqual((await leaderboardRecordsHaystack(core, id, owner(), 5, "", 0)).records, []);
     });
 
+    test("around owner, many at once (grouped statements): each listing as it is alone", async () => {
+      const id = boardId("hay-many");
+      const other = boardId("hay-other");
+      await leaderboardCreate(core, { id, authoritative: false, enableRanks: true });
+      await leaderboardCreate(core, { id: other, authoritative: false, sortOrder: SortOrder.ASCENDING });
+      const owners = Array.from({ length: 30 }, () => owner());
+      await Promise.all(owners.map((o, i) => write(core, id, o, 1000 - 7 * i, { subscore: BigInt(i % 3), metadata: `{"i":${i}}` })));
+      await Promise.all(owners.slice(0, 10).map((o, i) => write(core, other, o, i % 4)));
+      const asks = [
+        ...owners.map((o, i) => [id, o, 1 + (i % 3) * 4] as const),
+        ...owners.slice(0, 12).map((o) => [other, o, 5] as const),
+        [id, owner(), 5] as const,
+        [id, owners[4], 5] as const,
+      ];
+      const alone = [];
+      for (const [b, o, limit] of asks) alone.push(await leaderboardRecordsHaystack(core, b, o, limit, "", 0));
+      const together = await Promise.all(asks.map(([b, o, limit]) => leaderboardRecordsHaystack(core, b, o, limit, "", 0)));
+      assert.deepEqual(together, alone);
+      assert.ok(alone.some((l) => l.records.length === 9));
+      assert.deepEqual(alone[asks.length - 2].records, []);
+    });
+
     test("a reset schedule starts a new period; old periods stay readable by expiry", async () => {
       const id = boardId("reset");
       await leaderboardCreate(core, { id, authoritative: false, resetSchedule: "* * * * *", enableRanks: true });
@@ -259,6 +281,35 @@ for (const engine of engines()) {
       const list = await leaderboardRecordsList(core, id, { ownerIds: owners, limit: null, cursor: "", overrideExpiry: 0 });
       assert.equal(list.owner_records.length, 10);
       for (const r of list.owner_records) assert.deepEqual([r.subscore, r.num_score], ["5", 5]);
+    });
+
+    test("concurrent writes of many owners each get their own answer (better, worse, same, kept fields)", async () => {
+      for (const operator of [Operator.BEST, Operator.SET, Operator.INCREMENT]) {
+        const id = boardId(`many-${operator}`);
+        await leaderboardCreate(core, { id, authoritative: false, operator, enableRanks: true });
+        const owners = Array.from({ length: 40 }, () => owner());
+        const first = await Promise.all(owners.map((o, i) => write(core, id, o, 100 + i, { username: `u${i}`, metadata: `{"i":${i}}` })));
+        assert.deepEqual(first.map((r) => [r.score, r.num_score, r.username, r.metadata]), owners.map((_, i) => [String(100 + i), 1, `u${i}`, `{"i": ${i}}`]));
+        // i % 4: 0 higher with new metadata, 1 lower, 2 the same score, 3 higher with no metadata/username.
+        // (increments cannot be negative: 1 adds a little instead.)
+        const delta = (i: number): number => [50, operator === Operator.INCREMENT ? 3 : -50, 0, 7][i % 4];
+        const second = await Promise.all(owners.map((o, i) => write(core, id, o, operator === Operator.INCREMENT ? delta(i) : 100 + i + delta(i), {
+          metadata: i % 4 === 3 ? "" : `{"j":${i}}`, username: i % 4 === 3 ? "" : `v${i}`,
+        })));
+        second.forEach((r, i) => {
+          const changed = operator === Operator.INCREMENT ? delta(i) !== 0 : operator === Operator.SET ? delta(i) !== 0 : delta(i) > 0;
+          const score = operator === Operator.BEST ? 100 + i + Math.max(delta(i), 0) : 100 + i + delta(i);
+          const meta = changed && i % 4 !== 3 ? `{"j": ${i}}` : `{"i": ${i}}`;
+          const name = changed && i % 4 !== 3 ? `v${i}` : `u${i}`;
+          assert.deepEqual([r.score, r.num_score, r.metadata, r.username], [String(score), changed ? 2 : 1, meta, name], `operator ${operator}, owner ${i}`);
+        });
+        const list = await leaderboardRecordsList(core, id, { ownerIds: [], limit: 100, cursor: "", overrideExpiry: 0 });
+        assert.deepEqual(list.records.map((r) => r.rank), list.records.map((_, k) => String(k + 1)));
+        const cached = await leaderboardRecordsList(core, id, { ownerIds: owners, limit: null, cursor: "", overrideExpiry: 0 });
+        const rankOf = new Map(list.records.map((r) => [r.owner_id, r.rank]));
+        for (const r of cached.owner_records) assert.equal(r.rank, rankOf.get(r.owner_id));
+        assert.deepEqual(list.records.map((r) => r.score), [...second].map((r) => r.score).sort((a, b) => Number(b) - Number(a)));
+      }
     });
 
     test("account deletion removes every record of the user and its rank", async () => {

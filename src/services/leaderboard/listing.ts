@@ -14,6 +14,7 @@ import {
   decodeRecordCursor, emptyRecordList, encodeRecordCursor, RECORD_COLUMNS, recordFromRow,
   type RecordCursor, type RecordRow,
 } from "./record-rows.js";
+import { readNeighbours } from "./neighbours.js";
 import { lbError, Reason, SortOrder, type Board } from "./types.js";
 
 export interface RecordsListInput {
@@ -113,38 +114,6 @@ export async function recordsList(core: LeaderboardCore, b: Board, input: Record
   return out;
 }
 
-function compareKeys(a: RecordRow, b: RecordRow): number {
-  const big = (x: string, y: string): number => {
-    const p = BigInt(x);
-    const q = BigInt(y);
-    return p < q ? -1 : p > q ? 1 : 0;
-  };
-  return big(a.score, b.score) || big(a.subscore, b.subscore) || (a.owner_id < b.owner_id ? -1 : a.owner_id > b.owner_id ? 1 : 0);
-}
-
-/**
- * The owner's record and up to `n` records on each side of it in key order, in one round trip: `greater`
- * ascending from the owner, `smaller` descending from it (each nearest first).
- */
-async function neighbours(core: LeaderboardCore, boardId: string, expiry: number, ownerId: string, n: number) {
-  const side = (cmp: ">" | "<", dir: "ASC" | "DESC"): string => `SELECT ${RECORD_COLUMNS} FROM leaderboard_record
-      WHERE leaderboard_id = $2 AND expiry_time = $3
-        AND (score, subscore, owner_id) ${cmp} (me.score, me.subscore, me.owner_id)
-      ORDER BY score ${dir}, subscore ${dir}, owner_id ${dir} LIMIT $4`;
-  const { rows } = await core.db.query<RecordRow & { part: number }>(
-    `WITH me AS (SELECT ${RECORD_COLUMNS} FROM leaderboard_record WHERE owner_id = $1 AND leaderboard_id = $2 AND expiry_time = $3)
-     SELECT 0 AS part, me.* FROM me
-     UNION ALL SELECT 1 AS part, g.* FROM me CROSS JOIN LATERAL (${side(">", "ASC")}) g
-     UNION ALL SELECT 2 AS part, s.* FROM me CROSS JOIN LATERAL (${side("<", "DESC")}) s`,
-    [ownerId, boardId, new Date(expiry * 1000), n],
-  );
-  const strip = ({ part: _part, ...r }: RecordRow & { part: number }): RecordRow => r;
-  const me = rows.find((r) => r.part === 0);
-  const greater = rows.filter((r) => r.part === 1).map(strip).sort(compareKeys);
-  const smaller = rows.filter((r) => r.part === 2).map(strip).sort((a, b) => compareKeys(b, a));
-  return { me: me === undefined ? undefined : strip(me), greater, smaller };
-}
-
 /**
  * Records around `ownerId`: the owner's record with up to `limit` records in total, about half of them
  * above it (fewer near the top, where the rest come from below). No record → an empty list. With a cursor
@@ -156,7 +125,8 @@ export async function recordsHaystack(
   const { expiry, possible } = listingExpiry(b, overrideExpiry, nowSec(core));
   if (!possible) return emptyRecordList();
   if (cursor !== "") return recordsList(core, b, { ownerIds: [], limit, cursor, overrideExpiry: expiry });
-  const { me, greater, smaller } = await neighbours(core, b.id, expiry, ownerId, limit + 1);
+  const read = { boardId: b.id, expiry, ownerId, n: limit + 1 };
+  const { me, greater, smaller } = core.haystacks === undefined ? await readNeighbours(core.db, read) : await core.haystacks.submit(read, 1);
   if (me === undefined) return emptyRecordList();
   const asc = b.sortOrder === SortOrder.ASCENDING;
   // Nearest first: "above" ranks better than the owner, "below" worse.

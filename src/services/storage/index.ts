@@ -17,14 +17,15 @@ import type { api } from "../../../proto/index.js";
 import { Code, GameError } from "../../errors.js";
 import { deleteObjects } from "./delete.js";
 import { listObjects } from "./list.js";
-import { readObjects } from "./read.js";
+import { readCoalescer, readObjects } from "./read.js";
 import type { StorageDeps } from "./types.js";
 import { nkDeleteOps, nkOptionalUuid, nkReadIds, nkWriteOps, type NkStorageDelete, type NkStorageId, type NkStorageWrite } from "./validate.js";
-import { writeObjects } from "./write.js";
+import { writeCoalescer, writeObjects } from "./write.js";
 
 export { deleteObjects, deleteObjectsTx } from "./delete.js";
 export { listObjects, encodeStorageCursor, decodeStorageCursor, type ListStorageInput } from "./list.js";
 export { readObjects } from "./read.js";
+export { Coalescer } from "./coalesce.js";
 export { writeObjects, writeObjectsTx, storageVersion } from "./write.js";
 export { goJson, isJsonObjectText } from "./json.js";
 export * from "./types.js";
@@ -32,6 +33,17 @@ export {
   ClientText, clientDeleteOps, clientReadIds, clientWriteOps, nkDeleteOps, nkReadIds, nkWriteOps, nkOptionalUuid,
   type NkStorageDelete, type NkStorageId, type NkStorageWrite,
 } from "./validate.js";
+
+/**
+ * Deps for a long-lived storage front (the REST routes): concurrent reads and concurrent client writes
+ * are coalesced into shared statements (coalesce.ts). Behaviour per request is unchanged.
+ */
+export function storageCore(base: Pick<StorageDeps, "db" | "log">): StorageDeps {
+  const deps: StorageDeps = { db: base.db, log: base.log };
+  deps.reads = readCoalescer(deps);
+  deps.writes = writeCoalescer(deps);
+  return deps;
+}
 
 /** nk storage_list: `callerId` set applies that user's client permissions; `userId` "" = all owners. */
 export async function nkStorageList(

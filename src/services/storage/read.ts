@@ -1,9 +1,12 @@
 // Owns reading storage objects by id: one statement for the whole batch (a join against the ids passed
 // as three arrays, so the statement text never depends on the batch size), with the client read rule
 // (public objects, or owner-readable objects of the caller) or none for runtime reads. Missing or
-// unreadable objects are simply absent from the result, as in Nakama.
+// unreadable objects are simply absent from the result, as in Nakama. With a read coalescer in the deps
+// (storageCore), concurrent reads of many requests become one statement whose ids each carry their own
+// caller (null = runtime read), and every request gets back exactly what it alone would have read.
 import type { api } from "../../../proto/index.js";
-import { OBJECT_COLUMNS, StorageText, toStorageObject, type ObjectRow, type StorageDeps, type StorageReadId } from "./types.js";
+import { Coalescer, outcomeOf, type Outcome } from "./coalesce.js";
+import { OBJECT_COLUMNS, StorageText, toStorageObject, type ObjectRow, type ReadRequest, type StorageDeps, type StorageReadId } from "./types.js";
 import { internal } from "./write.js";
 
 const ONE = `SELECT ${OBJECT_COLUMNS} FROM storage WHERE collection = $1 AND key = $2 AND user_id = $3`;
@@ -15,12 +18,21 @@ JOIN storage s ON s.collection = t.collection AND s.key = t.key AND s.user_id = 
 const RULE_ONE = " AND (read = 2 OR (read = 1 AND user_id = $4))";
 const RULE_MANY = " WHERE (s.read = 2 OR (s.read = 1 AND s.user_id = $4))";
 
-/**
- * Reads objects by id. `callerId` null = runtime read (every object); otherwise only objects with
- * read = 2, or read = 1 owned by the caller. Results follow the order of `ids`.
- */
-export async function readObjects(deps: StorageDeps, callerId: string | null, ids: readonly StorageReadId[]): Promise<api.StorageObject[]> {
-  if (ids.length === 0) return [];
+/** Several requests' ids in one statement: each id row carries its request's caller (null: no rule). */
+const GROUP = `SELECT t.n, s.collection, s.key, s.user_id, s.value::text AS value, s.version, s.read, s.write, s.create_time, s.update_time
+FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[]) WITH ORDINALITY AS t(collection, key, user_id, caller, n)
+JOIN storage s ON s.collection = t.collection AND s.key = t.key AND s.user_id = t.user_id
+WHERE t.caller IS NULL OR s.read = 2 OR (s.read = 1 AND s.user_id = t.caller)`;
+
+/** Statements of reads running at once before further reads wait and go together. */
+const READS_IN_FLIGHT = 4;
+/** Most ids in one grouped read. */
+const GROUP_IDS = 512;
+
+export type ReadCoalescer = Coalescer<ReadRequest, api.StorageObject[]>;
+
+/** One request's read as its own statement. */
+async function readAlone(deps: StorageDeps, callerId: string | null, ids: readonly StorageReadId[]): Promise<api.StorageObject[]> {
   let sql: string;
   let params: unknown[];
   if (ids.length === 1) {
@@ -32,9 +44,49 @@ export async function readObjects(deps: StorageDeps, callerId: string | null, id
     sql = `${MANY}${callerId === null ? "" : RULE_MANY} ORDER BY t.n`;
   }
   if (callerId !== null) params.push(callerId);
+  const { rows } = await deps.db.query<ObjectRow>(sql, params);
+  return rows.map(toStorageObject);
+}
+
+/** Several requests' reads as one statement; rows are dealt back by their id's position. */
+async function readGroup(deps: StorageDeps, requests: readonly ReadRequest[]): Promise<Array<Outcome<api.StorageObject[]>>> {
+  if (requests.length === 1) return [await outcomeOf(() => readAlone(deps, requests[0].callerId, requests[0].ids))];
+  const collections: string[] = [];
+  const keys: string[] = [];
+  const owners: string[] = [];
+  const callers: Array<string | null> = [];
+  /** For each id position (0-based), the request it belongs to. */
+  const requestOf: number[] = [];
+  requests.forEach((r, i) => {
+    for (const id of r.ids) {
+      collections.push(id.collection);
+      keys.push(id.key);
+      owners.push(id.ownerId);
+      callers.push(r.callerId);
+      requestOf.push(i);
+    }
+  });
+  const { rows } = await deps.db.query<ObjectRow & { n: string }>(GROUP, [collections, keys, owners, callers]);
+  rows.sort((a, b) => Number(a.n) - Number(b.n));
+  const results: api.StorageObject[][] = requests.map(() => []);
+  for (const row of rows) results[requestOf[Number(row.n) - 1]].push(toStorageObject(row));
+  return results.map((value) => ({ ok: true, value }));
+}
+
+/** The read coalescer a long-lived storage core keeps (see coalesce.ts). */
+export function readCoalescer(deps: StorageDeps): ReadCoalescer {
+  return new Coalescer<ReadRequest, api.StorageObject[]>((requests) => readGroup(deps, requests), READS_IN_FLIGHT, GROUP_IDS);
+}
+
+/**
+ * Reads objects by id. `callerId` null = runtime read (every object); otherwise only objects with
+ * read = 2, or read = 1 owned by the caller. Results follow the order of `ids`.
+ */
+export async function readObjects(deps: StorageDeps, callerId: string | null, ids: readonly StorageReadId[]): Promise<api.StorageObject[]> {
+  if (ids.length === 0) return [];
   try {
-    const { rows } = await deps.db.query<ObjectRow>(sql, params);
-    return rows.map(toStorageObject);
+    if (deps.reads !== undefined) return await deps.reads.submit({ callerId, ids }, ids.length);
+    return await readAlone(deps, callerId, ids);
   } catch (err) {
     throw internal(deps, StorageText.readFailed, err, "could not read storage objects");
   }

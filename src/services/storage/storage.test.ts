@@ -7,7 +7,7 @@ import { GameError } from "../../errors.js";
 import type { TestDb } from "../../storage/testing.js";
 import { SYSTEM_USER_ID } from "../../session/uuid.js";
 import {
-  deleteObjects, listObjects, nkStorageDelete, nkStorageList, nkStorageRead, nkStorageWrite, readObjects, StorageText, writeObjects,
+  deleteObjects, listObjects, nkStorageDelete, nkStorageList, nkStorageRead, nkStorageWrite, readObjects, storageCore, StorageText, writeObjects,
   type StorageDeps, type StorageWriteOp,
 } from "./index.js";
 import { createUser, testDatabases, testDeps } from "./testkit.js";
@@ -22,15 +22,17 @@ async function rejectsWith(p: Promise<unknown>, message: string): Promise<void> 
   await assert.rejects(p, (e: unknown) => e instanceof GameError && e.code === 3 && e.message === message);
 }
 
-for (const database of testDatabases) {
-  describe(`storage on ${database.name}`, { skip: database.skip }, () => {
+// Every case runs twice: with plain deps (each call its own statements) and with the REST routes' deps
+// (storageCore: concurrent reads and client writes coalesced into shared statements).
+for (const [database, coalesced] of testDatabases.flatMap((d) => [[d, false], [d, true]] as const)) {
+  describe(`storage on ${database.name}${coalesced ? ", coalesced" : ""}`, { skip: database.skip }, () => {
     let t: TestDb;
     let deps: StorageDeps;
     let alice: string;
     let bob: string;
     before(async () => {
       t = await database.open();
-      deps = testDeps(t.db);
+      deps = coalesced ? storageCore(testDeps(t.db)) : testDeps(t.db);
       alice = await createUser(t.db);
       bob = await createUser(t.db);
     });
@@ -91,10 +93,11 @@ for (const database of testDatabases) {
       await writeObjects(deps, [op(alice, "mx-ro", "{}", { permissionWrite: 0 })], { authoritative: true });
       // Counts round trips: the batch must take the one-statement path, not the per-object fallback.
       const calls = { query: 0, tx: 0 };
-      const counting = { ...deps, db: Object.assign(Object.create(t.db) as typeof t.db, {
+      const countingDeps = { log: deps.log, db: Object.assign(Object.create(t.db) as typeof t.db, {
         query: (sql: string, params?: readonly unknown[]) => (calls.query++, t.db.query(sql, params)),
         tx: <T>(fn: Parameters<typeof t.db.tx<T>>[0]) => (calls.tx++, t.db.tx(fn)),
       }) };
+      const counting = coalesced ? storageCore(countingDeps) : countingDeps;
       const acks = await writeObjects(counting, [
         op(alice, "mx-lww", '{"l":1}'), op(alice, "mx-create", '{"c":1}', { version: "*" }), op(alice, "mx-match", '{"m":1}', { version: m.version }),
       ], { authoritative: false });
@@ -205,6 +208,44 @@ for (const database of testDatabases) {
         return writeObjects(deps, ks.map((k) => op(alice, k, `{"i":${i}}`)), { authoritative: false });
       }));
       assert.deepEqual(results.filter((r) => r.status === "rejected"), []);
+    });
+
+    test("many concurrent reads and writes of different callers: each gets its own outcome", async () => {
+      await writeObjects(deps, [
+        op(alice, "cc0", '{"r":0}', { permissionRead: 0 }), op(alice, "cc1", '{"r":1}'), op(alice, "cc2", '{"r":2}', { permissionRead: 2 }),
+      ], { authoritative: false });
+      const ids = ["cc2", "cc1", "cc0", "cc-missing"].map((key) => ({ collection: "c", key, ownerId: alice }));
+      const callers = [alice, bob, null] as const;
+      const expected = new Map<string | null, string[]>([[alice, ["cc2", "cc1"]], [bob, ["cc2"]], [null, ["cc2", "cc1", "cc0"]]]);
+      const reads = await Promise.all(Array.from({ length: 60 }, (_, i) => {
+        const caller = callers[i % 3];
+        return readObjects(deps, caller, i % 2 === 0 ? ids : [ids[i % 4]]).then((objs) => ({ caller, i, keys: objs.map((o) => o.key) }));
+      }));
+      for (const r of reads) {
+        const all = expected.get(r.caller) ?? [];
+        assert.deepEqual(r.keys, r.i % 2 === 0 ? all : all.filter((k) => k === ids[r.i % 4].key), `read ${r.i}`);
+      }
+      const [base] = await writeObjects(deps, [op(bob, "cw-match", '{"v":0}')], { authoritative: false });
+      const writes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => {
+        if (i % 10 === 3) return writeObjects(deps, [op(bob, `cw${i}`, "{}"), op(bob, "cw-match", "{}", { version: "stale" })], { authoritative: false });
+        if (i % 10 === 7) return writeObjects(deps, [op(bob, "cw-shared", `{"i":${i}}`)], { authoritative: false });
+        return writeObjects(deps, [op(i % 2 === 0 ? alice : bob, `cw${i}`, `{"i":${i}}`)], { authoritative: false });
+      }));
+      writes.forEach((w, i) => {
+        if (i % 10 === 3) {
+          assert.equal(w.status, "rejected", `write ${i}`);
+          assert.equal((w.reason as GameError).message, StorageText.rejectedVersion);
+        } else {
+          assert.equal(w.status, "fulfilled", `write ${i}`);
+          const [ack] = (w as PromiseFulfilledResult<Array<{ key: string; version: string }>>).value;
+          assert.equal(ack.key, i % 10 === 7 ? "cw-shared" : `cw${i}`);
+          assert.equal(ack.version, md5(`{"i":${i}}`));
+        }
+      });
+      const written = await readObjects(deps, null, Array.from({ length: 40 }, (_, i) => ({ collection: "c", key: `cw${i}`, ownerId: i % 2 === 0 ? alice : bob })));
+      assert.deepEqual(written.map((o) => o.key), Array.from({ length: 40 }, (_, i) => i).filter((i) => i % 10 !== 3 && i % 10 !== 7).map((i) => `cw${i}`));
+      const [kept] = await readObjects(deps, bob, [{ collection: "c", key: "cw-match", ownerId: bob }]);
+      assert.equal(kept.version, base.version);
     });
   });
 }

@@ -6,6 +6,7 @@ import type { api } from "../../../proto/index.js";
 import { Code, GameError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { Db } from "../../storage/db.js";
+import type { Coalescer } from "./coalesce.js";
 
 /** The version of a value: hex MD5 of the text as written (before PostgreSQL normalizes it). */
 export function storageVersion(value: string): string {
@@ -15,6 +16,16 @@ export function storageVersion(value: string): string {
 export interface StorageDeps {
   db: Db;
   log: Logger;
+  /** When set, concurrent reads go to the database together (read.ts, storageCore). */
+  reads?: Coalescer<ReadRequest, api.StorageObject[]>;
+  /** When set, concurrent client writes go to the database together (write.ts, storageCore). */
+  writes?: Coalescer<StorageWriteOp[], api.StorageObjectAck[]>;
+}
+
+/** One request's read: its caller (null = runtime read, no rule) and ids. */
+export interface ReadRequest {
+  callerId: string | null;
+  ids: readonly StorageReadId[];
 }
 
 /** Read permission: 0 no client read (runtime only), 1 owner only (default), 2 anyone. */

@@ -16,6 +16,7 @@ import { Code, GameError } from "../../errors.js";
 import type { Queryable } from "../../storage/db.js";
 import { isDbError, isRetryable, txRetry } from "../../storage/db-errors.js";
 import { byObjectId, rejected, storageVersion, StorageText, type StorageDeps, type StorageWriteOp } from "./types.js";
+import { Coalescer, outcomeOf, type Outcome } from "./coalesce.js";
 import { distinctObjects, writeBatchStatement } from "./write-batch.js";
 
 export { storageVersion } from "./types.js";
@@ -100,10 +101,66 @@ export function internal(deps: StorageDeps, message: string, err: unknown, what:
   return new GameError(Code.INTERNAL, message, { cause: err });
 }
 
+/** One request's write as its own statement(s), errors mapped as writeObjects reports them. */
+async function writeAlone(deps: StorageDeps, ops: readonly StorageWriteOp[], authoritative: boolean): Promise<api.StorageObjectAck[]> {
+  try {
+    if (ops.length === 1) return [await writeOne(deps.db, ops[0], authoritative)];
+    if (distinctObjects(ops)) {
+      try {
+        const acks = await writeBatchStatement(deps.db, ops, authoritative);
+        if (acks !== null) return acks;
+      } catch (err) {
+        if (!isRetryable(err)) throw err;
+      }
+    }
+    return await txRetry(deps.db, (q) => writeObjectsTx(q, ops, authoritative), { isolation: "read committed" });
+  } catch (err) {
+    if (err instanceof GameError) {
+      deps.log.debug({ err: err.message }, "storage write rejected");
+      throw err;
+    }
+    throw internal(deps, StorageText.writeFailed, err, isDbError(err) ? "could not write storage objects" : "storage write failed");
+  }
+}
+
+/**
+ * Several client requests' writes as one batch statement when their objects are distinct; when that
+ * statement writes nothing (some object refused, a lost deadlock, any error), each request runs alone,
+ * so every request gets exactly the outcome it would have had by itself.
+ */
+async function writeGroup(deps: StorageDeps, requests: ReadonlyArray<readonly StorageWriteOp[]>): Promise<Array<Outcome<api.StorageObjectAck[]>>> {
+  if (requests.length > 1) {
+    const all = requests.flat();
+    if (distinctObjects(all)) {
+      const acks = await writeBatchStatement(deps.db, all, false).catch(() => null);
+      if (acks !== null) {
+        let at = 0;
+        return requests.map((ops) => {
+          const value = acks.slice(at, at + ops.length);
+          at += ops.length;
+          return { ok: true, value };
+        });
+      }
+    }
+  }
+  return Promise.all(requests.map((ops) => outcomeOf(() => writeAlone(deps, ops, false))));
+}
+
+/** Statements of client writes running at once before further writes wait and go together. */
+const WRITES_IN_FLIGHT = 4;
+/** Most objects in one grouped write. */
+const GROUP_OBJECTS = 512;
+
+/** The client write coalescer a long-lived storage core keeps (see coalesce.ts). */
+export function writeCoalescer(deps: StorageDeps): Coalescer<StorageWriteOp[], api.StorageObjectAck[]> {
+  return new Coalescer<StorageWriteOp[], api.StorageObjectAck[]>((requests) => writeGroup(deps, requests), WRITES_IN_FLIGHT, GROUP_OBJECTS);
+}
+
 /**
  * Writes objects, all or nothing. `authoritative` (runtime / nk calls) skips the stored write
  * permission. A single object is one statement; a batch of distinct objects is one statement too,
  * falling back to one transaction of per-object statements when it is refused or loses a deadlock.
+ * Client writes go through the deps' write coalescer when there is one.
  */
 export async function writeObjects(
   deps: StorageDeps,
@@ -111,22 +168,10 @@ export async function writeObjects(
   opts: { authoritative: boolean },
 ): Promise<api.StorageObjectAck[]> {
   if (ops.length === 0) return [];
+  if (opts.authoritative || deps.writes === undefined) return writeAlone(deps, ops, opts.authoritative);
   try {
-    if (ops.length === 1) return [await writeOne(deps.db, ops[0], opts.authoritative)];
-    if (distinctObjects(ops)) {
-      try {
-        const acks = await writeBatchStatement(deps.db, ops, opts.authoritative);
-        if (acks !== null) return acks;
-      } catch (err) {
-        if (!isRetryable(err)) throw err;
-      }
-    }
-    return await txRetry(deps.db, (q) => writeObjectsTx(q, ops, opts.authoritative), { isolation: "read committed" });
+    return await deps.writes.submit([...ops], ops.length);
   } catch (err) {
-    if (err instanceof GameError) {
-      deps.log.debug({ err: err.message }, "storage write rejected");
-      throw err;
-    }
-    throw internal(deps, StorageText.writeFailed, err, isDbError(err) ? "could not write storage objects" : "storage write failed");
+    throw internal(deps, StorageText.writeFailed, err, "storage write failed");
   }
 }

@@ -1,0 +1,114 @@
+// Owns the around-owner ("haystack") read: an owner's record with up to `n` records on each side of it in
+// key order, in one round trip. The long-lived core coalesces concurrent haystack reads of one board
+// period and size into ONE statement (the owners as an array, each with its own lateral scans), so a busy
+// server sends one statement for many listings; every listing gets exactly the rows it would have read
+// alone. Rows come back nearest first on each side: `greater` ascending from the owner, `smaller`
+// descending.
+import type { Db } from "../../storage/db.js";
+import { Coalescer, outcomeOf, type Outcome } from "../storage/coalesce.js";
+import { RECORD_COLUMNS, RECORD_NAMES, type RecordRow } from "./record-rows.js";
+
+export interface NeighbourRead {
+  boardId: string;
+  expiry: number;
+  ownerId: string;
+  /** Records wanted on each side. */
+  n: number;
+}
+
+export interface Neighbours {
+  me: RecordRow | undefined;
+  greater: RecordRow[];
+  smaller: RecordRow[];
+}
+
+/** One side of the owner: `cmp`/`dir` pick the direction; $2 board, $3 expiry, $4 how many. */
+const side = (cmp: ">" | "<", dir: "ASC" | "DESC"): string => `SELECT ${RECORD_COLUMNS} FROM leaderboard_record
+      WHERE leaderboard_id = $2 AND expiry_time = $3
+        AND (score, subscore, owner_id) ${cmp} (me.score, me.subscore, me.owner_id)
+      ORDER BY score ${dir}, subscore ${dir}, owner_id ${dir} LIMIT $4`;
+
+const ONE = `WITH me AS (SELECT ${RECORD_COLUMNS} FROM leaderboard_record WHERE owner_id = $1 AND leaderboard_id = $2 AND expiry_time = $3)
+     SELECT 0 AS part, me.* FROM me
+     UNION ALL SELECT 1 AS part, g.* FROM me CROSS JOIN LATERAL (${side(">", "ASC")}) g
+     UNION ALL SELECT 2 AS part, s.* FROM me CROSS JOIN LATERAL (${side("<", "DESC")}) s`;
+
+/** Several owners: `k` numbers the owners as given ($1 is their array). */
+const MANY = `WITH me AS (
+       SELECT o.k, ${RECORD_COLUMNS} FROM unnest($1::UUID[]) WITH ORDINALITY AS o(wanted, k)
+       JOIN leaderboard_record ON owner_id = o.wanted AND leaderboard_id = $2 AND expiry_time = $3)
+     SELECT me.k, 0 AS part, ${RECORD_NAMES.map((c) => `me.${c}`).join(", ")} FROM me
+     UNION ALL SELECT me.k, 1 AS part, g.* FROM me CROSS JOIN LATERAL (${side(">", "ASC")}) g
+     UNION ALL SELECT me.k, 2 AS part, s.* FROM me CROSS JOIN LATERAL (${side("<", "DESC")}) s`;
+
+function compareKeys(a: RecordRow, b: RecordRow): number {
+  const big = (x: string, y: string): number => {
+    const p = BigInt(x);
+    const q = BigInt(y);
+    return p < q ? -1 : p > q ? 1 : 0;
+  };
+  return big(a.score, b.score) || big(a.subscore, b.subscore) || (a.owner_id < b.owner_id ? -1 : a.owner_id > b.owner_id ? 1 : 0);
+}
+
+type PartRow = RecordRow & { part: number };
+
+function strip(r: PartRow & { k?: string }): RecordRow {
+  const { part: _part, k: _k, ...row } = r;
+  return row;
+}
+
+function split(rows: ReadonlyArray<PartRow>): Neighbours {
+  const me = rows.find((r) => r.part === 0);
+  const greater = rows.filter((r) => r.part === 1).map(strip).sort(compareKeys);
+  const smaller = rows.filter((r) => r.part === 2).map(strip).sort((a, b) => compareKeys(b, a));
+  return { me: me === undefined ? undefined : strip(me), greater, smaller };
+}
+
+/** One owner's neighbours as its own statement. */
+export async function readNeighbours(db: Db, r: NeighbourRead): Promise<Neighbours> {
+  const { rows } = await db.query<PartRow>(ONE, [r.ownerId, r.boardId, new Date(r.expiry * 1000), r.n]);
+  return split(rows);
+}
+
+/** Reads of one board period and size as one statement. */
+async function readMany(db: Db, reads: readonly NeighbourRead[]): Promise<Neighbours[]> {
+  const { boardId, expiry, n } = reads[0];
+  const { rows } = await db.query<PartRow & { k: string }>(MANY, [reads.map((r) => r.ownerId), boardId, new Date(expiry * 1000), n]);
+  const per: PartRow[][] = reads.map(() => []);
+  for (const row of rows) per[Number(row.k) - 1].push(row);
+  return per.map(split);
+}
+
+async function readGroup(db: Db, reads: readonly NeighbourRead[]): Promise<Array<Outcome<Neighbours>>> {
+  const out = new Array<Outcome<Neighbours>>(reads.length);
+  const parts = new Map<string, number[]>();
+  reads.forEach((r, i) => {
+    const key = `${r.boardId}\u0000${r.expiry}\u0000${r.n}`;
+    const list = parts.get(key);
+    if (list === undefined) parts.set(key, [i]);
+    else list.push(i);
+  });
+  await Promise.all([...parts.values()].map(async (idx) => {
+    if (idx.length === 1) {
+      out[idx[0]] = await outcomeOf(() => readNeighbours(db, reads[idx[0]]));
+      return;
+    }
+    const result = await outcomeOf(() => readMany(db, idx.map((i) => reads[i])));
+    idx.forEach((i, k) => {
+      out[i] = result.ok ? { ok: true, value: result.value[k] } : result;
+    });
+  }));
+  return out;
+}
+
+/** Haystack reads running at once before further ones wait and go together. */
+const READS_IN_FLIGHT = 4;
+/** Most owners in one statement. */
+const GROUP_READS = 64;
+
+export type NeighbourCoalescer = Coalescer<NeighbourRead, Neighbours>;
+
+/** The haystack read coalescer a long-lived leaderboard core keeps. */
+export function neighbourCoalescer(db: Db): NeighbourCoalescer {
+  return new Coalescer<NeighbourRead, Neighbours>((reads) => readGroup(db, reads), READS_IN_FLIGHT, GROUP_READS);
+}

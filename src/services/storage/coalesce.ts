@@ -1,0 +1,104 @@
+// Owns request coalescing for the storage hot paths: at most `maxInFlight` statements of one kind run at
+// a time; requests arriving while all of them are busy wait and then go to the database TOGETHER, as one
+// statement, when a slot frees up. An idle server therefore sends every request at once (no added delay);
+// a busy one sends fewer, larger statements (one round trip, one parse/bind, one socket write for many
+// requests), which is where both the server's and PostgreSQL's CPU per request went.
+//
+// The group runner decides what a group means (read.ts: one SELECT over every id; write.ts: one batch
+// statement, each request again on its own when the group as a whole is refused). Each request's promise
+// settles with its own outcome; a runner that throws fails every request of its group.
+
+/** A request's own outcome inside a group. */
+export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+export type GroupRunner<I, O> = (items: readonly I[]) => Promise<Array<Outcome<O>>>;
+
+interface Waiting<I, O> {
+  item: I;
+  weight: number;
+  resolve: (value: O) => void;
+  reject: (error: unknown) => void;
+}
+
+export class Coalescer<I, O> {
+  private inFlight = 0;
+  private readonly queue: Array<Waiting<I, O>> = [];
+  private head = 0;
+
+  /**
+   * @param run         runs one group; outcomes in the order of `items`
+   * @param maxInFlight statements of this kind running at once
+   * @param maxWeight   most total weight (objects) per group; a heavier single request still runs alone
+   */
+  constructor(
+    private readonly run: GroupRunner<I, O>,
+    private readonly maxInFlight: number,
+    private readonly maxWeight: number,
+  ) {}
+
+  submit(item: I, weight: number): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, weight, resolve, reject });
+      if (this.inFlight < this.maxInFlight) this.pump();
+    });
+  }
+
+  private take(): Array<Waiting<I, O>> {
+    const group: Array<Waiting<I, O>> = [];
+    let weight = 0;
+    while (this.head < this.queue.length) {
+      const next = this.queue[this.head];
+      if (group.length > 0 && weight + next.weight > this.maxWeight) break;
+      group.push(next);
+      weight += next.weight;
+      this.head++;
+    }
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    }
+    return group;
+  }
+
+  private pump(): void {
+    const group = this.take();
+    if (group.length === 0) return;
+    this.inFlight++;
+    let settled: Promise<Array<Outcome<O>>>;
+    try {
+      settled = this.run(group.map((w) => w.item));
+    } catch (err) {
+      settled = Promise.reject(err);
+    }
+    // The next group starts in the same step that settles this one, so a caller resuming after its
+    // answer already finds the waiting requests on their way.
+    const done = (): void => {
+      this.inFlight--;
+      if (this.head < this.queue.length) this.pump();
+    };
+    void settled.then(
+      (outcomes) => {
+        done();
+        group.forEach((w, i) => {
+          const o = outcomes[i];
+          if (o === undefined) w.reject(new Error("storage group runner returned too few outcomes"));
+          else if (o.ok) w.resolve(o.value);
+          else w.reject(o.error);
+        });
+      },
+      (err: unknown) => {
+        done();
+        for (const w of group) w.reject(err);
+      },
+    );
+  }
+}
+
+/** Runs `fn` for one item and captures its outcome. */
+export async function outcomeOf<O>(fn: () => Promise<O>): Promise<Outcome<O>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
