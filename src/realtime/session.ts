@@ -6,6 +6,7 @@
 // event-loop turn. While the transport reports backpressure (the client reads too slowly) they wait
 // here; when more than `outgoingQueueSize` wait, the client is closed with "session outgoing queue
 // full". Nothing is ever dropped silently: a message is either written, or the session is closed.
+import type { PresenceBytes } from "./match-data.js";
 import type { Outgoing, SessionFormat } from "./outgoing.js";
 
 /** What a session needs from its socket (satisfied by the transport's WsConn). */
@@ -90,6 +91,8 @@ export class SessionHandle {
   lastSeen = this.lastRefill;
   /** Inbound messages since the last ping tick (ping backoff). */
   receivedSinceTick = 0;
+  /** This session's own presence, encoded once for the match data it relays (match-data.ts). */
+  selfPresenceBytes: PresenceBytes | null = null;
   /** Set by the actor layer: wakes the session actor to drain its inbox; false if it cannot. */
   wake: (() => boolean) | null = null;
 
