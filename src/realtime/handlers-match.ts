@@ -147,7 +147,7 @@ function matchDataSend(c: HandlerContext, env: rt.Envelope): Answer {
   for (const p of stream.members.values()) {
     const to = p.session;
     if (to === s || (filter !== undefined && !filter.has(to.id))) continue;
-    out ??= new MatchDataOutgoing(s, msg.match_id, msg.op_code, msg.data, msg.reliable);
+    out ??= new MatchDataOutgoing(c.core.slab, s, msg.match_id, msg.op_code, msg.data, msg.reliable);
     to.send(out);
   }
   return NONE;

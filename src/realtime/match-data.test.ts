@@ -23,7 +23,7 @@ test("match_data bytes equal the generic codec's in both formats", () => {
       for (const data of datas) {
         for (const reliable of [false, true]) {
           for (const id of ids) {
-            const out = new MatchDataOutgoing(s, id, op, data, reliable);
+            const out = new MatchDataOutgoing(core.slab, s, id, op, data, reliable);
             const env: Init<rt.Envelope> = { match_data: { match_id: id, presence: selfPresence(s), op_code: op, data, reliable } };
             assert.deepEqual(Buffer.from(out.bytes("protobuf")), Buffer.from(encodeBinary(rt.Envelope, env)), `protobuf ${op} ${data.length} ${reliable} ${id}`);
             assert.equal(Buffer.from(out.bytes("json")).toString("utf8"), toJson(rt.Envelope, env), `json ${op} ${data.length} ${reliable} ${id}`);
@@ -41,7 +41,7 @@ test("data given as a view into a bigger buffer is encoded from its own bytes on
   const { h } = testSession(core, U1);
   const big = Buffer.from("0123456789abcdef");
   const view = new Uint8Array(big.buffer, big.byteOffset + 4, 6);
-  const out = new MatchDataOutgoing(h, MATCH, "3", view, false);
+  const out = new MatchDataOutgoing(core.slab, h, MATCH, "3", view, false);
   const env: Init<rt.Envelope> = { match_data: { match_id: MATCH, presence: selfPresence(h), op_code: "3", data: view, reliable: false } };
   assert.deepEqual(Buffer.from(out.bytes("protobuf")), Buffer.from(encodeBinary(rt.Envelope, env)));
   assert.equal(Buffer.from(out.bytes("json")).toString("utf8"), toJson(rt.Envelope, env));
@@ -50,11 +50,11 @@ test("data given as a view into a bigger buffer is encoded from its own bytes on
 test("each format is encoded once, whatever the number of recipients", () => {
   const core = testCore();
   const { h } = testSession(core, U1);
-  const out = new MatchDataOutgoing(h, MATCH, "1", Buffer.from("hi"), true);
+  const out = new MatchDataOutgoing(core.slab, h, MATCH, "1", Buffer.from("hi"), true);
   assert.equal(out.bytes("protobuf"), out.bytes("protobuf"));
   assert.equal(out.bytes("json"), out.bytes("json"));
   const cached = h.selfPresenceBytes;
   assert.notEqual(cached, null);
-  new MatchDataOutgoing(h, MATCH, "2", Buffer.from("x"), false).bytes("protobuf");
+  new MatchDataOutgoing(core.slab, h, MATCH, "2", Buffer.from("x"), false).bytes("protobuf");
   assert.equal(h.selfPresenceBytes, cached, "the sender's presence is encoded once per session");
 });

@@ -4,6 +4,7 @@
 // compare them); any value outside the fast path's shapes (an op code that is not a small
 // non-negative integer) falls back to the generic codec.
 import { encodeBinary, rt, toJson } from "../../proto/index.js";
+import type { ByteSlab } from "../transport/index.js";
 import { Outgoing, type SessionFormat } from "./outgoing.js";
 import type { SessionHandle } from "./session.js";
 import { selfPresence } from "./wire.js";
@@ -67,6 +68,7 @@ export class MatchDataOutgoing extends Outgoing {
   private readonly presence: PresenceBytes;
 
   constructor(
+    private readonly slab: ByteSlab,
     sender: SessionHandle,
     private readonly matchId: string,
     private readonly opCode: string,
@@ -93,7 +95,7 @@ export class MatchDataOutgoing extends Outgoing {
     if (op !== 0) inner += 1 + varintSize(op);
     if (dataLen > 0) inner += 1 + varintSize(dataLen) + dataLen;
     if (this.reliable) inner += 2;
-    const buf = Buffer.allocUnsafe(1 + varintSize(inner) + inner);
+    const buf = this.slab.take(1 + varintSize(inner) + inner);
     buf[0] = TAG_ENVELOPE_MATCH_DATA;
     let pos = putVarint(buf, 1, inner);
     if (idLen > 0) {
@@ -128,7 +130,10 @@ export class MatchDataOutgoing extends Outgoing {
     if (op !== 0) s += `,"op_code":"${op}"`;
     if (this.data.length > 0) s += `,"data":"${Buffer.from(this.data.buffer, this.data.byteOffset, this.data.length).toString("base64")}"`;
     if (this.reliable) s += ',"reliable":true';
-    return Buffer.from(`${s}}}`, "utf8");
+    s += "}}";
+    const buf = this.slab.take(Buffer.byteLength(s, "utf8"));
+    buf.write(s, 0, "utf8");
+    return buf;
   }
 }
 
