@@ -3,7 +3,7 @@
 // the generic codec. The bytes are exactly those of encodeBinary / toJson for the same envelope (tests
 // compare them); any value outside the fast path's shapes (an op code that is not a small
 // non-negative integer) falls back to the generic codec.
-import { encodeBinary, rt, toJson } from "../../proto/index.js";
+import { encodeBinary, rt, toJson, type Init } from "../../proto/index.js";
 import type { ByteSlab } from "../transport/index.js";
 import { Outgoing, type SessionFormat } from "./outgoing.js";
 import type { SessionHandle } from "./session.js";
@@ -47,7 +47,7 @@ export class PresenceBytes {
   private bin: Buffer | null = null;
   private json: string | null = null;
 
-  constructor(private readonly session: SessionHandle) {}
+  constructor(readonly session: SessionHandle) {}
 
   binary(): Buffer {
     return (this.bin ??= Buffer.from(encodeBinary(rt.UserPresence, selfPresence(this.session))));
@@ -75,8 +75,13 @@ export class MatchDataOutgoing extends Outgoing {
     private readonly data: Uint8Array,
     private readonly reliable: boolean,
   ) {
-    super({ match_data: { match_id: matchId, presence: selfPresence(sender), op_code: opCode, data, reliable } });
+    super(null);
     this.presence = presenceBytesOf(sender);
+  }
+
+  protected override build(): Init<rt.Envelope> {
+    const { matchId, opCode, data, reliable } = this;
+    return { match_data: { match_id: matchId, presence: selfPresence(this.presence.session), op_code: opCode, data, reliable } };
   }
 
   protected override encode(format: SessionFormat): Uint8Array {

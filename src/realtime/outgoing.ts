@@ -9,7 +9,17 @@ export class Outgoing {
   private json: Uint8Array | null = null;
   private bin: Uint8Array | null = null;
 
-  constructor(readonly envelope: Init<rt.Envelope>) {}
+  constructor(private readonly env: Init<rt.Envelope> | null) {}
+
+  /** The envelope being sent (built on demand by subclasses that write their bytes directly). */
+  get envelope(): Init<rt.Envelope> {
+    return this.env ?? this.build();
+  }
+
+  /** Subclasses that pass no envelope to the constructor build it here. */
+  protected build(): Init<rt.Envelope> {
+    return {};
+  }
 
   /** The encoded envelope for `format`; encoding errors (a bug in the caller's value) throw GameError. */
   bytes(format: SessionFormat): Uint8Array {
