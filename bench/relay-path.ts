@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { encodeBinary, rt, toJson, type Init } from "../proto/index.js";
 import { silentLogger } from "../src/log.js";
-import { defaultHandlers, processFrame, type SessionFormat, type SessionHandle, type Wire } from "../src/realtime/index.js";
+import { StreamMode, defaultHandlers, processFrame, type SessionFormat, type SessionHandle, type Wire } from "../src/realtime/index.js";
 import { testCore, testSession } from "../src/realtime/testkit.js";
 
 const { values: o } = parseArgs({
@@ -64,8 +64,8 @@ function setup(format: SessionFormat): Setup {
       return h;
     });
     const name = `relay-path-${m}`;
-    for (const h of group) processFrame(core, table, h, encode({ cid: "1", match_create: { name } }), log);
-    const id = `${(core.tracker.sessionPresences(group[0].id).find((p) => p.stream.id.mode === 5)?.stream.id.subject ?? "")}.`;
+    for (const h of group) void processFrame(core, table, h, encode({ cid: "1", match_create: { name } }), log);
+    const id = `${(core.tracker.sessionPresences(group[0].id).find((p) => p.stream.id.mode === StreamMode.MATCH_RELAYED)?.stream.id.subject ?? "")}.`;
     const frame = encode({ match_data_send: { match_id: id, op_code: "1", data: Buffer.alloc(Number(o.payload), "x") } });
     for (const h of group) senders.push({ h, frame });
   }
