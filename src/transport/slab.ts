@@ -2,13 +2,14 @@
 // copy, an encoded outgoing message) are carved from one larger slab instead of each taking its own
 // ArrayBuffer or a slice of Node's 8 KiB pool. Fewer backing stores means less allocation and GC work
 // per message. A slab is freed by the GC once no slice of it is referenced; bigger requests get their
-// own buffer so that one long-lived large message never pins a slab of small ones.
+// own buffer so that one long-lived large message never pins a slab of small ones. Slabs are 16 KiB (2×
+// Node's pool): a slow client's queued messages (socket.outgoing_queue_size) pin at most that many slabs.
 export class ByteSlab {
   private buf: Buffer;
   private pos = 0;
 
   /** `slabBytes`: size of each slab; requests over a 16th of it are allocated on their own. */
-  constructor(private readonly slabBytes = 64 * 1024) {
+  constructor(private readonly slabBytes = 16 * 1024) {
     this.buf = Buffer.allocUnsafeSlow(slabBytes);
   }
 
