@@ -1,6 +1,7 @@
 // Owns the servers a load run may talk to: a URL on this machine's loopback interface (anything else is
 // refused: the tool sends traffic to 127.0.0.1/localhost/::1 only), or "local", a Troupe server this
 // tool starts pinned to core 0 with the module folder and flags the workload needs.
+import { freePort } from "../lib/inspect.js";
 import { startBenchServer, type BenchServer } from "../lib/server.js";
 
 export interface Target {
@@ -14,6 +15,8 @@ export interface Target {
   readonly httpKey: string;
   /** Server process id, when known: CPU and memory are read from /proc/<pid>. */
   readonly pid?: number;
+  /** Inspector port of a local server started for it (memory after a full GC: bench/lib/inspect.ts). */
+  readonly inspectPort?: number;
 }
 
 export interface OpenedTarget {
@@ -26,6 +29,8 @@ export interface LocalServerSpec {
   /** runtime.path, relative to the repository root. */
   readonly runtimePath: string;
   readonly flags: readonly string[];
+  /** Start it with a loopback inspector so the workload can read memory after a full GC. */
+  readonly inspect?: boolean;
 }
 
 export class TargetRefused extends Error {}
@@ -81,10 +86,12 @@ export async function openTarget(spec: TargetSpec, local: LocalServerSpec): Prom
     "--session.token_expiry_sec", "7200",
     ...local.flags, ...spec.serverFlags,
   ];
-  const server: BenchServer = await startBenchServer(flags, { core: 0 });
+  const inspectPort = local.inspect === true ? await freePort() : undefined;
+  const nodeArgs = inspectPort === undefined ? [] : [`--inspect=127.0.0.1:${inspectPort}`];
+  const server: BenchServer = await startBenchServer(flags, { core: 0, nodeArgs });
   const target: Target = {
     label: spec.serverFlags.length === 0 ? "local troupe" : `local troupe (${spec.serverFlags.join(" ")})`, url: server.url, host: "127.0.0.1", port: server.port,
-    serverKey: spec.serverKey, httpKey: spec.httpKey, pid: server.pid,
+    serverKey: spec.serverKey, httpKey: spec.httpKey, pid: server.pid, ...(inspectPort !== undefined ? { inspectPort } : {}),
   };
   return { target, close: () => server.stop() };
 }

@@ -3,6 +3,7 @@
 // router (deliver an envelope, encoded once, to a stream or to users), notifications pushed live,
 // session start (default presences, single_socket) and session end (untrack, unfollow, unregister).
 import type { Init, api, rt } from "../../proto/index.js";
+import { ByteSlab } from "../transport/index.js";
 import { Outgoing } from "./outgoing.js";
 import { PresenceEvents } from "./presence-events.js";
 import type { RealtimeDeps } from "./ports.js";
@@ -35,6 +36,8 @@ export class RealtimeCore {
   readonly status: StatusRegistry;
   readonly events: PresenceEvents;
   readonly flusher = new Flusher();
+  /** Memory for the relay's encoded messages (many small, short-lived buffers). */
+  readonly slab = new ByteSlab();
   private readonly sessions = new Map<string, SessionHandle>();
   private readonly byUser = new Map<string, Map<string, SessionHandle>>();
   /** How queued presence events get dispatched (the realtime actor replaces this). */

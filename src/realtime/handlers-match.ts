@@ -10,9 +10,10 @@ import type { Init, rt } from "../../proto/index.js";
 import { EMPTY, NONE, reply, rtError, type Answer, type HandlerContext, type HandlerTable } from "./dispatch.js";
 import { NAMESPACE_DNS, newId, splitMatchId, toUuid, uuidV5, type MatchIdParts } from "./ids.js";
 import { verifyMatchToken } from "./match-token.js";
-import { Outgoing } from "./outgoing.js";
+import { MatchDataOutgoing } from "./match-data.js";
+import type { Outgoing } from "./outgoing.js";
 import type { SessionHandle } from "./session.js";
-import { StreamMode, streamId, streamKey, type PresenceMeta, type StreamId } from "./tracker.js";
+import { StreamMode, streamId, streamKey, type PresenceMeta, type Stream, type StreamId } from "./tracker.js";
 import { RtCode, selfPresence, wirePresence } from "./wire.js";
 
 const MATCH_MODES: ReadonlySet<number> = new Set([StreamMode.MATCH_RELAYED, StreamMode.MATCH_AUTHORITATIVE]);
@@ -126,35 +127,43 @@ function filterOf(presences: readonly rt.UserPresence[]): Set<string> | null {
   return ids;
 }
 
+/**
+ * The relayed match stream `matchId` names, if any. The last one a session sent to is remembered on the
+ * session (by the exact id text) while the tracker keeps that stream, so a session relaying to one match
+ * skips the id parse and the stream lookup.
+ */
+function relayStream(c: HandlerContext, matchId: string, uuid: string): Stream | undefined {
+  const stream = c.core.tracker.streamByKey(`${StreamMode.MATCH_RELAYED}.${uuid}..`);
+  if (stream !== undefined) c.session.relayTarget = { matchId, stream };
+  return stream;
+}
+
 function matchDataSend(c: HandlerContext, env: rt.Envelope): Answer {
   const msg = env.match_data_send as rt.MatchDataSend;
-  const parts = splitMatchId(msg.match_id);
-  if (parts === null) return BAD_ID_NO_CID;
   const s = c.session;
-  const tracker = c.core.tracker;
-  if (parts.node !== "") {
-    if (tracker.get(s.id, matchStream(parts)) !== undefined) {
-      c.core.deps.authoritative?.()?.sendData(parts.uuid, parts.node, s, msg.op_code, msg.data, msg.reliable, Date.now());
+  const cached = s.relayTarget;
+  let stream: Stream | undefined;
+  if (cached !== null && cached.matchId === msg.match_id && cached.stream.live) {
+    stream = cached.stream;
+  } else {
+    const parts = splitMatchId(msg.match_id);
+    if (parts === null) return BAD_ID_NO_CID;
+    if (parts.node !== "") {
+      if (c.core.tracker.get(s.id, matchStream(parts)) !== undefined) {
+        c.core.deps.authoritative?.()?.sendData(parts.uuid, parts.node, s, msg.op_code, msg.data, msg.reliable, Date.now());
+      }
+      return NONE;
     }
-    return NONE;
+    stream = relayStream(c, msg.match_id, parts.uuid);
   }
   const filter = msg.presences.length === 0 ? undefined : filterOf(msg.presences);
   if (filter === null) return NONE;
-  const stream = tracker.streamByKey(`${StreamMode.MATCH_RELAYED}.${parts.uuid}..`);
   if (stream === undefined || !stream.members.has(s.id)) return NONE;
   let out: Outgoing | undefined;
   for (const p of stream.members.values()) {
     const to = p.session;
     if (to === s || (filter !== undefined && !filter.has(to.id))) continue;
-    out ??= new Outgoing({
-      match_data: {
-        match_id: msg.match_id,
-        presence: selfPresence(s),
-        op_code: msg.op_code,
-        data: msg.data,
-        reliable: msg.reliable,
-      },
-    });
+    out ??= new MatchDataOutgoing(c.core.slab, s, msg.match_id, msg.op_code, msg.data, msg.reliable);
     to.send(out);
   }
   return NONE;

@@ -6,14 +6,30 @@ import { encodeBinary, rt, toJson, type Init } from "../../proto/index.js";
 export type SessionFormat = "json" | "protobuf";
 
 export class Outgoing {
-  private json: Buffer | null = null;
+  private json: Uint8Array | null = null;
   private bin: Uint8Array | null = null;
 
-  constructor(readonly envelope: Init<rt.Envelope>) {}
+  constructor(private readonly env: Init<rt.Envelope> | null) {}
+
+  /** The envelope being sent (built on demand by subclasses that write their bytes directly). */
+  get envelope(): Init<rt.Envelope> {
+    return this.env ?? this.build();
+  }
+
+  /** Subclasses that pass no envelope to the constructor build it here. */
+  protected build(): Init<rt.Envelope> {
+    return {};
+  }
 
   /** The encoded envelope for `format`; encoding errors (a bug in the caller's value) throw GameError. */
   bytes(format: SessionFormat): Uint8Array {
-    if (format === "protobuf") return (this.bin ??= encodeBinary(rt.Envelope, this.envelope));
-    return (this.json ??= Buffer.from(toJson(rt.Envelope, this.envelope), "utf8"));
+    if (format === "protobuf") return (this.bin ??= this.encode(format));
+    return (this.json ??= this.encode(format));
+  }
+
+  /** Encodes the envelope once for `format` (subclasses may write the same bytes faster). */
+  protected encode(format: SessionFormat): Uint8Array {
+    if (format === "protobuf") return encodeBinary(rt.Envelope, this.envelope);
+    return Buffer.from(toJson(rt.Envelope, this.envelope), "utf8");
   }
 }

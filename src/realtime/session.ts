@@ -6,7 +6,9 @@
 // event-loop turn. While the transport reports backpressure (the client reads too slowly) they wait
 // here; when more than `outgoingQueueSize` wait, the client is closed with "session outgoing queue
 // full". Nothing is ever dropped silently: a message is either written, or the session is closed.
+import type { PresenceBytes } from "./match-data.js";
 import type { Outgoing, SessionFormat } from "./outgoing.js";
+import type { Stream } from "./tracker.js";
 
 /** What a session needs from its socket (satisfied by the transport's WsConn). */
 export interface Wire {
@@ -45,6 +47,8 @@ export interface SessionLimits {
 /** Batches flushes: sessions with queued output are flushed together once per event-loop turn. */
 export class Flusher {
   private dirty: SessionHandle[] = [];
+  /** The other list: the two are swapped on each run, so no array is allocated per turn. */
+  private spare: SessionHandle[] = [];
   private scheduled = false;
 
   mark(h: SessionHandle): void {
@@ -58,8 +62,10 @@ export class Flusher {
   private readonly run = (): void => {
     this.scheduled = false;
     const list = this.dirty;
-    this.dirty = [];
-    for (const h of list) h.flush();
+    this.dirty = this.spare;
+    for (let i = 0; i < list.length; i++) list[i].flush();
+    list.length = 0;
+    this.spare = list;
   };
 }
 
@@ -90,6 +96,10 @@ export class SessionHandle {
   lastSeen = this.lastRefill;
   /** Inbound messages since the last ping tick (ping backoff). */
   receivedSinceTick = 0;
+  /** The relayed match this session last sent data to, by its match id text (handlers-match.ts). */
+  relayTarget: { readonly matchId: string; readonly stream: Stream } | null = null;
+  /** This session's own presence, encoded once for the match data it relays (match-data.ts). */
+  selfPresenceBytes: PresenceBytes | null = null;
   /** Set by the actor layer: wakes the session actor to drain its inbox; false if it cannot. */
   wake: (() => boolean) | null = null;
 
@@ -213,7 +223,8 @@ export class SessionHandle {
         break;
       }
     });
-    this.queue = written === q.length ? [] : q.slice(written);
+    if (written === q.length) q.length = 0; // the array is kept for the next batch
+    else this.queue = q.slice(written);
   }
 
   /**

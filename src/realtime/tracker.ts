@@ -52,6 +52,8 @@ export function streamId(mode: number, subject = "", subcontext = "", label = ""
 export class Stream {
   /** Presences by session id. */
   readonly members = new Map<string, Presence>();
+  /** False once the tracker has dropped this stream (a later stream with the same key is a new object). */
+  live = true;
   constructor(
     readonly key: string,
     readonly id: StreamId,
@@ -165,15 +167,20 @@ export class Tracker {
     const stream = this.streams.get(streamKey(id));
     if (stream === undefined) return;
     for (const p of stream.members.values()) this.detach(p);
-    this.streams.delete(stream.key);
+    this.drop(stream);
   }
 
   private remove(p: Presence, reason: PresenceReason): void {
     this.detach(p);
     const stream = p.stream;
     stream.members.delete(p.sessionId);
-    if (stream.members.size === 0) this.streams.delete(stream.key);
+    if (stream.members.size === 0) this.drop(stream);
     if (!p.meta.hidden) this.queue(p, false, reason);
+  }
+
+  private drop(stream: Stream): void {
+    stream.live = false;
+    this.streams.delete(stream.key);
   }
 
   private detach(p: Presence): void {

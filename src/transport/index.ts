@@ -24,6 +24,7 @@ export type {
 } from "./types.js";
 export { COMPRESS_MIN_BYTES } from "./response.js";
 export { DISCARD_CAP_BYTES } from "./body.js";
+export { ByteSlab } from "./slab.js";
 
 /** Beyond this multiple of maxBackpressureBytes a connection is closed (1008) rather than buffered. */
 export const HARD_BACKPRESSURE_FACTOR = 4;

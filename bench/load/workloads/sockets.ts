@@ -3,8 +3,11 @@
 //               (phase "connect": connects/s and upgrade latency), then held --duration seconds while a
 //               few of them ping each second (phase "hold": pong latency, sockets closed by the server);
 //               memory per socket from the server's VmRSS (/proc/<pid>/status) when its pid is known,
-//               measured after a first wave of sockets has been opened and closed (warm-up).
+//               measured after a first wave of sockets has been opened and closed (warm-up); a local
+//               server is also asked (inspector) for a full GC before each reading, giving the JS heap
+//               per socket and the RSS per socket against the cold server as well as the warmed one.
 //   matchmaker: `size` sockets each adding a ticket (min = max = 2, query "*"); time until all matched.
+import { memoryAfterGc, type MemoryAfterGc } from "../../lib/inspect.js";
 import { procRssBytes } from "../../lib/server.js";
 import { sleep, until, wants } from "../loops.js";
 import { BENCH_MODULES, benchModules, closeAll, signUp } from "../setup.js";
@@ -19,6 +22,19 @@ const rss = (ctx: RunContext): number | null => {
     return null;
   }
 };
+
+/** The server's memory after a full GC (local servers only), or null. */
+async function gcMemory(ctx: RunContext): Promise<MemoryAfterGc | null> {
+  if (ctx.target.inspectPort === undefined) return null;
+  try {
+    return await memoryAfterGc(ctx.target.inspectPort);
+  } catch (e) {
+    ctx.rec.status(`memory after GC unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
+}
+
+const kb = (bytes: number, n: number): number => Number((bytes / n / 1024).toFixed(1));
 
 /** Opens `n` sockets over `sessions` in turn, --concurrency at a time, recording each connect. */
 async function wave(ctx: RunContext, sessions: readonly Session[], n: number): Promise<NakamaSocket[]> {
@@ -68,17 +84,19 @@ export const idleCcu: Workload = {
   summary: "idle authenticated sockets: connects/s and server memory per socket",
   phases: ["connect", "hold"],
   defaults: { size: 5000, duration: 20, concurrency: 256, warmup: 1, sizeMeans: "sockets", concurrencyMeans: "connects in flight" },
-  local: benchModules,
+  local: () => ({ ...benchModules(), inspect: true }),
   async run(ctx) {
     const n = ctx.opts.size;
     const api = new Api(ctx.target);
     const sessions = await signUp(ctx, api, Math.min(n, ctx.opts.users), "idle");
     api.close();
+    const cold = await gcMemory(ctx);
     if (ctx.opts.warmup > 0) {
       // A first wave grows the server's heap and socket structures to working size before measuring.
       await closeWave(await wave(ctx, sessions, n));
       await sleep(Math.min(1, ctx.opts.warmup) * 1000);
     }
+    const warm = await gcMemory(ctx);
     const rss0 = rss(ctx);
     ctx.rec.begin("connect", "connect", ctx.opts.duration);
     const socks = await wave(ctx, sessions, n);
@@ -87,12 +105,20 @@ export const idleCcu: Workload = {
       if (!wants(ctx, "hold")) return;
       ctx.rec.begin("hold", "pong", ctx.opts.duration);
       const closed = await hold(ctx, socks, ctx.opts.duration);
+      const held = await gcMemory(ctx);
       const rss1 = rss(ctx);
       ctx.rec.extra("open sockets", socks.filter((s) => !s.closed).length);
       ctx.rec.extra("closed by server", closed);
       if (rss0 !== null && rss1 !== null) {
         ctx.rec.extra("server RSS MB", Math.round(rss1 / 1e6));
-        ctx.rec.extra("KB per socket", Number(((rss1 - rss0) / n / 1024).toFixed(1)));
+        ctx.rec.extra("KB per socket", kb(rss1 - rss0, n));
+      }
+      if (cold !== null && warm !== null && held !== null) {
+        // After full GCs: JS heap per socket, and RSS per socket against the cold and the warmed server.
+        ctx.rec.extra("heap KB per socket (GC)", kb(held.heapUsed - warm.heapUsed, n));
+        ctx.rec.extra("external KB per socket (GC)", kb(held.external - warm.external, n));
+        ctx.rec.extra("RSS KB per socket vs cold (GC)", kb(held.rss - cold.rss, n));
+        ctx.rec.extra("RSS KB per socket vs warm (GC)", kb(held.rss - warm.rss, n));
       }
       ctx.rec.end();
     } finally {
