@@ -29,16 +29,16 @@ export interface DeviceAccounts {
 const FIND_SQL =
   "SELECT d.id AS device_id, u.id, u.username, u.disable_time FROM user_device d JOIN users u ON u.id = d.user_id WHERE d.id = ANY($1::text[])";
 
-// Users whose device exists already, or whose username/id is taken (ON CONFLICT DO NOTHING), are skipped
-// and their device row with them; a device inserted by a concurrent transaction fails the whole statement.
-const CREATE_SQL = `WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(user_id, username, device_id)),
+// Rows whose device or username exists already are left out (they go one by one). Anything else that
+// collides (a device or username inserted by a concurrent transaction) fails the whole statement.
+const CREATE_SQL = `WITH fresh AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS i(user_id, username, device_id)
+    WHERE NOT EXISTS (SELECT 1 FROM user_device d WHERE d.id = i.device_id)
+      AND NOT EXISTS (SELECT 1 FROM users u WHERE u.username = i.username)),
   u AS (
-    INSERT INTO users (id, username)
-    SELECT i.user_id, i.username FROM input i WHERE NOT EXISTS (SELECT 1 FROM user_device d WHERE d.id = i.device_id)
-    ON CONFLICT DO NOTHING
+    INSERT INTO users (id, username) SELECT user_id, username FROM fresh
     RETURNING id)
-  INSERT INTO user_device (id, user_id) SELECT i.device_id, u.id FROM input i JOIN u ON u.id = i.user_id
+  INSERT INTO user_device (id, user_id) SELECT f.device_id, u.id FROM fresh f JOIN u ON u.id = f.user_id
   RETURNING user_id`;
 
 const MAX_BATCH = 256;
@@ -57,9 +57,16 @@ export function deviceAccounts(db: Db): DeviceAccounts {
   }, { maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT });
 
   const create = createBatcher<NewDeviceAccount, boolean>(async (accounts) => {
-    // One row per device: a later request for a device already in this batch goes one by one.
-    const seen = new Set<string>();
-    const rows = accounts.filter((a) => !seen.has(a.deviceId) && seen.add(a.deviceId) !== undefined);
+    // One row per device and per username: later requests for either go one by one.
+    const devices = new Set<string>();
+    const usernames = new Set<string>();
+    const rows: NewDeviceAccount[] = [];
+    for (const a of accounts) {
+      if (devices.has(a.deviceId) || usernames.has(a.username)) continue;
+      devices.add(a.deviceId);
+      usernames.add(a.username);
+      rows.push(a);
+    }
     let created: Set<string>;
     try {
       const r = await db.query<{ user_id: string }>(CREATE_SQL, [
