@@ -42,7 +42,8 @@ const CREATE_SQL = `WITH fresh AS (
   RETURNING user_id`;
 
 const MAX_BATCH = 256;
-const MAX_IN_FLIGHT = 4;
+// Two in flight: enough to overlap one batch's round trip with the next, few enough that batches stay large.
+const MAX_IN_FLIGHT = 2;
 
 interface FoundRow extends DeviceUserRow {
   device_id: string;
