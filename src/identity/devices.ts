@@ -68,6 +68,9 @@ export function deviceAccounts(db: Db): DeviceAccounts {
       usernames.add(a.username);
       rows.push(a);
     }
+    // Device-id order: two batches waiting on each other's uncommitted device rows take them in the same
+    // order, so one waits for the other instead of deadlocking.
+    rows.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
     let created: Set<string>;
     try {
       const r = await db.query<{ user_id: string }>(CREATE_SQL, [
