@@ -26,6 +26,8 @@ export interface DeviceAccounts {
   create(account: NewDeviceAccount): Promise<boolean>;
 }
 
+// A batch of one uses the plain equality: PostgreSQL runs it several times cheaper than ANY over one element.
+const FIND_ONE_SQL = "SELECT d.id AS device_id, u.id, u.username, u.disable_time FROM user_device d JOIN users u ON u.id = d.user_id WHERE d.id = $1";
 const FIND_SQL =
   "SELECT d.id AS device_id, u.id, u.username, u.disable_time FROM user_device d JOIN users u ON u.id = d.user_id WHERE d.id = ANY($1::text[])";
 
@@ -51,7 +53,7 @@ interface FoundRow extends DeviceUserRow {
 
 export function deviceAccounts(db: Db): DeviceAccounts {
   const find = createBatcher<string, DeviceUserRow | undefined>(async (ids) => {
-    const r = await db.query<FoundRow>(FIND_SQL, [ids]);
+    const r = ids.length === 1 ? await db.query<FoundRow>(FIND_ONE_SQL, ids) : await db.query<FoundRow>(FIND_SQL, [ids]);
     const byDevice = new Map<string, DeviceUserRow>();
     for (const row of r.rows) byDevice.set(row.device_id, { id: row.id, username: row.username, disable_time: row.disable_time });
     return ids.map((id) => byDevice.get(id));
@@ -71,6 +73,8 @@ export function deviceAccounts(db: Db): DeviceAccounts {
     // Device-id order: two batches waiting on each other's uncommitted device rows take them in the same
     // order, so one waits for the other instead of deadlocking.
     rows.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
+    // Alone, the caller's one-by-one statement is the cheaper one.
+    if (rows.length === 1) return accounts.map(() => false);
     let created: Set<string>;
     try {
       const r = await db.query<{ user_id: string }>(CREATE_SQL, [
