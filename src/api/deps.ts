@@ -2,6 +2,7 @@
 // from them once per server.
 import type { Config } from "../config/schema.js";
 import type { IdentityCore } from "../identity/core.js";
+import { deviceAccounts } from "../identity/devices.js";
 import { builtInVerifiers, type SocialVerifiers } from "../identity/social.js";
 import type { Logger } from "../log.js";
 import type { PipelineDeps } from "../pipeline/hooks.js";
@@ -45,6 +46,7 @@ export function revocationStore(deps: IdentityDeps): RevocationStore {
 export function identityCore(deps: IdentityDeps): IdentityCore {
   return {
     db: deps.db,
+    devices: deviceAccounts(deps.db),
     log: deps.log.child({ module: "identity" }),
     social: deps.social ?? builtInVerifiers(),
     socialConfig: deps.config.social,

@@ -1,5 +1,6 @@
 // Tests find-or-create against a real database: created flags, create=false, duplicate usernames leave
-// nothing behind, concurrent first logins of one device end with one account, bans, email/username
+// nothing behind, concurrent first logins of one device end with one account (and of many devices, batched,
+// with the same outcomes one by one would give), bans, email/username
 // passwords, and social providers through verifier doubles (and "not configured").
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -54,6 +55,33 @@ test("concurrent first logins of one device end with one account", async () => {
   assert.equal(results.filter((r) => r.created).length, 1);
   assert.equal(await count("SELECT count(*) AS n FROM user_device WHERE id = $1", ["device-race-0001"]), 1);
   assert.equal(await count("SELECT count(*) AS n FROM users WHERE username LIKE 'racer%'", []), 1);
+});
+
+test("concurrent first logins of different devices: each created once, a shared username goes to one of them", async () => {
+  await authenticateDevice(t.core, "device-mix-known", "mixknown", true);
+  const devices = Array.from({ length: 10 }, (_, i) => `device-mix-${String(i).padStart(4, "0")}`);
+  const settled = await Promise.allSettled([
+    ...devices.map((d, i) => authenticateDevice(t.core, d, i < 3 ? "mixshared" : `mixer${i}`, true)),
+    authenticateDevice(t.core, "device-mix-known", "ignored", true),
+    authenticateDevice(t.core, "device-mix-0009", "mixer9again", true),
+    authenticateDevice(t.core, "device-mix-nope", "mixnope", false),
+    authenticateDevice(t.core, "device-mix-0010", "mixknown", true),
+  ]);
+  const ok = settled.map((s) => (s.status === "fulfilled" ? s.value : undefined));
+  const shared = settled.slice(0, 3);
+  assert.equal(shared.filter((s) => s.status === "fulfilled").length, 1);
+  for (const s of shared) if (s.status === "rejected") assert.ok(rejectsWith(6, "Username is already in use.")(s.reason));
+  for (let i = 3; i < 10; i++) assert.equal(ok[i]?.username, `mixer${i}`);
+  assert.equal(ok[10]?.created, false);
+  assert.equal(ok[10]?.username, "mixknown");
+  // Two first logins of device 9: one account, created once.
+  assert.equal(ok[11]?.userId, ok[9]?.userId);
+  assert.equal([ok[9]?.created, ok[11]?.created].filter(Boolean).length, 1);
+  assert.ok(settled[12].status === "rejected" && rejectsWith(5, "User account not found.")(settled[12].reason));
+  assert.ok(settled[13].status === "rejected" && rejectsWith(6, "Username is already in use.")(settled[13].reason));
+  assert.equal(await count("SELECT count(*) AS n FROM users WHERE username LIKE 'mix%'", []), 9);
+  assert.equal(await count("SELECT count(*) AS n FROM user_device WHERE id LIKE 'device-mix-%'", []), 9);
+  assert.equal(await count("SELECT count(*) AS n FROM users u WHERE username LIKE 'mix%' AND NOT EXISTS (SELECT 1 FROM user_device d WHERE d.user_id = u.id)", []), 0);
 });
 
 test("banned accounts cannot authenticate until unbanned", async () => {

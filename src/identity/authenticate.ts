@@ -64,15 +64,23 @@ async function afterCreateFailure(
   throw internal(CREATE_FAILED, err);
 }
 
-/** Device authentication: lookup in user_device; creation inserts the user and the device together. */
+/**
+ * Device authentication: lookup in user_device; creation inserts the user and the device together. Both go
+ * through the core's batched statements; a creation the batch could not make is retried alone, which
+ * decides races and errors.
+ */
 export async function authenticateDevice(core: IdentityCore, deviceId: string, username: string, create: boolean): Promise<AuthResult> {
-  const lookup = () => findDevice(core.db, deviceId);
-  const found = await lookup().catch((e: unknown) => {
+  const found = await core.devices.find(deviceId).catch((e: unknown) => {
     throw internal(FIND_FAILED, e);
   });
   if (found !== undefined) return existing(found);
   if (!create) throw new GameError(Code.NOT_FOUND, USER_NOT_FOUND);
   const userId = newUuid();
+  if (await core.devices.create({ userId, username, deviceId })) return { userId, username, created: true };
+  return createDeviceAlone(core, userId, username, deviceId);
+}
+
+async function createDeviceAlone(core: IdentityCore, userId: string, username: string, deviceId: string): Promise<AuthResult> {
   let err: unknown = null;
   try {
     // One statement: both rows or neither. The NOT EXISTS guard makes a committed duplicate a no-op
@@ -88,7 +96,7 @@ export async function authenticateDevice(core: IdentityCore, deviceId: string, u
   } catch (e) {
     err = e;
   }
-  return afterCreateFailure(err, lookup, core);
+  return afterCreateFailure(err, () => findDevice(core.db, deviceId), core);
 }
 
 export interface NewUserFields {

@@ -5,10 +5,13 @@
 import type { api } from "../../proto/index.js";
 import type { Logger } from "../log.js";
 import type { Db, Queryable } from "../storage/db.js";
+import type { DeviceAccounts } from "./devices.js";
 import type { SocialConfig, SocialVerifiers } from "./social.js";
 
 export interface IdentityCore {
   db: Db;
+  /** Batched device lookups and creations over `db` (devices.ts `deviceAccounts(db)`). */
+  devices: DeviceAccounts;
   log: Logger;
   social: SocialVerifiers;
   socialConfig: SocialConfig;

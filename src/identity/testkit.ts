@@ -5,6 +5,7 @@ import { silentLogger } from "../log.js";
 import { migrateUp } from "../storage/migrate.js";
 import { openMemoryDb, openTestPostgres, type TestDb } from "../storage/testing.js";
 import type { IdentityCore } from "./core.js";
+import { deviceAccounts } from "./devices.js";
 import { verifyFacebookInstantGame, type SocialConfig, type SocialVerifiers } from "./social.js";
 
 export const testSocialConfig: SocialConfig = {
@@ -53,6 +54,7 @@ export async function openTestCore(over: Partial<IdentityCore> = {}): Promise<Te
   }
   const core: IdentityCore = {
     db: tdb.db,
+    devices: deviceAccounts(tdb.db),
     log: silentLogger(),
     social: testVerifiers(),
     socialConfig: testSocialConfig,

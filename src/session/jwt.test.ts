@@ -1,4 +1,5 @@
-// Tests the HS256 token format: round trip, Nakama's claim layout, and every rejection path.
+// Tests the HS256 token format: round trip, Nakama's claim layout (escaping as JSON.stringify), and every
+// rejection path.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
@@ -28,6 +29,15 @@ test("empty claims are omitted like Go's omitempty", () => {
   const token = signToken(key, { ...claims, vrs: {}, usn: "" });
   const payload = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()) as Record<string, unknown>;
   assert.deepEqual(Object.keys(payload), ["tid", "uid", "exp", "iat"]);
+});
+
+test("claims text is JSON.stringify's for any username and vars; no claims at all is {}", () => {
+  const odd = { ...claims, usn: 'a"b\\c\u0001\u2028é😀', vrs: { "k\"1": "v\n", z: "" } };
+  const p = signToken(key, odd).split(".")[1];
+  const { tid, uid: u, usn, vrs, exp, iat } = odd;
+  assert.equal(Buffer.from(p, "base64url").toString(), JSON.stringify({ tid, uid: u, usn, vrs, exp, iat }));
+  const empty = signToken(key, { tid: "", uid: "", usn: "", vrs: {}, exp: 0, iat: 0 }).split(".")[1];
+  assert.equal(Buffer.from(empty, "base64url").toString(), "{}");
 });
 
 test("expired tokens and tokens without exp are refused", () => {

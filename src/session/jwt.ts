@@ -32,26 +32,48 @@ export function signingKey(secret: string): SigningKey {
 // {"alg":"HS256","typ":"JWT"}, as golang-jwt writes it.
 const HEADER_B64 = Buffer.from('{"alg":"HS256","typ":"JWT"}', "utf8").toString("base64url");
 
-/** Serialises claims in Nakama's order, omitting empty values as Go's omitempty does. */
-function claimsJson(c: SessionClaims): string {
-  const out: Record<string, unknown> = {};
-  if (c.tid !== "") out.tid = c.tid;
-  if (c.uid !== "") out.uid = c.uid;
-  if (c.usn !== "") out.usn = c.usn;
-  if (Object.keys(c.vrs).length > 0) out.vrs = c.vrs;
-  if (c.exp !== 0) out.exp = c.exp;
-  if (c.iat !== 0) out.iat = c.iat;
-  return JSON.stringify(out);
+/** The identity part of the claims (everything but the times), shared by a session and its refresh token. */
+export type ClaimsHead = Pick<SessionClaims, "tid" | "uid" | "usn" | "vrs">;
+
+function hasKeys(o: Record<string, string>): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
+}
+
+/**
+ * The JSON members of `tid`, `uid`, `usn` and `vrs` in Nakama's order, each with a leading comma, omitting
+ * empty values as Go's omitempty does. Built once per login and reused for both tokens.
+ */
+export function claimsHeadJson(c: ClaimsHead): string {
+  let s = "";
+  if (c.tid !== "") s += `,"tid":${JSON.stringify(c.tid)}`;
+  if (c.uid !== "") s += `,"uid":${JSON.stringify(c.uid)}`;
+  if (c.usn !== "") s += `,"usn":${JSON.stringify(c.usn)}`;
+  if (hasKeys(c.vrs)) s += `,"vrs":${JSON.stringify(c.vrs)}`;
+  return s;
+}
+
+/** The whole claims object: the head's members, then `exp` and `iat` (omitted when 0). */
+function claimsJson(headJson: string, exp: number, iat: number): string {
+  let s = headJson;
+  if (exp !== 0) s += `,"exp":${JSON.stringify(exp)}`;
+  if (iat !== 0) s += `,"iat":${JSON.stringify(iat)}`;
+  return s === "" ? "{}" : `{${s.slice(1)}}`;
 }
 
 function mac(key: SigningKey, signingInput: string): Buffer {
   return createHmac("sha256", key.key).update(signingInput).digest();
 }
 
+/** Signs claims whose head JSON (`claimsHeadJson`) is already built into a compact JWT. */
+export function signWithHead(key: SigningKey, headJson: string, exp: number, iat: number): string {
+  const input = `${HEADER_B64}.${Buffer.from(claimsJson(headJson, exp, iat), "utf8").toString("base64url")}`;
+  return `${input}.${createHmac("sha256", key.key).update(input).digest("base64url")}`;
+}
+
 /** Signs the claims into a compact JWT. */
 export function signToken(key: SigningKey, claims: SessionClaims): string {
-  const input = `${HEADER_B64}.${Buffer.from(claimsJson(claims), "utf8").toString("base64url")}`;
-  return `${input}.${mac(key, input).toString("base64url")}`;
+  return signWithHead(key, claimsHeadJson(claims), claims.exp, claims.iat);
 }
 
 const B64URL = /^[A-Za-z0-9_-]*$/;

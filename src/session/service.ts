@@ -3,7 +3,7 @@
 // session.single_session and ban invalidation. Keys and expiries come from the `session` config section.
 import { GameError, Code } from "../errors.js";
 import { createSessionCache, type SessionCache } from "./cache.js";
-import { signToken, signingKey, verifyToken, type SessionClaims, type SigningKey } from "./jwt.js";
+import { claimsHeadJson, signToken, signWithHead, signingKey, verifyToken, type SessionClaims, type SigningKey } from "./jwt.js";
 import { newUuid } from "./uuid.js";
 
 export interface SessionSettings {
@@ -117,9 +117,9 @@ export function createSessionService(settings: SessionSettings, opts: SessionSer
     const t = nowSec();
     const expiresAt = t + settings.tokenExpirySec;
     const refreshExpiresAt = t + settings.refreshTokenExpirySec;
-    const base = { tid: tokenId, uid: userId, usn: username, vrs: vars, iat };
-    const token = signToken(key, { ...base, exp: expiresAt });
-    const refreshToken = signToken(refreshKey, { ...base, exp: refreshExpiresAt });
+    const head = claimsHeadJson({ tid: tokenId, uid: userId, usn: username, vrs: vars });
+    const token = signWithHead(key, head, expiresAt, iat);
+    const refreshToken = signWithHead(refreshKey, head, refreshExpiresAt, iat);
     cache.noteIssued(userId, tokenId, iat, refreshExpiresAt);
     return { token, refreshToken, tokenId, expiresAt, refreshExpiresAt, issuedAt: iat };
   };
