@@ -64,6 +64,8 @@ export interface TargetSpec {
   readonly pid?: number;
   /** Extra flags for a local server. */
   readonly serverFlags: readonly string[];
+  /** Node flags for a local server's process (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** Opens a target: checks a URL, or starts a local Troupe server for the workload. */
@@ -81,7 +83,7 @@ export async function openTarget(spec: TargetSpec, local: LocalServerSpec): Prom
     "--session.token_expiry_sec", "7200",
     ...local.flags, ...spec.serverFlags,
   ];
-  const server: BenchServer = await startBenchServer(flags, { core: 0 });
+  const server: BenchServer = await startBenchServer(flags, { core: 0, nodeArgs: spec.nodeArgs ?? [] });
   const target: Target = {
     label: spec.serverFlags.length === 0 ? "local troupe" : `local troupe (${spec.serverFlags.join(" ")})`, url: server.url, host: "127.0.0.1", port: server.port,
     serverKey: spec.serverKey, httpKey: spec.httpKey, pid: server.pid,
