@@ -4,6 +4,7 @@
 // RPCs, one user's HTTP calls with the same headers) share one kept object. Building ctx in the guest
 // costs more than the call itself (a JSON.parse inside QuickJS: measured ≈15–20 µs for a context with
 // request headers, against ≈4 µs for the call), so reuse is what makes repeated calls cheap.
+import { contextKey, jsContext, type RuntimeContext } from "./context.js";
 import type { JsRef, JsVm } from "./js/index.js";
 
 /** Contexts kept per VM (least recently used dropped first). */
@@ -11,7 +12,8 @@ const MAX_ENTRIES = 64;
 /** Larger contexts are never cached (each costs VM memory). */
 const MAX_KEY_CHARS = 8192;
 
-const noop = (): void => undefined;
+/** The `done` of a kept ctx (nothing to release). */
+export const NO_RELEASE = (): void => undefined;
 
 const FREEZE_SOURCE = `(function deepFreeze(o) {
   if (o === null || typeof o !== "object" || Object.isFrozen(o)) return o;
@@ -21,8 +23,23 @@ const FREEZE_SOURCE = `(function deepFreeze(o) {
   return o;
 })`;
 
+interface Entry {
+  readonly key: string;
+  readonly ref: JsRef;
+  /** False once evicted (its ref released). */
+  live: boolean;
+}
+
+/** A ctx ready to pass; call `done` after the call (it releases a ctx too large to keep). */
+export interface ContextHandle {
+  readonly ref: JsRef;
+  readonly done: () => void;
+}
+
 export class JsContextCache {
-  readonly #entries = new Map<string, JsRef>();
+  readonly #entries = new Map<string, Entry>();
+  /** The same RuntimeContext object (a socket session's RPCs) finds its entry without building a key. */
+  readonly #byContext = new WeakMap<RuntimeContext, Entry>();
 
   private constructor(
     private readonly vm: JsVm,
@@ -41,24 +58,38 @@ export class JsContextCache {
     }
   }
 
-  /** The frozen ctx to pass; call `done` after the call (it releases a ctx too large to keep). */
-  async get(ctx: Record<string, unknown>): Promise<{ ref: JsRef; done: () => void }> {
-    const key = JSON.stringify(ctx);
+  /** The frozen ctx of `c`: synchronously when it is cached, else once built in the VM. */
+  get(c: RuntimeContext): ContextHandle | Promise<ContextHandle> {
+    const known = this.#byContext.get(c);
+    if (known !== undefined && known.live) return this.#use(known);
+    const key = contextKey(c);
     const hit = this.#entries.get(key);
     if (hit !== undefined) {
-      this.#entries.delete(key); // refresh recency
-      this.#entries.set(key, hit);
-      return { ref: hit, done: noop };
+      if (Object.isFrozen(c)) this.#byContext.set(c, hit);
+      return this.#use(hit);
     }
-    const ref = await this.vm.makeRef(ctx);
+    return this.#build(c, key);
+  }
+
+  #use(e: Entry): ContextHandle {
+    this.#entries.delete(e.key); // refresh recency
+    this.#entries.set(e.key, e);
+    return { ref: e.ref, done: NO_RELEASE };
+  }
+
+  async #build(c: RuntimeContext, key: string): Promise<ContextHandle> {
+    const ref = await this.vm.makeRef(jsContext(c));
     await this.vm.call(this.freeze, [ref]);
     if (key.length > MAX_KEY_CHARS) return { ref, done: () => ref.release() };
-    this.#entries.set(key, ref);
+    const e: Entry = { key, ref, live: true };
+    this.#entries.set(key, e);
+    if (Object.isFrozen(c)) this.#byContext.set(c, e);
     if (this.#entries.size > MAX_ENTRIES) {
-      const [oldKey, oldRef] = this.#entries.entries().next().value as [string, JsRef];
-      this.#entries.delete(oldKey);
-      oldRef.release();
+      const old = this.#entries.values().next().value as Entry;
+      this.#entries.delete(old.key);
+      old.live = false;
+      old.ref.release();
     }
-    return { ref, done: noop };
+    return { ref, done: NO_RELEASE };
   }
 }

@@ -4,7 +4,7 @@
 // of the process only), and calls registered functions as fn(context, ...payloads).
 import { Code, GameError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { ExecutionMode, luaContext, systemContext, type ContextBase } from "./context.js";
+import { contextKey, ExecutionMode, luaContext, systemContext, type ContextBase, type RuntimeContext } from "./context.js";
 import { CallSlot, RunOnce, type EngineFactory, type EngineVm, type GuestCall } from "./engine.js";
 import { ModuleLoadError } from "./errors.js";
 import { luaRegisterFunctions, type InitializerTarget } from "./initializer.js";
@@ -47,26 +47,84 @@ export function nkFunctions(bindings: readonly NkBinding[], deps: NkDeps, slot: 
   return out;
 }
 
+/** Context tables kept per VM (least recently used dropped first). */
+const MAX_CONTEXTS = 64;
+/** Larger contexts are never kept (each costs VM memory). */
+const MAX_CONTEXT_KEY_CHARS = 8192;
+
+/**
+ * The context tables of one VM. Building a context table (every header and query value converted to a
+ * Lua string) cost more than the call itself, so calls with the same context (a socket session's RPCs,
+ * one client's HTTP calls) share one table, as long as no Lua code has written to it or to a table in it
+ * (the VM watches them: `pristine`); one that was written to is rebuilt, so no call ever sees another
+ * call's writes. The env table is the VM's own, shared by every context as before.
+ */
+const firstResult = (out: unknown[]): unknown => (out.length === 0 ? null : out[0]);
+
+class LuaContexts {
+  readonly #byKey = new Map<string, LuaRef>();
+  readonly #byContext = new WeakMap<RuntimeContext, { readonly key: string; readonly ref: LuaRef }>();
+
+  constructor(
+    private readonly vm: LuaVm,
+    private readonly env: LuaRef,
+  ) {}
+
+  get(c: RuntimeContext): LuaRef | Record<string, unknown> {
+    const known = this.#byContext.get(c);
+    if (known !== undefined && this.#byKey.get(known.key) === known.ref && this.vm.pristine(known.ref)) return this.#use(known.key, known.ref);
+    const key = contextKey(c);
+    const hit = this.#byKey.get(key);
+    if (hit !== undefined) {
+      if (this.vm.pristine(hit)) {
+        if (Object.isFrozen(c)) this.#byContext.set(c, { key, ref: hit });
+        return this.#use(key, hit);
+      }
+      this.#byKey.delete(key);
+      hit.release();
+    }
+    const plain = luaContext(c, this.env);
+    if (key.length > MAX_CONTEXT_KEY_CHARS) return plain;
+    const ref = this.vm.snapshot(plain, [this.env]);
+    this.#byKey.set(key, ref);
+    if (Object.isFrozen(c)) this.#byContext.set(c, { key, ref });
+    if (this.#byKey.size > MAX_CONTEXTS) {
+      const [oldKey, oldRef] = this.#byKey.entries().next().value as [string, LuaRef];
+      this.#byKey.delete(oldKey);
+      oldRef.release();
+    }
+    return ref;
+  }
+
+  #use(key: string, ref: LuaRef): LuaRef {
+    this.#byKey.delete(key); // refresh recency
+    this.#byKey.set(key, ref);
+    return ref;
+  }
+}
+
 class LuaEngineVm implements EngineVm {
   readonly kind = "lua" as const;
+  readonly #contexts: LuaContexts;
 
   constructor(
     private readonly vm: LuaVm,
     private readonly regs: Registrations<LuaRef | Record<string, LuaRef>>,
     private readonly slot: CallSlot,
     private readonly env: LuaRef,
-  ) {}
+  ) {
+    this.#contexts = new LuaContexts(vm, env);
+  }
 
   keys(): string[] {
     return this.regs.keys();
   }
 
-  async call(call: GuestCall): Promise<unknown> {
+  call(call: GuestCall): Promise<unknown> {
     const fn = this.regs.get(call.key);
-    if (!(fn instanceof LuaRef)) throw new GameError(Code.NOT_FOUND, `no Lua function registered for ${call.key}`);
+    if (!(fn instanceof LuaRef)) return Promise.reject(new GameError(Code.NOT_FOUND, `no Lua function registered for ${call.key}`));
     this.slot.enter(call);
-    const out = await this.vm.call(fn, [luaContext(call.ctx, this.env), ...call.args]);
-    return out.length === 0 ? null : out[0];
+    return this.vm.call(fn, [this.#contexts.get(call.ctx), ...call.args]).then(firstResult);
   }
 
   usable(): boolean {
