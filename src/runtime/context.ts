@@ -95,18 +95,6 @@ export function requestContext(base: ContextBase, mode: ExecutionMode, call: Cal
   });
 }
 
-/**
- * A string equal for two contexts exactly when every call-specific value is equal (the server-wide
- * parts, env, node and version, are left out: they are the same for every context of one server).
- * Engines key their per-VM caches of converted contexts on it.
- */
-export function contextKey(c: RuntimeContext): string {
-  return JSON.stringify([
-    c.executionMode, c.userId, c.username, c.userSessionExp, c.sessionId, c.lang, c.clientIp, c.clientPort,
-    c.matchId, c.matchNode, c.matchLabel, c.matchTickRate, c.headers, c.queryParams, c.vars,
-  ]);
-}
-
 /** The context as JS modules see it (Nakama's runtime_javascript_context keys; unset keys left out). */
 export function jsContext(c: RuntimeContext): Record<string, unknown> {
   const o: Record<string, unknown> = { node: c.node, version: c.version, env: c.env };

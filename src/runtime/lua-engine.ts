@@ -4,7 +4,8 @@
 // of the process only), and calls registered functions as fn(context, ...payloads).
 import { Code, GameError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { contextKey, ExecutionMode, luaContext, systemContext, type ContextBase, type RuntimeContext } from "./context.js";
+import { ExecutionMode, luaContext, systemContext, type ContextBase, type RuntimeContext } from "./context.js";
+import { ContextCache } from "./context-cache.js";
 import { CallSlot, RunOnce, type EngineFactory, type EngineVm, type GuestCall } from "./engine.js";
 import { ModuleLoadError } from "./errors.js";
 import { luaRegisterFunctions, type InitializerTarget } from "./initializer.js";
@@ -47,59 +48,34 @@ export function nkFunctions(bindings: readonly NkBinding[], deps: NkDeps, slot: 
   return out;
 }
 
-/** Context tables kept per VM (least recently used dropped first). */
-const MAX_CONTEXTS = 64;
-/** Larger contexts are never kept (each costs VM memory). */
-const MAX_CONTEXT_KEY_CHARS = 8192;
-
-/**
- * The context tables of one VM. Building a context table (every header and query value converted to a
- * Lua string) cost more than the call itself, so calls with the same context (a socket session's RPCs,
- * one client's HTTP calls) share one table, as long as no Lua code has written to it or to a table in it
- * (the VM watches them: `pristine`); one that was written to is rebuilt, so no call ever sees another
- * call's writes. The env table is the VM's own, shared by every context as before.
- */
 const firstResult = (out: unknown[]): unknown => (out.length === 0 ? null : out[0]);
 
+/**
+ * The context tables of one VM (context-cache.ts): calls with equal contexts share one Lua table as long
+ * as no Lua code has written to it or to a table in it (the VM watches them: `pristine`); one that was
+ * written to is rebuilt, so no call sees another call's writes. The env table is the VM's own, shared by
+ * every context as before.
+ */
 class LuaContexts {
-  readonly #byKey = new Map<string, LuaRef>();
-  readonly #byContext = new WeakMap<RuntimeContext, { readonly key: string; readonly ref: LuaRef }>();
+  readonly #cache: ContextCache<LuaRef>;
 
   constructor(
     private readonly vm: LuaVm,
     private readonly env: LuaRef,
-  ) {}
-
-  get(c: RuntimeContext): LuaRef | Record<string, unknown> {
-    const known = this.#byContext.get(c);
-    if (known !== undefined && this.#byKey.get(known.key) === known.ref && this.vm.pristine(known.ref)) return this.#use(known.key, known.ref);
-    const key = contextKey(c);
-    const hit = this.#byKey.get(key);
-    if (hit !== undefined) {
-      if (this.vm.pristine(hit)) {
-        if (Object.isFrozen(c)) this.#byContext.set(c, { key, ref: hit });
-        return this.#use(key, hit);
-      }
-      this.#byKey.delete(key);
-      hit.release();
-    }
-    const plain = luaContext(c, this.env);
-    if (key.length > MAX_CONTEXT_KEY_CHARS) return plain;
-    const ref = this.vm.snapshot(plain, [this.env]);
-    this.#byKey.set(key, ref);
-    if (Object.isFrozen(c)) this.#byContext.set(c, { key, ref });
-    if (this.#byKey.size > MAX_CONTEXTS) {
-      const [oldKey, oldRef] = this.#byKey.entries().next().value as [string, LuaRef];
-      this.#byKey.delete(oldKey);
-      oldRef.release();
-    }
-    return ref;
+  ) {
+    this.#cache = new ContextCache<LuaRef>({
+      max: 64, maxChars: 8192, release: (ref) => ref.release(), usable: (ref) => vm.pristine(ref),
+    });
   }
 
-  #use(key: string, ref: LuaRef): LuaRef {
-    this.#byKey.delete(key); // refresh recency
-    this.#byKey.set(key, ref);
-    return ref;
+  get(c: RuntimeContext): LuaRef | Record<string, unknown> {
+    const kept = this.#cache.get(c);
+    if (kept !== undefined) return kept;
+    const plain = luaContext(c, this.env);
+    const ref = this.vm.snapshot(plain, [this.env]);
+    if (this.#cache.set(c, ref)) return ref;
+    ref.release();
+    return plain;
   }
 }
 
