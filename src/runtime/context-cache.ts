@@ -2,8 +2,8 @@
 // object): converting a context with request headers into a guest costs more than the call itself, and
 // calls with equal contexts (a socket session's RPCs, one client's HTTP calls) can share one converted
 // value. A context is found by identity first (a socket session passes the same frozen RuntimeContext to
-// every call), then by value: a short bucket key (mode, session, user, client address) and a field-by-
-// field comparison, which is cheaper than serialising the context. Bounded: the least recently used entry
+// every call), then by value: a bucket (the user, else the client address) and a field-by-field
+// comparison, which is cheaper than serialising the context. Bounded: the least recently used entry
 // is dropped (and released) past `max`; contexts larger than `maxChars` are never kept.
 import type { RuntimeContext } from "./context.js";
 
@@ -79,7 +79,9 @@ function contextChars(c: RuntimeContext): number {
   return n;
 }
 
-const bucketOf = (c: RuntimeContext): string => `${c.executionMode}\u0000${c.sessionId}\u0000${c.userId}\u0000${c.clientIp}\u0000${c.matchId}`;
+// An existing string (no concatenation to hash): a user's contexts share a bucket, server-to-server calls
+// one per client address; sameContext tells the entries of a bucket apart.
+const bucketOf = (c: RuntimeContext): string => (c.userId !== "" ? c.userId : c.clientIp);
 
 export class ContextCache<T> {
   readonly #buckets = new Map<string, Entry<T>[]>();
