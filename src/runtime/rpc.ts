@@ -35,17 +35,17 @@ export function rpcRegistry(d: Dispatcher, base: ContextBase): RpcRegistry {
   };
   return {
     has: (id) => d.ownership.owner(keyOf(id)) !== undefined,
-    async call(call, id, payload) {
+    call(call, id, payload) {
       const key = keyOf(id);
       const engine = d.ownership.owner(key);
-      if (engine === undefined) throw fail(E.rpcNotFound);
-      const ctx = contextOf(call);
-      const out = await invoke(d, engine, key, ctx, [payload], { rpc_id: key.slice(4) });
-      if (out === null || out === undefined) return "";
-      if (typeof out === "string") return out;
-      if (out instanceof Uint8Array) return Buffer.from(out).toString("utf8");
-      d.log.warn({ runtime: engine, rpc_id: id, type: typeof out }, "runtime function returned invalid data");
-      throw new ModuleCallError(Code.INTERNAL, INVALID[engine], undefined);
+      if (engine === undefined) return Promise.reject(fail(E.rpcNotFound));
+      return invoke(d, engine, key, contextOf(call), [payload], { rpc_id: key.slice(4) }).then((out) => {
+        if (out === null || out === undefined) return "";
+        if (typeof out === "string") return out;
+        if (out instanceof Uint8Array) return Buffer.from(out).toString("utf8");
+        d.log.warn({ runtime: engine, rpc_id: id, type: typeof out }, "runtime function returned invalid data");
+        throw new ModuleCallError(Code.INTERNAL, INVALID[engine], undefined);
+      });
     },
   };
 }
