@@ -1,6 +1,9 @@
 // Owns the VM pool of one sandboxed engine (Lua or JS) as an actor: its VM actors (children), the idle
 // list and the bounded queue of calls waiting for a VM. A call goes to an idle VM at once; otherwise it
-// waits (RESOURCE_EXHAUSTED when the queue is full) while a new VM is created, up to the maximum. VMs
+// waits (RESOURCE_EXHAUSTED when the queue is full), and once a call has waited GROW_AFTER_MS a new VM
+// is created, up to the maximum. (Calls that never wait on I/O keep a VM busy for microseconds: under
+// such load calls queue only for the moment it takes the busy VMs to finish, and another VM would add
+// creation cost and memory but no throughput; VMs held by calls waiting on the database do.) VMs
 // up to the minimum are created in the background after start, one at a time, so start stays fast. A
 // VM whose engine reports it unusable (memory limit hit) is stopped and replaced.
 import { Code, GameError } from "../../src/errors.js";
@@ -12,6 +15,15 @@ import { vmActorSpec } from "./vm.actor.js";
 
 type CallMsg = Extract<PoolMsg, { type: "call" }>;
 
+/** How long the oldest waiting call waits before the pool creates another VM for it. */
+export const GROW_AFTER_MS = 10;
+
+interface Waiting {
+  readonly msg: CallMsg;
+  /** performance.now() when it was queued. */
+  readonly at: number;
+}
+
 interface Slot {
   readonly ref: ActorRef<VmMsg>;
   busy: boolean;
@@ -20,9 +32,11 @@ interface Slot {
 interface PoolState {
   readonly slots: Map<number, Slot>;
   readonly idle: number[];
-  readonly queue: CallMsg[];
+  readonly queue: Waiting[];
   head: number;
   creating: number;
+  /** A "grow" check is scheduled. */
+  growCheck: boolean;
   nextSlot: number;
 }
 
@@ -42,13 +56,13 @@ function queued(s: PoolState): number {
 
 function dequeue(s: PoolState): CallMsg | undefined {
   while (s.head < s.queue.length) {
-    const m = s.queue[s.head];
-    s.queue[s.head++] = undefined as unknown as CallMsg;
+    const w = s.queue[s.head];
+    s.queue[s.head++] = undefined as unknown as Waiting;
     if (s.head === s.queue.length) {
       s.queue.length = 0;
       s.head = 0;
     }
-    if (!m.replyTo.settled) return m; // skip calls whose caller gave up waiting
+    if (!w.msg.replyTo.settled) return w.msg; // skip calls whose caller gave up waiting
   }
   return undefined;
 }
@@ -79,9 +93,21 @@ function create(setup: PoolSetup, s: PoolState, ctx: ActorContext<PoolMsg>): voi
   ctx.pipeToSelf(setup.factory.create(), (result: Result<EngineVm>) => ({ type: "created", result }));
 }
 
-/** Starts a VM creation when calls wait and the pool may still grow. */
+/**
+ * Starts a VM creation when calls have waited GROW_AFTER_MS and the pool may still grow; when calls wait
+ * but not yet that long, checks again once the oldest one will have.
+ */
 function grow(setup: PoolSetup, s: PoolState, ctx: ActorContext<PoolMsg>): void {
-  if (queued(s) > s.creating && s.slots.size + s.creating < setup.limits.max) create(setup, s, ctx);
+  if (queued(s) <= s.creating || s.slots.size + s.creating >= setup.limits.max) return;
+  const waited = performance.now() - s.queue[s.head].at;
+  if (waited >= GROW_AFTER_MS) {
+    create(setup, s, ctx);
+    return;
+  }
+  if (s.growCheck) return;
+  s.growCheck = true;
+  const due = new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(GROW_AFTER_MS - waited)));
+  ctx.pipeToSelf(due, () => ({ type: "grow" }));
 }
 
 function onCall(setup: PoolSetup, s: PoolState, msg: CallMsg, ctx: ActorContext<PoolMsg>): PoolState {
@@ -96,7 +122,7 @@ function onCall(setup: PoolSetup, s: PoolState, msg: CallMsg, ctx: ActorContext<
       `${setup.name} runtime is overloaded: all ${s.slots.size} VMs are busy and ${setup.limits.queueSize} calls are already waiting`));
     return s;
   }
-  s.queue.push(msg);
+  s.queue.push({ msg, at: performance.now() });
   setup.stats.queued = queued(s);
   if (setup.stats.queued > setup.stats.peakQueued) setup.stats.peakQueued = setup.stats.queued;
   grow(setup, s, ctx);
@@ -153,7 +179,7 @@ export function poolActorSpec(setup: PoolSetup): ActorSpec<PoolMsg, PoolState> {
     restart: "permanent",
     mailbox: { capacity: 1_000_000, overflow: "reject" },
     init: (ctx) => {
-      const s: PoolState = { slots: new Map(), idle: [], queue: [], head: 0, creating: 0, nextSlot: 1 };
+      const s: PoolState = { slots: new Map(), idle: [], queue: [], head: 0, creating: 0, growCheck: false, nextSlot: 1 };
       setup.stats.busy = 0;
       setup.stats.vms = 0;
       const first = setup.takeFirst();
@@ -174,6 +200,10 @@ export function poolActorSpec(setup: PoolSetup): ActorSpec<PoolMsg, PoolState> {
         }
         case "warm":
           return onWarm(setup, s, ctx);
+        case "grow":
+          s.growCheck = false;
+          grow(setup, s, ctx);
+          return s;
       }
     },
   };

@@ -11,7 +11,9 @@ export type PoolMsg =
   /** A VM creation (pipe-to-self) settled. */
   | { type: "created"; result: Result<EngineVm> }
   /** Create VMs in the background up to the minimum. */
-  | { type: "warm" };
+  | { type: "warm" }
+  /** Calls have been waiting: create a VM if they still do (pool.actor.ts GROW_AFTER_MS). */
+  | { type: "grow" };
 
 /** To one VM actor. */
 export type VmMsg = { type: "run"; call: GuestCall; replyTo: Reply<unknown> };

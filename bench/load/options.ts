@@ -29,7 +29,7 @@ const str = { type: "string" } as const;
 const spec = {
   size: str, duration: str, concurrency: str, warmup: str, phases: str, target: str, compare: str, rounds: str,
   "server-key": str, "http-key": str, "compare-server-key": str, "compare-http-key": str, pid: str, "compare-pid": str,
-  "server-flags": str, "compare-server-flags": str, json: str, markdown: str, svg: str, runtime: str, "rpc-id": str,
+  "server-flags": str, "compare-server-flags": str, "server-node-args": str, json: str, markdown: str, svg: str, runtime: str, "rpc-id": str,
   payload: str, inflight: str, format: str, players: str, rate: str, "tick-rate": str, "msg-rate": str,
   "create-rpc": str, "match-module": str, users: str, batch: str, board: str, limit: str,
   "no-progress": { type: "boolean" }, help: { type: "boolean", short: "h" },
@@ -100,9 +100,9 @@ export function loadOptions(workload: WorkloadName, given: Record<string, string
 
 const splitFlags = (s: string | undefined): string[] => (s === undefined ? [] : s.split(/\s+/).filter(Boolean));
 
-function targetSpec(where: string, serverKey: string, httpKey: string, pid: number | undefined, flags: string[]): TargetSpec {
+function targetSpec(where: string, serverKey: string, httpKey: string, pid: number | undefined, flags: string[], nodeArgs: string[] = []): TargetSpec {
   if (where !== "local") parseTargetUrl(where); // refuses non-loopback targets before any traffic
-  return { where, serverKey, httpKey, serverFlags: flags, ...(pid !== undefined ? { pid } : {}) };
+  return { where, serverKey, httpKey, serverFlags: flags, nodeArgs, ...(pid !== undefined ? { pid } : {}) };
 }
 
 /** Parses argv (without node and script). Returns null for --help / no workload (print usage). */
@@ -120,7 +120,8 @@ export function parseCli(argv: readonly string[]): { cli: CliOptions } | { help:
   const v = parsed.values as Raw & { "no-progress"?: boolean };
   const load = resolveLoad(name as WorkloadName, v);
   const pid = (k: "pid" | "compare-pid"): number | undefined => (v[k] === undefined ? undefined : num(v[k], k, 0, 1, 2 ** 31));
-  const a = targetSpec(v.target ?? "local", v["server-key"] ?? "defaultkey", v["http-key"] ?? "defaulthttpkey", pid("pid"), splitFlags(v["server-flags"]));
+  const a = targetSpec(v.target ?? "local", v["server-key"] ?? "defaultkey", v["http-key"] ?? "defaulthttpkey", pid("pid"), splitFlags(v["server-flags"]),
+    splitFlags(v["server-node-args"]));
   const targets = [a];
   if (v.compare !== undefined) {
     targets.push(targetSpec(v.compare, v["compare-server-key"] ?? a.serverKey, v["compare-http-key"] ?? a.httpKey, pid("compare-pid"),
@@ -153,6 +154,7 @@ targets (127.0.0.1, localhost and ::1 only; anything else is refused):
   --compare-server-key K, --compare-http-key K, --pid N, --compare-pid N (server pid: CPU and memory from /proc)
   --server-flags="…"        extra flags for a local server, e.g. --server-flags="--runtime.lua_max_count 16"
                             (--compare-server-flags="…" for B; the = is needed as the value starts with --)
+  --server-node-args="…"    node flags for a local server (A only), e.g. --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/p"
 common: --size N --duration S --concurrency C --warmup S --phases a,b --rounds N
 output: --json FILE --markdown FILE --svg FILE (throughput and p50/p99 per second) --no-progress
 rpc:    --runtime lua|js|native (default lua) --rpc-id ID (default echo) --payload BYTES (64) --inflight K (4)

@@ -69,6 +69,8 @@ export interface TargetSpec {
   readonly pid?: number;
   /** Extra flags for a local server. */
   readonly serverFlags: readonly string[];
+  /** Node flags for a local server's process (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** Opens a target: checks a URL, or starts a local Troupe server for the workload. */
@@ -87,7 +89,7 @@ export async function openTarget(spec: TargetSpec, local: LocalServerSpec): Prom
     ...local.flags, ...spec.serverFlags,
   ];
   const inspectPort = local.inspect === true ? await freePort() : undefined;
-  const nodeArgs = inspectPort === undefined ? [] : [`--inspect=127.0.0.1:${inspectPort}`];
+  const nodeArgs = [...(spec.nodeArgs ?? []), ...(inspectPort === undefined ? [] : [`--inspect=127.0.0.1:${inspectPort}`])];
   const server: BenchServer = await startBenchServer(flags, { core: 0, nodeArgs });
   const target: Target = {
     label: spec.serverFlags.length === 0 ? "local troupe" : `local troupe (${spec.serverFlags.join(" ")})`, url: server.url, host: "127.0.0.1", port: server.port,

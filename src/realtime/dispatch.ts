@@ -16,7 +16,7 @@ import { runPipeline, type CallContext } from "../pipeline/hooks.js";
 import type { RealtimeCore } from "./core.js";
 import { decodeMatchDataSend } from "./fast-decode.js";
 import { Outgoing } from "./outgoing.js";
-import { CloseCode, type SessionHandle } from "./session.js";
+import { CloseCode, type SessionHandle, type SessionIdentity } from "./session.js";
 import { RtCode, errorEnvelope } from "./wire.js";
 
 export interface HandlerContext {
@@ -61,17 +61,30 @@ export function hookName(kase: string): string {
   return HOOK_NAMES[kase] ?? pascal(kase);
 }
 
-/** The runtime context of a session (hooks and RPCs). */
+/**
+ * Each session's runtime context, built once: a session's identity is fixed at upgrade, so the context
+ * derived from it never changes. Keyed weakly by the identity object (nothing outlives the session); the
+ * context is deep-frozen because every hook and RPC of the session shares it (engines key their own
+ * per-VM caches on its identity).
+ */
+const contexts = new WeakMap<SessionIdentity, CallContext>();
+
+/** The runtime context of a session (hooks and RPCs); the same frozen object for every call of the session. */
 export function callContext(s: SessionHandle): CallContext {
   const id = s.identity;
+  const hit = contexts.get(id);
+  if (hit !== undefined) return hit;
   const headers: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(id.headers)) headers[k] = [v];
+  for (const [k, v] of Object.entries(id.headers)) headers[k] = Object.freeze([v]) as string[];
   const queryParams: Record<string, string[]> = {};
   for (const [k, v] of new URLSearchParams(id.rawQuery)) (queryParams[k] ??= []).push(v);
-  return {
-    userId: id.userId, username: id.username, vars: { ...id.vars }, expiry: id.expiry, sessionId: id.id,
-    clientIp: id.clientIp, clientPort: id.clientPort, lang: id.lang, headers, queryParams,
-  };
+  for (const v of Object.values(queryParams)) Object.freeze(v);
+  const ctx: CallContext = Object.freeze({
+    userId: id.userId, username: id.username, vars: Object.freeze({ ...id.vars }), expiry: id.expiry, sessionId: id.id,
+    clientIp: id.clientIp, clientPort: id.clientPort, lang: id.lang, headers: Object.freeze(headers), queryParams: Object.freeze(queryParams),
+  });
+  contexts.set(id, ctx);
+  return ctx;
 }
 
 function decode(s: SessionHandle, frame: Buffer): rt.Envelope | null {

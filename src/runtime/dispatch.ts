@@ -20,7 +20,7 @@ export interface Dispatcher {
 }
 
 /** Calls the function owned by `engine` under `key`; rejects with ModuleCallError. */
-export async function invoke(
+export function invoke(
   d: Dispatcher,
   engine: EngineKind,
   key: string,
@@ -29,12 +29,15 @@ export async function invoke(
   fields: Readonly<Record<string, unknown>>,
 ): Promise<unknown> {
   const call = { key, ctx, args, fields };
+  let out: Promise<unknown>;
   try {
-    if (engine === "native") return await (d.native as EngineVm).call(call);
-    return await (d.pools[engine] as VmPool).call(call);
+    out = engine === "native" ? (d.native as EngineVm).call(call) : (d.pools[engine] as VmPool).call(call);
   } catch (err) {
-    throw moduleFailure(err, engine, { ...fields, uid: ctx.userId || undefined }, d.log, d.policy);
+    out = Promise.reject(err);
   }
+  return out.catch((err: unknown) => {
+    throw moduleFailure(err, engine, { ...fields, uid: ctx.userId || undefined }, d.log, d.policy);
+  });
 }
 
 /** A wire message as `engine` receives it; null stays null. */

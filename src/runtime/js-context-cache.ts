@@ -4,14 +4,12 @@
 // RPCs, one user's HTTP calls with the same headers) share one kept object. Building ctx in the guest
 // costs more than the call itself (a JSON.parse inside QuickJS: measured ≈15–20 µs for a context with
 // request headers, against ≈4 µs for the call), so reuse is what makes repeated calls cheap.
+import { ContextCache } from "./context-cache.js";
+import { jsContext, type RuntimeContext } from "./context.js";
 import type { JsRef, JsVm } from "./js/index.js";
 
-/** Contexts kept per VM (least recently used dropped first). */
-const MAX_ENTRIES = 64;
-/** Larger contexts are never cached (each costs VM memory). */
-const MAX_KEY_CHARS = 8192;
-
-const noop = (): void => undefined;
+/** The `done` of a kept ctx (nothing to release). */
+export const NO_RELEASE = (): void => undefined;
 
 const FREEZE_SOURCE = `(function deepFreeze(o) {
   if (o === null || typeof o !== "object" || Object.isFrozen(o)) return o;
@@ -21,8 +19,14 @@ const FREEZE_SOURCE = `(function deepFreeze(o) {
   return o;
 })`;
 
+/** A ctx ready to pass; call `done` after the call (it releases a ctx too large to keep). */
+export interface ContextHandle {
+  readonly ref: JsRef;
+  readonly done: () => void;
+}
+
 export class JsContextCache {
-  readonly #entries = new Map<string, JsRef>();
+  readonly #cache = new ContextCache<ContextHandle>({ max: 64, maxChars: 8192, release: (h) => h.ref.release() });
 
   private constructor(
     private readonly vm: JsVm,
@@ -41,24 +45,15 @@ export class JsContextCache {
     }
   }
 
-  /** The frozen ctx to pass; call `done` after the call (it releases a ctx too large to keep). */
-  async get(ctx: Record<string, unknown>): Promise<{ ref: JsRef; done: () => void }> {
-    const key = JSON.stringify(ctx);
-    const hit = this.#entries.get(key);
-    if (hit !== undefined) {
-      this.#entries.delete(key); // refresh recency
-      this.#entries.set(key, hit);
-      return { ref: hit, done: noop };
-    }
-    const ref = await this.vm.makeRef(ctx);
+  /** The frozen ctx of `c`: synchronously when it is kept, else once built in the VM. */
+  get(c: RuntimeContext): ContextHandle | Promise<ContextHandle> {
+    return this.#cache.get(c) ?? this.#build(c);
+  }
+
+  async #build(c: RuntimeContext): Promise<ContextHandle> {
+    const ref = await this.vm.makeRef(jsContext(c));
     await this.vm.call(this.freeze, [ref]);
-    if (key.length > MAX_KEY_CHARS) return { ref, done: () => ref.release() };
-    this.#entries.set(key, ref);
-    if (this.#entries.size > MAX_ENTRIES) {
-      const [oldKey, oldRef] = this.#entries.entries().next().value as [string, JsRef];
-      this.#entries.delete(oldKey);
-      oldRef.release();
-    }
-    return { ref, done: noop };
+    const kept: ContextHandle = { ref, done: NO_RELEASE };
+    return this.#cache.set(c, kept) ? kept : { ref, done: () => ref.release() };
   }
 }

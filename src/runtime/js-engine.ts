@@ -9,7 +9,7 @@ import { jsContext, ExecutionMode, systemContext, type ContextBase } from "./con
 import { CallSlot, RunOnce, type EngineFactory, type EngineVm, type GuestCall } from "./engine.js";
 import { ModuleLoadError } from "./errors.js";
 import { jsInitializer, type InitializerTarget } from "./initializer.js";
-import { JsContextCache } from "./js-context-cache.js";
+import { JsContextCache, NO_RELEASE, type ContextHandle } from "./js-context-cache.js";
 import { createJsEngine, createJsVm, isJsRef, type HostFn, type JsEngine, type JsRef, type JsVm } from "./js/index.js";
 import { jsLoggerObject } from "./logger.js";
 import { configViewJs } from "./nk/config-view.js";
@@ -69,18 +69,18 @@ class JsEngineVm implements EngineVm {
     return this.regs.keys();
   }
 
-  async call(call: GuestCall): Promise<unknown> {
+  call(call: GuestCall): Promise<unknown> {
     const fn = this.regs.get(call.key);
-    if (!isJsRef(fn)) throw new GameError(Code.NOT_FOUND, `no JavaScript function registered for ${call.key}`);
+    if (!isJsRef(fn)) return Promise.reject(new GameError(Code.NOT_FOUND, `no JavaScript function registered for ${call.key}`));
     this.slot.enter(call);
-    const plain = jsContext(call.ctx);
-    if (this.contexts === undefined) return this.vm.call(fn, [plain, this.logger, this.nk, ...call.args]);
-    const ctx = await this.contexts.get(plain);
-    try {
-      return await this.vm.call(fn, [ctx.ref, this.logger, this.nk, ...call.args]);
-    } finally {
-      ctx.done();
-    }
+    if (this.contexts === undefined) return this.vm.call(fn, [jsContext(call.ctx), this.logger, this.nk, ...call.args]);
+    const ctx = this.contexts.get(call.ctx);
+    return ctx instanceof Promise ? ctx.then((c) => this.#callWith(fn, c, call.args)) : this.#callWith(fn, ctx, call.args);
+  }
+
+  #callWith(fn: JsRef, ctx: ContextHandle, args: readonly unknown[]): Promise<unknown> {
+    const out = this.vm.call(fn, [ctx.ref, this.logger, this.nk, ...args]);
+    return ctx.done === NO_RELEASE ? out : out.finally(ctx.done);
   }
 
   usable(): boolean {

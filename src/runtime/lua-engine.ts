@@ -4,7 +4,8 @@
 // of the process only), and calls registered functions as fn(context, ...payloads).
 import { Code, GameError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { ExecutionMode, luaContext, systemContext, type ContextBase } from "./context.js";
+import { ExecutionMode, luaContext, systemContext, type ContextBase, type RuntimeContext } from "./context.js";
+import { ContextCache } from "./context-cache.js";
 import { CallSlot, RunOnce, type EngineFactory, type EngineVm, type GuestCall } from "./engine.js";
 import { ModuleLoadError } from "./errors.js";
 import { luaRegisterFunctions, type InitializerTarget } from "./initializer.js";
@@ -47,26 +48,59 @@ export function nkFunctions(bindings: readonly NkBinding[], deps: NkDeps, slot: 
   return out;
 }
 
+const firstResult = (out: unknown[]): unknown => (out.length === 0 ? null : out[0]);
+
+/**
+ * The context tables of one VM (context-cache.ts): calls with equal contexts share one Lua table as long
+ * as no Lua code has written to it or to a table in it (the VM watches them: `pristine`); one that was
+ * written to is rebuilt, so no call sees another call's writes. The env table is the VM's own, shared by
+ * every context as before.
+ */
+class LuaContexts {
+  readonly #cache: ContextCache<LuaRef>;
+
+  constructor(
+    private readonly vm: LuaVm,
+    private readonly env: LuaRef,
+  ) {
+    this.#cache = new ContextCache<LuaRef>({
+      max: 64, maxChars: 8192, release: (ref) => ref.release(), usable: (ref) => vm.pristine(ref),
+    });
+  }
+
+  get(c: RuntimeContext): LuaRef | Record<string, unknown> {
+    const kept = this.#cache.get(c);
+    if (kept !== undefined) return kept;
+    const plain = luaContext(c, this.env);
+    const ref = this.vm.snapshot(plain, [this.env]);
+    if (this.#cache.set(c, ref)) return ref;
+    ref.release();
+    return plain;
+  }
+}
+
 class LuaEngineVm implements EngineVm {
   readonly kind = "lua" as const;
+  readonly #contexts: LuaContexts;
 
   constructor(
     private readonly vm: LuaVm,
     private readonly regs: Registrations<LuaRef | Record<string, LuaRef>>,
     private readonly slot: CallSlot,
     private readonly env: LuaRef,
-  ) {}
+  ) {
+    this.#contexts = new LuaContexts(vm, env);
+  }
 
   keys(): string[] {
     return this.regs.keys();
   }
 
-  async call(call: GuestCall): Promise<unknown> {
+  call(call: GuestCall): Promise<unknown> {
     const fn = this.regs.get(call.key);
-    if (!(fn instanceof LuaRef)) throw new GameError(Code.NOT_FOUND, `no Lua function registered for ${call.key}`);
+    if (!(fn instanceof LuaRef)) return Promise.reject(new GameError(Code.NOT_FOUND, `no Lua function registered for ${call.key}`));
     this.slot.enter(call);
-    const out = await this.vm.call(fn, [luaContext(call.ctx, this.env), ...call.args]);
-    return out.length === 0 ? null : out[0];
+    return this.vm.call(fn, [this.#contexts.get(call.ctx), ...call.args]).then(firstResult);
   }
 
   usable(): boolean {

@@ -82,22 +82,35 @@ export class Bridge {
     return this.ctx.newFunction("hostCall", impl as unknown as VmFunctionImplementation<QuickJSHandle>);
   }
 
-  /** Maybe-async guest entry: the guest may suspend in async host calls. */
-  async enter<T>(run: () => T | Promise<T>): Promise<T> {
+  /**
+   * Maybe-async guest entry: the guest may suspend in async host calls. Synchronous when the guest did
+   * not suspend (no promise hop on the hot path), a promise otherwise.
+   */
+  enter<T>(run: () => T | Promise<T>): T | Promise<T> {
     const prev = this.suspendable;
     this.suspendable = this.build === "asyncify";
+    let out: T | Promise<T>;
     try {
-      return await run();
-    } finally {
+      out = run();
+    } catch (err) {
       this.suspendable = prev;
+      throw err;
     }
+    if (!(out instanceof Promise)) {
+      this.suspendable = prev;
+      return out;
+    }
+    return out.finally(() => {
+      this.suspendable = prev;
+    });
   }
 
-  call(fn: QuickJSHandle, thisArg: QuickJSHandle, args: readonly QuickJSHandle[]): Promise<Settled> {
+  /** Calls into the guest; a promise only when the guest suspended. */
+  call(fn: QuickJSHandle, thisArg: QuickJSHandle, args: readonly QuickJSHandle[]): Settled | Promise<Settled> {
     return this.enter(() => this.low.call(fn, thisArg, args));
   }
 
-  runJobs(): Promise<JobsOutcome> {
+  runJobs(): JobsOutcome | Promise<JobsOutcome> {
     return this.enter(() => this.low.runJobs());
   }
 

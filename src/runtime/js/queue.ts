@@ -5,25 +5,40 @@ import type { GameError } from "../../errors.js";
 export class CallQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private waiting = 0;
+  /** Accepted calls not settled yet (the running one included). */
+  private active = 0;
   private closedBy: (() => GameError) | undefined;
+  private readonly settled = (): void => {
+    this.active--;
+  };
 
   /** Calls waiting for their turn (not counting the one running). */
   get queued(): number {
     return this.waiting;
   }
 
-  run<T>(task: () => Promise<T>): Promise<T> {
+  /** Runs `task` after every earlier call has settled; at once (no promise hop first) when none is left. */
+  run<T>(task: () => T | Promise<T>): Promise<T> {
     if (this.closedBy) return Promise.reject(this.closedBy());
-    this.waiting++;
-    const result = this.tail.then(() => {
-      this.waiting--;
-      if (this.closedBy) throw this.closedBy();
-      return task();
-    });
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
+    let result: Promise<T>;
+    const idle = this.active === 0;
+    this.active++; // before the task starts: a call it makes itself must queue behind it
+    if (idle) {
+      try {
+        const out = task();
+        result = out instanceof Promise ? out : Promise.resolve(out);
+      } catch (err) {
+        result = Promise.reject(err);
+      }
+    } else {
+      this.waiting++;
+      result = this.tail.then(() => {
+        this.waiting--;
+        if (this.closedBy) throw this.closedBy();
+        return task();
+      });
+    }
+    this.tail = result.then(this.settled, this.settled);
     return result;
   }
 

@@ -154,7 +154,7 @@ class Vm implements JsVm {
   }
 
   call(fn: JsRef, args: readonly unknown[], opts: CallOptions = {}): Promise<unknown> {
-    return this.exec(async () => {
+    return this.exec(() => {
       if (fn.kind !== "function") throw new GameError(Code.INVALID_ARGUMENT, "javascript value reference is not a function");
       const e = this.refs.entry(fn);
       return this.invoke(e.handle, e.thisArg ?? this.ctx.undefined, args, opts);
@@ -201,23 +201,30 @@ class Vm implements JsVm {
     return this.disposing;
   }
 
-  /** Queues a task; wasm-level failures mark the VM broken. */
-  private exec<T>(task: () => Promise<T>): Promise<T> {
+  /** Queues a task (started at once when the VM is idle); wasm-level failures mark the VM broken. */
+  private exec<T>(task: () => T | Promise<T>): Promise<T> {
     if (this.bridge.inHostFn) {
       return Promise.reject(new GameError(Code.FAILED_PRECONDITION, "re-entrant call into a javascript vm from its own host function"));
     }
-    return this.queue.run(async () => {
+    return this.queue.run(() => {
       if (this.broken) throw brokenError(this.broken);
+      let out: T | Promise<T>;
       try {
-        return await task();
+        out = task();
       } catch (err) {
-        if (err instanceof GameError) {
-          if (err.code === Code.DEADLINE_EXCEEDED && this.bridge.state.timedOut) this.timeouts++;
-          throw err;
-        }
-        throw this.markBroken(err);
+        throw this.failure(err);
       }
+      return out instanceof Promise ? out.catch((err: unknown) => Promise.reject(this.failure(err))) : out;
     });
+  }
+
+  /** What a failed task rejects with: GameErrors as they are, anything else breaks the VM. */
+  private failure(err: unknown): unknown {
+    if (err instanceof GameError) {
+      if (err.code === Code.DEADLINE_EXCEEDED && this.bridge.state.timedOut) this.timeouts++;
+      return err;
+    }
+    return this.markBroken(err);
   }
 
   private markBroken(err: unknown): GameError {
@@ -236,30 +243,59 @@ class Vm implements JsVm {
     }
   }
 
-  private async invoke(fn: QuickJSHandle, thisArg: QuickJSHandle, args: readonly unknown[], opts: CallOptions): Promise<unknown> {
+  /**
+   * One call into the guest, synchronous up to its result when the guest neither suspends nor returns a
+   * pending promise nor leaves promise jobs behind (the common case: no promise hops); a promise otherwise.
+   */
+  private invoke(fn: QuickJSHandle, thisArg: QuickJSHandle, args: readonly unknown[], opts: CallOptions): unknown {
     const b = this.bridge;
     b.begin(opts.timeoutMs ?? this.opts.callTimeoutMs);
     this.calls++;
     const argHs: QuickJSHandle[] = [];
-    try {
-      for (let i = 0; i < args.length; i++) argHs.push(this.marshal.toGuest(args[i], b.state.scope, `arg${i}`));
-      const settled = await this.settle(await b.call(fn, thisArg, argHs));
-      await this.drainJobs();
-      if (b.state.timedOut) {
-        settled.value?.dispose();
-        settled.error?.dispose();
-        throw timeLimitError(b.state.timeoutMs);
-      }
-      if (settled.error) throw b.describe(settled.error);
-      return this.resultOf(settled.value, opts);
-    } finally {
+    const cleanup = (): void => {
       for (const h of argHs) h.dispose();
       this.hostFns.drop(b.end());
+    };
+    let async = false;
+    try {
+      for (let i = 0; i < args.length; i++) argHs.push(this.marshal.toGuest(args[i], b.state.scope, `arg${i}`));
+      const called = b.call(fn, thisArg, argHs);
+      const out = called instanceof Promise ? called.then((s) => this.complete(s, opts)) : this.complete(called, opts);
+      if (out instanceof Promise) {
+        async = true;
+        return out.finally(cleanup);
+      }
+      return out;
+    } finally {
+      if (!async) cleanup();
     }
   }
 
-  /** If the call returned a promise, runs jobs until it settles. */
-  private async settle(s: Settled): Promise<Settled> {
+  /** From the guest function's return: settle a returned promise, run the jobs left, convert the result. */
+  private complete(first: Settled, opts: CallOptions): unknown {
+    const settled = this.settle(first);
+    if (settled instanceof Promise) return settled.then((s) => this.afterJobs(s, opts));
+    return this.afterJobs(settled, opts);
+  }
+
+  private afterJobs(settled: Settled, opts: CallOptions): unknown {
+    if (!this.bridge.state.timedOut && this.ec.low.hasPendingJob()) return this.drainJobs().then(() => this.result(settled, opts));
+    return this.result(settled, opts);
+  }
+
+  private result(settled: Settled, opts: CallOptions): unknown {
+    const b = this.bridge;
+    if (b.state.timedOut) {
+      settled.value?.dispose();
+      settled.error?.dispose();
+      throw timeLimitError(b.state.timeoutMs);
+    }
+    if (settled.error) throw b.describe(settled.error);
+    return this.resultOf(settled.value, opts);
+  }
+
+  /** If the call returned a promise, runs jobs until it settles (synchronous when it already has). */
+  private settle(s: Settled): Settled | Promise<Settled> {
     if (s.error) return s;
     const first = this.ctx.getPromiseState(s.value);
     if (first.type === "fulfilled" && first.notAPromise) return s;
@@ -267,6 +303,10 @@ class Vm implements JsVm {
       s.value.dispose();
       return first.type === "fulfilled" ? { value: first.value } : { error: first.error };
     }
+    return this.settleLater(s);
+  }
+
+  private async settleLater(s: Settled & { value: QuickJSHandle }): Promise<Settled> {
     for (;;) {
       if (this.bridge.state.timedOut || !this.ec.low.hasPendingJob()) {
         s.value.dispose();

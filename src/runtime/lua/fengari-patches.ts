@@ -14,7 +14,8 @@
 // so the time limit) off after pcall recovered an error following a yield; table constructors
 // inserting backwards (pairs order); a fengari bug that made distinct strings collide as table keys
 // and compare equal; size caps on strings and the Lua stack; deadline checks in
-// pattern matching; linear-time plain string.find. `__troupe` is the hooks object (numbers.ts
+// pattern matching; linear-time plain string.find; a per-table write marker (reused context tables).
+// `__troupe` is the hooks object (numbers.ts
 // functions, the size cap, the deadline check) injected by the loader.
 
 export interface SourcePatch {
@@ -221,6 +222,25 @@ export const PATCHES: readonly SourcePatch[] = [
       "let newend = B.n + sz;\n" +
       '    if (newend > __troupe.maxStringBytes) luaL_error(B.L, to_luastring("string too large"));',
     why: "memory guard: buffers",
+  },
+  // ltable.js: write marker (contexts reused across calls are rebuilt once Lua code wrote to them)
+  {
+    file: "ltable.js",
+    find: "this.flags = ~0;",
+    replace: "this.flags = ~0;\n        this.troupeWritten = false;",
+    why: "every table starts unwritten-to (vm.ts `pristine`)",
+  },
+  {
+    file: "ltable.js",
+    find: "const luaH_setint = function(t, key, value) {",
+    replace: "const luaH_setint = function(t, key, value) {\n    t.troupeWritten = true;",
+    why: "integer-key writes (rawseti, table constructors) mark the table",
+  },
+  {
+    file: "ltable.js",
+    find: "const luaH_setfrom = function(L, t, key, value) {",
+    replace: "const luaH_setfrom = function(L, t, key, value) {\n    t.troupeWritten = true;",
+    why: "every other write (assignment, rawset, deletion) marks the table",
   },
   // lbaselib.js, lmathlib.js
   { file: "lbaselib.js", find: "return v|0;", replace: "return v;", why: 'tonumber("ffffffff", 16) is 4294967295' },

@@ -63,6 +63,14 @@ export interface LuaVm {
   getField(table: LuaRef, key: string | number): unknown;
   /** Converts the value held by a ref to JS (tables with Nakama's rules). */
   toJs(ref: LuaRef): unknown;
+  /**
+   * Converts a JS object into a Lua table held by a ref and watches it: pristine(ref) stays true while no
+   * Lua code writes to that table or any table nested in it (refs in `shared` are neither watched nor
+   * copied), nor sets a metatable on one. Lets a value passed to many calls be built once.
+   */
+  snapshot(value: object, shared?: readonly LuaRef[]): LuaRef;
+  /** See snapshot(); false for refs that snapshot() did not make. */
+  pristine(ref: LuaRef): boolean;
   /** Drops a ref (optional: refs are also freed when garbage collected). */
   release(ref: LuaRef): void;
   /** Fails queued calls and frees the state. */
@@ -86,6 +94,19 @@ const KIND_BY_TYPE = new Map<number, LuaRefKind>([
 /** How a wait for a host promise ends. */
 type Outcome = Settled | "timeout" | "closed";
 
+/** The fields of a fengari table that snapshot()/pristine() read (troupeWritten: fengari-patches.ts). */
+interface WatchedTable {
+  troupeWritten: boolean;
+  readonly metatable: object | null;
+  readonly strong: Map<unknown, { readonly value: { ttistable(): boolean; readonly value: unknown } }>;
+}
+
+function collectTables(t: WatchedTable, skip: ReadonlySet<WatchedTable>, out: WatchedTable[]): void {
+  if (skip.has(t) || out.includes(t)) return;
+  out.push(t);
+  for (const e of t.strong.values()) if (e.value.ttistable()) collectTables(e.value.value as WatchedTable, skip, out);
+}
+
 const closedError = (): GameError => luaError(Code.UNAVAILABLE, "Lua VM is closed", { kind: "closed" });
 
 class Vm implements LuaVm, HostBridge {
@@ -98,6 +119,7 @@ class Vm implements LuaVm, HostBridge {
   readonly #timeoutMs: number;
   readonly #hostErrors = new Map<string, Code>();
   readonly #keys = new Map<string, (L: LuaState) => void>();
+  readonly #watched = new WeakMap<LuaRef, readonly WatchedTable[]>();
   #idle: LuaState | null = null;
   #deadline = 0;
   #limitMs = 0;
@@ -199,6 +221,36 @@ class Vm implements LuaVm, HostBridge {
 
   release(ref: LuaRef): void {
     ref.release();
+  }
+
+  snapshot(value: object, shared: readonly LuaRef[] = []): LuaRef {
+    const L = this.#L;
+    const top: number = lua.lua_gettop(L);
+    try {
+      const skip = new Set<WatchedTable>();
+      for (const r of shared) {
+        this.pushRef(L, r);
+        if (lua.lua_type(L, -1) === T.TABLE) skip.add(lua.lua_topointer(L, -1) as WatchedTable);
+        lua.lua_pop(L, 1);
+      }
+      pushJs(this, L, value);
+      if (lua.lua_type(L, -1) !== T.TABLE) throw new GameError(Code.INTERNAL, "snapshot of a value that is not a table");
+      const tables: WatchedTable[] = [];
+      collectTables(lua.lua_topointer(L, -1) as WatchedTable, skip, tables);
+      for (const t of tables) t.troupeWritten = false;
+      const ref = this.ref(L, -1);
+      this.#watched.set(ref, tables);
+      return ref;
+    } finally {
+      lua.lua_settop(L, top);
+    }
+  }
+
+  pristine(ref: LuaRef): boolean {
+    const tables = this.#watched.get(ref);
+    if (tables === undefined) return false;
+    for (const t of tables) if (t.troupeWritten || t.metatable !== null) return false;
+    return true;
   }
 
   close(): void {
