@@ -1,5 +1,7 @@
 // Owns the unmeasured setup steps workloads share: signing up device accounts and opening realtime
-// sockets for them, a bounded number at a time, with the progress status kept up to date.
+// sockets for them, a bounded number at a time, with the progress status kept up to date; reading a
+// local server's memory after a full GC.
+import { memoryAfterGc, type MemoryAfterGc } from "../lib/inspect.js";
 import type { LocalServerSpec } from "./target.js";
 import type { RunContext } from "./types.js";
 import type { Api} from "./wire.js";
@@ -38,4 +40,15 @@ export async function openSockets(ctx: RunContext, sessions: readonly Session[],
 
 export function closeAll(sockets: readonly NakamaSocket[]): void {
   for (const s of sockets) s.close();
+}
+
+/** The server's memory after a full GC (local servers started with `inspect` only), or null. */
+export async function gcMemory(ctx: RunContext): Promise<MemoryAfterGc | null> {
+  if (ctx.target.inspectPort === undefined) return null;
+  try {
+    return await memoryAfterGc(ctx.target.inspectPort);
+  } catch (e) {
+    ctx.rec.status(`memory after GC unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
 }

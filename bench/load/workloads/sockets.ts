@@ -7,10 +7,9 @@
 //               server is also asked (inspector) for a full GC before each reading, giving the JS heap
 //               per socket and the RSS per socket against the cold server as well as the warmed one.
 //   matchmaker: `size` sockets each adding a ticket (min = max = 2, query "*"); time until all matched.
-import { memoryAfterGc, type MemoryAfterGc } from "../../lib/inspect.js";
 import { procRssBytes } from "../../lib/server.js";
 import { sleep, until, wants } from "../loops.js";
-import { BENCH_MODULES, benchModules, closeAll, signUp } from "../setup.js";
+import { BENCH_MODULES, benchModules, closeAll, gcMemory, signUp } from "../setup.js";
 import type { RunContext, Workload } from "../types.js";
 import { Api, mapLimit, NakamaSocket, type Session } from "../wire.js";
 
@@ -22,17 +21,6 @@ const rss = (ctx: RunContext): number | null => {
     return null;
   }
 };
-
-/** The server's memory after a full GC (local servers only), or null. */
-async function gcMemory(ctx: RunContext): Promise<MemoryAfterGc | null> {
-  if (ctx.target.inspectPort === undefined) return null;
-  try {
-    return await memoryAfterGc(ctx.target.inspectPort);
-  } catch (e) {
-    ctx.rec.status(`memory after GC unavailable: ${e instanceof Error ? e.message : String(e)}`);
-    return null;
-  }
-}
 
 const kb = (bytes: number, n: number): number => Number((bytes / n / 1024).toFixed(1));
 
