@@ -268,6 +268,10 @@ class Vm implements JsVm {
         const a = args[i];
         if (isJsRef(a)) {
           argHs.push(this.refs.entry(a).handle);
+        } else if (typeof a === "string") {
+          const h = this.ec.low.newString(a); // an RPC's payload
+          owned.push(h);
+          argHs.push(h);
         } else {
           const h = this.marshal.toGuest(a, b.state.scope, `arg${i}`);
           owned.push(h);
