@@ -10,7 +10,7 @@ import { CallSlot, RunOnce, type EngineFactory, type EngineVm, type GuestCall } 
 import { ModuleLoadError } from "./errors.js";
 import { luaRegisterFunctions, type InitializerTarget } from "./initializer.js";
 import { luaLoggerFunctions } from "./logger.js";
-import { createLuaVm, LuaRef, luaMulti, withRawStrings, type HostFn, type LuaModuleSource, type LuaVm } from "./lua/index.js";
+import { createLuaVm, LuaChunkCache, LuaRef, luaMulti, withRawStrings, type HostFn, type LuaModuleSource, type LuaVm } from "./lua/index.js";
 import type { NkBinding, NkDeps } from "./nk/types.js";
 import { Registrations } from "./registry.js";
 
@@ -119,7 +119,7 @@ function loadFailure(err: unknown): ModuleLoadError {
   return new ModuleLoadError(file, `Lua module failed to load: ${message}${detail ? `\n${detail}` : ""}`, { cause: err });
 }
 
-async function createVm(opts: LuaEngineOptions, once: RunOnce): Promise<EngineVm> {
+async function createVm(opts: LuaEngineOptions, once: RunOnce, chunkCache: LuaChunkCache): Promise<EngineVm> {
   const slot = new CallSlot(opts.log, opts.base, "lua");
   const regs = new Registrations<LuaRef | Record<string, LuaRef>>();
   const target: InitializerTarget<LuaRef> = {
@@ -139,7 +139,8 @@ async function createVm(opts: LuaEngineOptions, once: RunOnce): Promise<EngineVm
   };
   const nakama = { ...nkFunctions(opts.bindings, opts.nk, slot), ...framework };
   const modules = new Map(opts.modules).set(KEEP_MODULE, { source: "return function(...) return ... end", file: "(troupe)" });
-  const vm = await createLuaVm({ modules, hostModules: { nakama }, callTimeoutMs: opts.callTimeoutMs, log: opts.log });
+  // One chunk cache per factory: a VM added while the pool grows loads bytecode instead of parsing every module again.
+  const vm = await createLuaVm({ modules, hostModules: { nakama }, callTimeoutMs: opts.callTimeoutMs, log: opts.log, chunkCache });
   let env: LuaRef;
   try {
     await vm.loadAll();
@@ -161,5 +162,6 @@ async function createVm(opts: LuaEngineOptions, once: RunOnce): Promise<EngineVm
 export function luaEngineFactory(opts: LuaEngineOptions): EngineFactory {
   const once = new RunOnce();
   if (opts.skipRunOnce === true) once.claim();
-  return { kind: "lua", create: () => createVm(opts, once) };
+  const chunks = new LuaChunkCache();
+  return { kind: "lua", create: () => createVm(opts, once, chunks) };
 }

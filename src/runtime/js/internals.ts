@@ -50,6 +50,12 @@ function reach(mod: QuickJSWASMModule, context: QuickJSContext): Reached {
   return { em, ffi: mod.getFFI(), ctxPtr: ctxPtr as JSContextPointer, rtPtr: rtPtr as JSRuntimePointer };
 }
 
+/** String.prototype.isWellFormed (Node 20), which this project's TypeScript lib does not declare. */
+type WellFormedCheck = string & { isWellFormed(): boolean };
+
+/** Bytes of the per-VM string buffer (newString). */
+const SCRATCH_BYTES = 4096;
+
 /** Raw calls into one context, sync or maybe-async depending on the build. */
 export class LowLevel {
   private readonly r: Reached;
@@ -57,6 +63,9 @@ export class LowLevel {
   private readonly rawSyncCall: RawCall;
   private readonly rawJobs: RawJobs;
   private readonly outPtr: number;
+  /** A wasm-heap buffer strings up to SCRATCH_BYTES of UTF-8 are written to for QTS_NewString. */
+  private readonly scratchPtr: number;
+  private readonly encoder = new TextEncoder();
 
   constructor(
     mod: QuickJSWASMModule,
@@ -73,6 +82,21 @@ export class LowLevel {
       ? em.cwrap("QTS_ExecutePendingJob", "number", ["number", "number", "number"], {})
       : (rt, max, out) => ffi.QTS_ExecutePendingJob(rt as JSRuntimePointer, max, out as never);
     this.outPtr = em._malloc(4);
+    this.scratchPtr = em._malloc(SCRATCH_BYTES);
+  }
+
+  /**
+   * `context.newString(s)` without its malloc/free pair and UTF-8 length pass: a short, well-formed string
+   * is encoded straight into a buffer kept for the VM's life (QuickJS copies it). Longer strings, and
+   * strings with lone surrogates (encoded differently by Emscripten), take the library's path.
+   */
+  newString(s: string): QuickJSHandle {
+    if (s.length * 3 >= SCRATCH_BYTES || !(s as WellFormedCheck).isWellFormed()) return this.context.newString(s);
+    const { em, ffi, ctxPtr } = this.r;
+    const at = this.scratchPtr;
+    const { written } = this.encoder.encodeInto(s, em.HEAPU8.subarray(at, at + SCRATCH_BYTES - 1));
+    em.HEAPU8[at + written] = 0;
+    return this.own(ffi.QTS_NewString(ctxPtr, at as never));
   }
 
   /** Wraps an owned JSValue pointer of this context in a disposable handle. */
@@ -186,6 +210,7 @@ export class LowLevel {
   }
 
   dispose(): void {
+    this.r.em._free(this.scratchPtr);
     this.r.em._free(this.outPtr);
   }
 }

@@ -17,6 +17,20 @@ describe("js vm: loading and calling", () => {
     });
   }
 
+  for (const build of ["asyncify", "sync"] as const) {
+    it(`passes string arguments as the generic conversion does: empty, non-ASCII, long, lone surrogates (${build})`, async () => {
+      const src = "function echo(s) { return [s, s.length]; }\nfunction echoNested(a) { return [a[0], a[0].length]; }";
+      const vm = await makeVm(await engine(), src, { build });
+      const cases = ["", "plain", "é 😀 中文", "x".repeat(1365), "y".repeat(5000), "é".repeat(3000), "a\ud800b", "\udc00"];
+      for (const s of cases) {
+        // A nested string goes through the generic marshal path (the library's newString).
+        assert.deepEqual(await vm.callGlobal("echo", [s]), await vm.callGlobal("echoNested", [[s]]));
+      }
+      for (const s of cases.slice(0, 6)) assert.deepEqual(await vm.callGlobal("echo", [s]), [s, s.length]);
+      await vm.dispose();
+    });
+  }
+
   it("runs ES2020+ syntax: classes with private fields, ?. and ??, BigInt, spread, async/await", async () => {
     const src = `
       class Counter { #n = 0; static label = "c"; inc() { return ++this.#n; } }

@@ -13,6 +13,7 @@ import type { Helpers } from "./marshal.js";
 import { PRELUDE, PRELUDE_FILE } from "./prelude.js";
 import { CallQueue } from "./queue.js";
 import { RefTable } from "./refs.js";
+import { isJsRef } from "./refs.js";
 import type { JsRef } from "./refs.js";
 import type { Settled } from "./internals.js";
 import type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats } from "./vm-types.js";
@@ -252,13 +253,31 @@ class Vm implements JsVm {
     b.begin(opts.timeoutMs ?? this.opts.callTimeoutMs);
     this.calls++;
     const argHs: QuickJSHandle[] = [];
+    // Handles made for this call (disposed after it). A ref argument (the context, logger and nk of every
+    // RPC) passes its own handle, borrowed: no dup/free pair per argument. The ref stays alive for the whole
+    // call (the VM runs one call at a time, and its refs are released only between calls), and QuickJS
+    // copies the arguments it keeps beyond the synchronous part of the call.
+    const owned: QuickJSHandle[] = [];
     const cleanup = (): void => {
-      for (const h of argHs) h.dispose();
+      for (const h of owned) h.dispose();
       this.hostFns.drop(b.end());
     };
     let async = false;
     try {
-      for (let i = 0; i < args.length; i++) argHs.push(this.marshal.toGuest(args[i], b.state.scope, `arg${i}`));
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (isJsRef(a)) {
+          argHs.push(this.refs.entry(a).handle);
+        } else if (typeof a === "string") {
+          const h = this.ec.low.newString(a); // an RPC's payload
+          owned.push(h);
+          argHs.push(h);
+        } else {
+          const h = this.marshal.toGuest(a, b.state.scope, `arg${i}`);
+          owned.push(h);
+          argHs.push(h);
+        }
+      }
       const called = b.call(fn, thisArg, argHs);
       const out = called instanceof Promise ? called.then((s) => this.complete(s, opts)) : this.complete(called, opts);
       if (out instanceof Promise) {
