@@ -5,7 +5,7 @@
 // path, which gives Nakama's errors and race outcomes exactly; one statement is atomic, so a failed batch
 // leaves nothing behind.
 import type { Db } from "../storage/db.js";
-import { createBatcher } from "./batch.js";
+import { Coalescer, type Outcome } from "../lib/coalesce.js";
 
 export interface DeviceUserRow {
   id: string;
@@ -44,22 +44,28 @@ const CREATE_SQL = `WITH fresh AS (
   RETURNING user_id`;
 
 const MAX_BATCH = 256;
-// Two in flight: enough to overlap one batch's round trip with the next, few enough that batches stay large.
+// Two in flight: enough to overlap one batch's round trip with the next, few enough that batches stay large;
+// groups gather for one event-loop turn (a lookup of one device costs PostgreSQL as much as one of many).
 const MAX_IN_FLIGHT = 2;
 
 interface FoundRow extends DeviceUserRow {
   device_id: string;
 }
 
+/** Every request of a group gets the same kind of answer; a failed statement fails the whole group. */
+function answered<O>(values: readonly O[]): Array<Outcome<O>> {
+  return values.map((value) => ({ ok: true, value }));
+}
+
 export function deviceAccounts(db: Db): DeviceAccounts {
-  const find = createBatcher<string, DeviceUserRow | undefined>(async (ids) => {
+  const finds = new Coalescer<string, DeviceUserRow | undefined>(async (ids) => {
     const r = ids.length === 1 ? await db.query<FoundRow>(FIND_ONE_SQL, ids) : await db.query<FoundRow>(FIND_SQL, [ids]);
     const byDevice = new Map<string, DeviceUserRow>();
     for (const row of r.rows) byDevice.set(row.device_id, { id: row.id, username: row.username, disable_time: row.disable_time });
-    return ids.map((id) => byDevice.get(id));
-  }, { maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT });
+    return answered(ids.map((id) => byDevice.get(id)));
+  }, MAX_IN_FLIGHT, MAX_BATCH, { gatherTurn: true });
 
-  const create = createBatcher<NewDeviceAccount, boolean>(async (accounts) => {
+  const creations = new Coalescer<NewDeviceAccount, boolean>(async (accounts) => {
     // One row per device and per username: later requests for either go one by one.
     const devices = new Set<string>();
     const usernames = new Set<string>();
@@ -74,7 +80,7 @@ export function deviceAccounts(db: Db): DeviceAccounts {
     // order, so one waits for the other instead of deadlocking.
     rows.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
     // Alone, the caller's one-by-one statement is the cheaper one.
-    if (rows.length === 1) return accounts.map(() => false);
+    if (rows.length === 1) return answered(accounts.map(() => false));
     let created: Set<string>;
     try {
       const r = await db.query<{ user_id: string }>(CREATE_SQL, [
@@ -84,8 +90,8 @@ export function deviceAccounts(db: Db): DeviceAccounts {
     } catch {
       created = new Set();
     }
-    return accounts.map((a) => created.has(a.userId));
-  }, { maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT });
+    return answered(accounts.map((a) => created.has(a.userId)));
+  }, MAX_IN_FLIGHT, MAX_BATCH, { gatherTurn: true });
 
-  return { find, create };
+  return { find: (id) => finds.submit(id, 1), create: (account) => creations.submit(account, 1) };
 }

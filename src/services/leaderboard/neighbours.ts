@@ -5,7 +5,7 @@
 // alone. Rows come back nearest first on each side: `greater` ascending from the owner, `smaller`
 // descending.
 import type { Db } from "../../storage/db.js";
-import { Coalescer, outcomeOf, type Outcome } from "../storage/coalesce.js";
+import { Coalescer, outcomeOf, type Outcome } from "../../lib/coalesce.js";
 import { RECORD_COLUMNS, RECORD_NAMES, type RecordRow } from "./record-rows.js";
 
 export interface NeighbourRead {

@@ -9,7 +9,7 @@
 // row gets exactly the single statement's treatment (same SET and WHERE, EXCLUDED carrying the values).
 import type { Db, Queryable } from "../../storage/db.js";
 import { isUniqueViolation } from "../../storage/db-errors.js";
-import { Coalescer, outcomeOf, type Outcome } from "../storage/coalesce.js";
+import { Coalescer, outcomeOf, type Outcome } from "../../lib/coalesce.js";
 import { RECORD_COLUMNS, type RecordRow } from "./record-rows.js";
 import type { RecordWriteInput } from "./records.js";
 import { Operator, SortOrder, type Board } from "./types.js";

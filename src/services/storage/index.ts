@@ -25,7 +25,7 @@ import { writeCoalescer, writeObjects } from "./write.js";
 export { deleteObjects, deleteObjectsTx } from "./delete.js";
 export { listObjects, encodeStorageCursor, decodeStorageCursor, type ListStorageInput } from "./list.js";
 export { readObjects } from "./read.js";
-export { Coalescer } from "./coalesce.js";
+export { Coalescer } from "../../lib/coalesce.js";
 export { writeObjects, writeObjectsTx, storageVersion } from "./write.js";
 export { goJson, isJsonObjectText } from "./json.js";
 export * from "./types.js";

@@ -5,7 +5,7 @@
 // (storageCore), concurrent reads of many requests become one statement whose ids each carry their own
 // caller (null = runtime read), and every request gets back exactly what it alone would have read.
 import type { api } from "../../../proto/index.js";
-import { Coalescer, outcomeOf, type Outcome } from "./coalesce.js";
+import { Coalescer, outcomeOf, type Outcome } from "../../lib/coalesce.js";
 import { OBJECT_COLUMNS, StorageText, toStorageObject, type ObjectRow, type ReadRequest, type StorageDeps, type StorageReadId } from "./types.js";
 import { internal } from "./write.js";
 

@@ -6,7 +6,7 @@ import type { api } from "../../../proto/index.js";
 import { Code, GameError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { Db } from "../../storage/db.js";
-import type { Coalescer } from "./coalesce.js";
+import type { Coalescer } from "../../lib/coalesce.js";
 
 /** The version of a value: hex MD5 of the text as written (before PostgreSQL normalizes it). */
 export function storageVersion(value: string): string {

@@ -16,7 +16,7 @@ import { Code, GameError } from "../../errors.js";
 import type { Queryable } from "../../storage/db.js";
 import { isDbError, isRetryable, txRetry } from "../../storage/db-errors.js";
 import { byObjectId, rejected, storageVersion, StorageText, type StorageDeps, type StorageWriteOp } from "./types.js";
-import { Coalescer, outcomeOf, type Outcome } from "./coalesce.js";
+import { Coalescer, outcomeOf, type Outcome } from "../../lib/coalesce.js";
 import { distinctObjects, writeBatchStatement } from "./write-batch.js";
 
 export { storageVersion } from "./types.js";

@@ -2,7 +2,9 @@
 // per-request outcomes (including a runner that fails its whole group).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Coalescer, type Outcome } from "./coalesce.js";
+import { Coalescer, type CoalescerOptions, type Outcome } from "./coalesce.js";
+
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 interface Gate {
   items: readonly number[];
@@ -10,7 +12,7 @@ interface Gate {
   fail(err: Error): void;
 }
 
-function gatedCoalescer(maxInFlight: number, maxWeight: number): { c: Coalescer<number, string>; gates: Gate[] } {
+function gatedCoalescer(maxInFlight: number, maxWeight: number, opts: CoalescerOptions = {}): { c: Coalescer<number, string>; gates: Gate[] } {
   const gates: Gate[] = [];
   const c = new Coalescer<number, string>((items) => new Promise((resolve, reject) => {
     gates.push({
@@ -18,7 +20,7 @@ function gatedCoalescer(maxInFlight: number, maxWeight: number): { c: Coalescer<
       open: (outcomes) => resolve(outcomes ?? items.map((i) => ({ ok: true, value: `v${i}` }))),
       fail: reject,
     });
-  }), maxInFlight, maxWeight);
+  }), maxInFlight, maxWeight, opts);
   return { c, gates };
 }
 
@@ -52,4 +54,22 @@ test("a group stays within the weight bound; a heavier request runs alone; a fai
   assert.deepEqual(gates[3].items, [4]);
   gates[3].open();
   assert.equal(await rest[3], "v4");
+});
+
+test("gatherTurn: requests of one turn share a group even with free slots; later ones wait for a slot", async () => {
+  const { c, gates } = gatedCoalescer(2, 3, { gatherTurn: true });
+  const p = [1, 2, 3, 4].map((i) => c.submit(i, 1));
+  assert.equal(gates.length, 0, "nothing starts before the turn ends");
+  await turn();
+  assert.deepEqual(gates.map((g) => g.items), [[1, 2, 3], [4]]);
+  const later = c.submit(5, 1);
+  await turn();
+  assert.equal(gates.length, 2, "both slots busy: the new request waits");
+  gates[0].open();
+  assert.deepEqual(await Promise.all(p.slice(0, 3)), ["v1", "v2", "v3"]);
+  await turn();
+  assert.deepEqual(gates[2].items, [5]);
+  gates[2].open();
+  gates[1].open();
+  assert.deepEqual(await Promise.all([later, p[3]]), ["v5", "v4"]);
 });

@@ -1,11 +1,12 @@
-// Owns request coalescing for the storage hot paths: at most `maxInFlight` statements of one kind run at
-// a time; requests arriving while all of them are busy wait and then go to the database TOGETHER, as one
+// Owns request coalescing for database hot paths (device auth, storage, leaderboards): at most
+// `maxInFlight` statements of one kind run at a time; requests arriving while all of them are busy wait and then go to the database TOGETHER, as one
 // statement, when a slot frees up. An idle server therefore sends every request at once (no added delay);
 // a busy one sends fewer, larger statements (one round trip, one parse/bind, one socket write for many
 // requests), which is where both the server's and PostgreSQL's CPU per request went.
 //
-// The group runner decides what a group means (read.ts: one SELECT over every id; write.ts: one batch
-// statement, each request again on its own when the group as a whole is refused). Each request's promise
+// The group runner decides what a group means (storage reads: one SELECT over every id; storage writes: one
+// batch statement, each request again on its own when the group as a whole is refused; device auth: one
+// lookup or one creation statement for every login of the group). Each request's promise
 // settles with its own outcome; a runner that throws fails every request of its group.
 
 /** A request's own outcome inside a group. */
@@ -20,10 +21,18 @@ interface Waiting<I, O> {
   reject: (error: unknown) => void;
 }
 
+export interface CoalescerOptions {
+  /** Start groups on the next event-loop turn instead of at once, so everything submitted within one turn
+   * (e.g. a burst of requests read from many sockets) shares a group even while slots are free. Costs one
+   * turn of latency; pays where a group of one is not cheaper than a group of many (device auth). */
+  gatherTurn?: boolean;
+}
+
 export class Coalescer<I, O> {
   private inFlight = 0;
   private readonly queue: Array<Waiting<I, O>> = [];
   private head = 0;
+  private scheduled = false;
 
   /**
    * @param run         runs one group; outcomes in the order of `items`
@@ -34,14 +43,31 @@ export class Coalescer<I, O> {
     private readonly run: GroupRunner<I, O>,
     private readonly maxInFlight: number,
     private readonly maxWeight: number,
+    private readonly opts: CoalescerOptions = {},
   ) {}
 
   submit(item: I, weight: number): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, weight, resolve, reject });
-      if (this.inFlight < this.maxInFlight) this.pump();
+      this.kick();
     });
   }
+
+  /** Starts a group now, or on the next turn with `gatherTurn`, when a slot is free and requests wait. */
+  private kick(): void {
+    if (this.inFlight >= this.maxInFlight || this.head >= this.queue.length) return;
+    if (this.opts.gatherTurn !== true) {
+      this.pump();
+    } else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.drain);
+    }
+  }
+
+  private readonly drain = (): void => {
+    this.scheduled = false;
+    while (this.inFlight < this.maxInFlight && this.head < this.queue.length) this.pump();
+  };
 
   private take(): Array<Waiting<I, O>> {
     const group: Array<Waiting<I, O>> = [];
@@ -74,14 +100,14 @@ export class Coalescer<I, O> {
     // answer already finds the waiting requests on their way.
     const done = (): void => {
       this.inFlight--;
-      if (this.head < this.queue.length) this.pump();
+      this.kick();
     };
     void settled.then(
       (outcomes) => {
         done();
         group.forEach((w, i) => {
           const o = outcomes[i];
-          if (o === undefined) w.reject(new Error("storage group runner returned too few outcomes"));
+          if (o === undefined) w.reject(new Error("group runner returned too few outcomes"));
           else if (o.ok) w.resolve(o.value);
           else w.reject(o.error);
         });
