@@ -16,7 +16,7 @@ import { runPipeline, type CallContext } from "../pipeline/hooks.js";
 import type { RealtimeCore } from "./core.js";
 import { decodeMatchDataSend } from "./fast-decode.js";
 import { Outgoing } from "./outgoing.js";
-import { CloseCode, type SessionHandle, type SessionIdentity } from "./session.js";
+import { CloseCode, type SessionHandle } from "./session.js";
 import { RtCode, errorEnvelope } from "./wire.js";
 
 export interface HandlerContext {
@@ -62,29 +62,24 @@ export function hookName(kase: string): string {
 }
 
 /**
- * Each session's runtime context, built once: a session's identity is fixed at upgrade, so the context
- * derived from it never changes. Keyed weakly by the identity object (nothing outlives the session); the
- * context is deep-frozen because every hook and RPC of the session shares it (engines key their own
- * per-VM caches on its identity).
+ * The runtime context of a session (hooks and RPCs), built once and kept on the session: its identity is
+ * fixed at upgrade, so the context derived from it never changes. Deep-frozen because every hook and RPC of
+ * the session shares it (engines key their own per-VM caches on its identity).
  */
-const contexts = new WeakMap<SessionIdentity, CallContext>();
-
-/** The runtime context of a session (hooks and RPCs); the same frozen object for every call of the session. */
 export function callContext(s: SessionHandle): CallContext {
+  const built = s.callContext;
+  if (built) return built; // (sessions faked in tests may lack the field)
   const id = s.identity;
-  const hit = contexts.get(id);
-  if (hit !== undefined) return hit;
   const headers: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(id.headers)) headers[k] = Object.freeze([v]) as string[];
   const queryParams: Record<string, string[]> = {};
   for (const [k, v] of new URLSearchParams(id.rawQuery)) (queryParams[k] ??= []).push(v);
   for (const v of Object.values(queryParams)) Object.freeze(v);
-  const ctx: CallContext = Object.freeze({
+  s.callContext = Object.freeze({
     userId: id.userId, username: id.username, vars: Object.freeze({ ...id.vars }), expiry: id.expiry, sessionId: id.id,
     clientIp: id.clientIp, clientPort: id.clientPort, lang: id.lang, headers: Object.freeze(headers), queryParams: Object.freeze(queryParams),
   });
-  contexts.set(id, ctx);
-  return ctx;
+  return s.callContext;
 }
 
 function decode(s: SessionHandle, frame: Buffer): rt.Envelope | null {

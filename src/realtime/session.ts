@@ -6,6 +6,7 @@
 // event-loop turn. While the transport reports backpressure (the client reads too slowly) they wait
 // here; when more than `outgoingQueueSize` wait, the client is closed with "session outgoing queue
 // full". Nothing is ever dropped silently: a message is either written, or the session is closed.
+import type { CallContext } from "../pipeline/hooks.js";
 import type { PresenceBytes } from "./match-data.js";
 import type { Outgoing, SessionFormat } from "./outgoing.js";
 import type { Stream } from "./tracker.js";
@@ -100,6 +101,8 @@ export class SessionHandle {
   relayTarget: { readonly matchId: string; readonly stream: Stream } | null = null;
   /** This session's own presence, encoded once for the match data it relays (match-data.ts). */
   selfPresenceBytes: PresenceBytes | null = null;
+  /** This session's runtime context for hooks and RPCs, built once (dispatch.ts callContext). */
+  callContext: CallContext | null = null;
   /** Set by the actor layer: wakes the session actor to drain its inbox; false if it cannot. */
   wake: (() => boolean) | null = null;
 
