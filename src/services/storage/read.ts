@@ -25,7 +25,7 @@ JOIN storage s ON s.collection = t.collection AND s.key = t.key AND s.user_id = 
 WHERE t.caller IS NULL OR s.read = 2 OR (s.read = 1 AND s.user_id = t.caller)`;
 
 /** Statements of reads running at once before further reads wait and go together. */
-const READS_IN_FLIGHT = 4;
+const READS_IN_FLIGHT = 2;
 /** Most ids in one grouped read. */
 const GROUP_IDS = 512;
 
