@@ -73,3 +73,22 @@ test("gatherTurn: requests of one turn share a group even with free slots; later
   gates[1].open();
   assert.deepEqual(await Promise.all([later, p[3]]), ["v5", "v4"]);
 });
+
+test("fullInFlight: extra statements start only while a full group waits", async () => {
+  const { c, gates } = gatedCoalescer(1, 3, { fullInFlight: 2 });
+  const p = [1, 2, 3].map((i) => c.submit(i, 1));
+  // 1 runs; 2 and 3 wait (weight 2 < 3): no second statement.
+  assert.deepEqual(gates.map((g) => g.items), [[1]]);
+  const q = c.submit(4, 1);
+  // 2, 3, 4 make a full group: it starts beside the running one.
+  assert.deepEqual(gates.map((g) => g.items), [[1], [2, 3, 4]]);
+  const r = [5, 6, 7].map((i) => c.submit(i, 1));
+  // both slots busy even though a full group waits.
+  assert.equal(gates.length, 2);
+  gates[0].open();
+  assert.equal(await p[0], "v1");
+  assert.deepEqual(gates.map((g) => g.items), [[1], [2, 3, 4], [5, 6, 7]]);
+  gates[1].open();
+  gates[2].open();
+  assert.deepEqual(await Promise.all([...p.slice(1), q, ...r]), ["v2", "v3", "v4", "v5", "v6", "v7"]);
+});

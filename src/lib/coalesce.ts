@@ -26,6 +26,10 @@ export interface CoalescerOptions {
    * (e.g. a burst of requests read from many sockets) shares a group even while slots are free. Costs one
    * turn of latency; pays where a group of one is not cheaper than a group of many (device auth). */
   gatherTurn?: boolean;
+  /** Statements allowed at once while at least one full group (`maxWeight`) waits, above `maxInFlight`:
+   * a low `maxInFlight` makes groups large (fewer round trips), and this keeps it from capping throughput
+   * when even full groups queue up. Defaults to `maxInFlight`. */
+  fullInFlight?: number;
 }
 
 export class Coalescer<I, O> {
@@ -33,6 +37,8 @@ export class Coalescer<I, O> {
   private readonly queue: Array<Waiting<I, O>> = [];
   private head = 0;
   private scheduled = false;
+  /** Total weight of the waiting requests. */
+  private waiting = 0;
 
   /**
    * @param run         runs one group; outcomes in the order of `items`
@@ -49,13 +55,14 @@ export class Coalescer<I, O> {
   submit(item: I, weight: number): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, weight, resolve, reject });
+      this.waiting += weight;
       this.kick();
     });
   }
 
   /** Starts a group now, or on the next turn with `gatherTurn`, when a slot is free and requests wait. */
   private kick(): void {
-    if (this.inFlight >= this.maxInFlight || this.head >= this.queue.length) return;
+    if (!this.slotFree() || this.head >= this.queue.length) return;
     if (this.opts.gatherTurn !== true) {
       this.pump();
     } else if (!this.scheduled) {
@@ -66,8 +73,14 @@ export class Coalescer<I, O> {
 
   private readonly drain = (): void => {
     this.scheduled = false;
-    while (this.inFlight < this.maxInFlight && this.head < this.queue.length) this.pump();
+    while (this.slotFree() && this.head < this.queue.length) this.pump();
   };
+
+  /** A statement may start: below `maxInFlight`, or below `fullInFlight` while a full group waits. */
+  private slotFree(): boolean {
+    if (this.inFlight < this.maxInFlight) return true;
+    return this.waiting >= this.maxWeight && this.inFlight < (this.opts.fullInFlight ?? this.maxInFlight);
+  }
 
   private take(): Array<Waiting<I, O>> {
     const group: Array<Waiting<I, O>> = [];
@@ -79,6 +92,7 @@ export class Coalescer<I, O> {
       weight += next.weight;
       this.head++;
     }
+    this.waiting -= weight;
     if (this.head === this.queue.length) {
       this.queue.length = 0;
       this.head = 0;
