@@ -80,6 +80,15 @@ for (const runtime of RUNTIMES) {
       assert.ok(pick("userSessionExp", "user_session_exp") > Date.now() / 1000);
       if (runtime !== "lua") assert.deepEqual(c.vars, { tier: "gold" });
       if (runtime === "lua") assert.equal(c.same, "rpc", "nk.get_context() sees the same call");
+      // A caller's repeated requests may share a context; one that differs in a header or the query must not.
+      const seen = async (query: string, trace: string) => {
+        const p = JSON.parse((await rpc(s, "ctx", { auth: bearer(token), query, headers: { "x-trace": trace } })).json().payload as string) as Record<string, any>;
+        return [(runtime === "lua" ? p.query_params : p.queryParams) as unknown, (p.headers as Record<string, unknown>)["X-Trace"]];
+      };
+      assert.deepEqual(await seen("k=v", "t1"), [{ k: ["v"] }, ["t1"]]);
+      assert.deepEqual(await seen("k=v", "t2"), [{ k: ["v"] }, ["t2"]]);
+      assert.deepEqual(await seen("k=w", "t2"), [{ k: ["w"] }, ["t2"]]);
+      assert.deepEqual(await seen("k=v", "t1"), [{ k: ["v"] }, ["t1"]]);
       if (runtime === "js") {
         // ctx is read-only input, also when an identical context is reused by a later call.
         for (let i = 0; i < 3; i++) assert.equal((await rpc(s, "ctx_write", { auth: bearer(token) })).json().payload, "read-only");

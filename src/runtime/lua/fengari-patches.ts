@@ -14,7 +14,7 @@
 // so the time limit) off after pcall recovered an error following a yield; table constructors
 // inserting backwards (pairs order); a fengari bug that made distinct strings collide as table keys
 // and compare equal; size caps on strings and the Lua stack; deadline checks in
-// pattern matching; linear-time plain string.find; a per-table write marker (reused context tables).
+// pattern matching; linear-time plain string.find; a per-table write watch (reused context tables).
 // `__troupe` is the hooks object (numbers.ts
 // functions, the size cap, the deadline check) injected by the loader.
 
@@ -223,24 +223,31 @@ export const PATCHES: readonly SourcePatch[] = [
       '    if (newend > __troupe.maxStringBytes) luaL_error(B.L, to_luastring("string too large"));',
     why: "memory guard: buffers",
   },
-  // ltable.js: write marker (contexts reused across calls are rebuilt once Lua code wrote to them)
+  // ltable.js, lapi.js: write watch (contexts reused across calls are rebuilt once Lua code wrote to them).
+  // A watched table points at its snapshot's watch object; a write or setmetatable marks the watch.
   {
     file: "ltable.js",
     find: "this.flags = ~0;",
-    replace: "this.flags = ~0;\n        this.troupeWritten = false;",
-    why: "every table starts unwritten-to (vm.ts `pristine`)",
+    replace: "this.flags = ~0;\n        this.troupeWatch = null;",
+    why: "every table starts unwatched (vm.ts `snapshot`, `pristine`)",
   },
   {
     file: "ltable.js",
     find: "const luaH_setint = function(t, key, value) {",
-    replace: "const luaH_setint = function(t, key, value) {\n    t.troupeWritten = true;",
-    why: "integer-key writes (rawseti, table constructors) mark the table",
+    replace: "const luaH_setint = function(t, key, value) {\n    if (t.troupeWatch !== null) t.troupeWatch.written = true;",
+    why: "integer-key writes (rawseti, table constructors) mark a watched table's snapshot",
   },
   {
     file: "ltable.js",
     find: "const luaH_setfrom = function(L, t, key, value) {",
-    replace: "const luaH_setfrom = function(L, t, key, value) {\n    t.troupeWritten = true;",
-    why: "every other write (assignment, rawset, deletion) marks the table",
+    replace: "const luaH_setfrom = function(L, t, key, value) {\n    if (t.troupeWatch !== null) t.troupeWatch.written = true;",
+    why: "every other write (assignment, rawset, deletion) marks a watched table's snapshot",
+  },
+  {
+    file: "lapi.js",
+    find: "            obj.value.metatable = mt;",
+    replace: "            if (obj.value.troupeWatch) obj.value.troupeWatch.written = true;\n            obj.value.metatable = mt;",
+    why: "setmetatable (and debug.setmetatable) on a watched table marks its snapshot",
   },
   // lbaselib.js, lmathlib.js
   { file: "lbaselib.js", find: "return v|0;", replace: "return v;", why: 'tonumber("ffffffff", 16) is 4294967295' },

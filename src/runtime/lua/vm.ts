@@ -94,9 +94,14 @@ const KIND_BY_TYPE = new Map<number, LuaRefKind>([
 /** How a wait for a host promise ends. */
 type Outcome = Settled | "timeout" | "closed";
 
-/** The fields of a fengari table that snapshot()/pristine() read (troupeWritten: fengari-patches.ts). */
+/** Marked by fengari-patches.ts when Lua code writes to, or sets the metatable of, a table of one snapshot. */
+interface Watch {
+  written: boolean;
+}
+
+/** The fields of a fengari table that snapshot() reads and sets (troupeWatch: fengari-patches.ts). */
 interface WatchedTable {
-  troupeWritten: boolean;
+  troupeWatch: Watch | null;
   readonly metatable: object | null;
   readonly strong: Map<unknown, { readonly value: { ttistable(): boolean; readonly value: unknown } }>;
 }
@@ -119,7 +124,7 @@ class Vm implements LuaVm, HostBridge {
   readonly #timeoutMs: number;
   readonly #hostErrors = new Map<string, Code>();
   readonly #keys = new Map<string, (L: LuaState) => void>();
-  readonly #watched = new WeakMap<LuaRef, readonly WatchedTable[]>();
+  readonly #watched = new WeakMap<LuaRef, Watch>();
   #idle: LuaState | null = null;
   #deadline = 0;
   #limitMs = 0;
@@ -237,9 +242,16 @@ class Vm implements LuaVm, HostBridge {
       if (lua.lua_type(L, -1) !== T.TABLE) throw new GameError(Code.INTERNAL, "snapshot of a value that is not a table");
       const tables: WatchedTable[] = [];
       collectTables(lua.lua_topointer(L, -1) as WatchedTable, skip, tables);
-      for (const t of tables) t.troupeWritten = false;
+      // A table already watched by another snapshot (none expected: each snapshot's tables are new) ends
+      // that snapshot's reuse rather than being watched twice.
+      const watch: Watch = { written: false };
+      for (const t of tables) {
+        if (t.troupeWatch !== null) t.troupeWatch.written = true;
+        if (t.metatable !== null) watch.written = true;
+        t.troupeWatch = watch;
+      }
       const ref = this.ref(L, -1);
-      this.#watched.set(ref, tables);
+      this.#watched.set(ref, watch);
       return ref;
     } finally {
       lua.lua_settop(L, top);
@@ -247,10 +259,8 @@ class Vm implements LuaVm, HostBridge {
   }
 
   pristine(ref: LuaRef): boolean {
-    const tables = this.#watched.get(ref);
-    if (tables === undefined) return false;
-    for (const t of tables) if (t.troupeWritten || t.metatable !== null) return false;
-    return true;
+    const watch = this.#watched.get(ref);
+    return watch !== undefined && !watch.written;
   }
 
   close(): void {
