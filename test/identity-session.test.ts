@@ -3,8 +3,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { Client, Session } from "@heroiclabs/nakama-js";
-import { bootServer, type BootedServer } from "./helpers/boot.js";
+import type { Client} from "@heroiclabs/nakama-js";
+import { Session } from "@heroiclabs/nakama-js";
+import { bootServer, clientFor, type BootedServer } from "./helpers/boot.js";
 
 let s: BootedServer;
 let client: Client;
@@ -12,9 +13,7 @@ const BASIC = `Basic ${Buffer.from("defaultkey:").toString("base64")}`;
 
 before(async () => {
   s = await bootServer({ "logger.level": "warn" });
-  const u = new URL(s.httpUrl);
-  // nakama-js leaves each request's timeout timer running; a short one lets the process exit sooner.
-  client = new Client("defaultkey", u.hostname, u.port, false, 4000, false);
+  client = clientFor(s, 4000);
 });
 after(async () => {
   await s.stop();

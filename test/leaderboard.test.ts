@@ -6,10 +6,11 @@
 // validation texts, cursors, and 50 concurrent increments adding up exactly.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Client, type Session } from "@heroiclabs/nakama-js";
-import { bootServer, type BootedServer, postgresSkip } from "./helpers/boot.js";
+import type { Client} from "@heroiclabs/nakama-js";
+import { type Session } from "@heroiclabs/nakama-js";
+import { bootServer, clientFor, openServerDb, type BootedServer, postgresSkip } from "./helpers/boot.js";
 import { silentLogger } from "../src/log.js";
-import { openDb, type Db } from "../src/storage/db.js";
+import type { Db } from "../src/storage/db.js";
 import { createLeaderboardCore, leaderboardCreate, Operator, type LeaderboardCore } from "../src/services/leaderboard/index.js";
 
 const skip = postgresSkip;
@@ -23,10 +24,9 @@ describe("leaderboards over REST", { skip }, () => {
 
   before(async () => {
     s = await bootServer({ "logger.level": "warn" }, { database: "postgres" });
-    db = await openDb({ address: s.server.config.database.address, dataDir: s.dataDir, maxOpenConns: 4, connMaxLifetimeMs: 0, log: silentLogger() });
+    db = await openServerDb(s, 4);
     core = createLeaderboardCore({ db, log: silentLogger() });
-    const u = new URL(s.httpUrl);
-    client = new Client("defaultkey", u.hostname, u.port, false, 4000, false);
+    client = clientFor(s, 4000);
   });
   after(async () => {
     await db.close();

@@ -4,11 +4,12 @@
 // own database (the embedded database cannot be shared, so those cases need TROUPE_TEST_DATABASE_URL).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Client, type Session } from "@heroiclabs/nakama-js";
+import type { Client} from "@heroiclabs/nakama-js";
+import { type Session } from "@heroiclabs/nakama-js";
 import { silentLogger } from "../src/log.js";
 import { sendNotifications } from "../src/services/notifications/index.js";
-import { openDb, type Db } from "../src/storage/db.js";
-import { bootServer, type BootedServer, testDatabases } from "./helpers/boot.js";
+import type { Db } from "../src/storage/db.js";
+import { bootServer, clientFor, openServerDb, type BootedServer, testDatabases } from "./helpers/boot.js";
 
 const databases = testDatabases;
 
@@ -20,8 +21,7 @@ for (const database of databases) {
 
     before(async () => {
       s = await bootServer({ "logger.level": "warn" }, { database: database.name });
-      const u = new URL(s.httpUrl);
-      client = new Client("defaultkey", u.hostname, u.port, false, 4000, false);
+      client = clientFor(s, 4000);
       user = await client.authenticateDevice(`nt-user-${database.name}`, true);
     });
     after(async () => {
@@ -49,7 +49,7 @@ for (const database of databases) {
     });
 
     test("stored notifications list in pages and delete", { skip: database.name === "pglite" ? "seeding needs a second connection (PostgreSQL)" : false }, async () => {
-      const db: Db = await openDb({ address: s.server.config.database.address, dataDir: "", maxOpenConns: 2, connMaxLifetimeMs: 0, log: silentLogger() });
+      const db: Db = await openServerDb(s, 2);
       try {
         const deps = { db, log: silentLogger() };
         for (let i = 1; i <= 3; i++) {

@@ -6,11 +6,12 @@
 // hold each test process open long after its last test, so this module makes every timer of the test
 // process unref'd; the in-process server's listening socket keeps the loop alive while tests run.
 import { WebSocket } from "ws";
-import { Client, type DefaultSocket, type Session, type WebSocketAdapter } from "@heroiclabs/nakama-js";
+import type { Client} from "@heroiclabs/nakama-js";
+import { type DefaultSocket, type Session, type WebSocketAdapter } from "@heroiclabs/nakama-js";
 // @ts-expect-error -- the package's "exports" map has no "types" condition; the one export is typed below.
 import * as nakamaPb from "@heroiclabs/nakama-js-protobuf";
 import { decodeBinary, encodeBinary, rt, toJsonValue, type Init } from "../proto/index.js";
-import type { BootedServer } from "./helpers/boot.js";
+import { clientFor, type BootedServer } from "./helpers/boot.js";
 
 const realSetTimeout = globalThis.setTimeout;
 globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
@@ -78,10 +79,7 @@ export interface Peer {
   closed(): Promise<{ code: number; reason: string }>;
 }
 
-export function clientFor(s: BootedServer): Client {
-  const u = new URL(s.httpUrl);
-  return new Client("defaultkey", u.hostname, u.port, false, 7000, false);
-}
+export { clientFor };
 
 export async function login(client: Client, name: string): Promise<Session> {
   return client.authenticateDevice(`device-${name}-0001`, true, name);

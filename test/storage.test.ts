@@ -4,8 +4,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { Client, type Session } from "@heroiclabs/nakama-js";
-import { bootServer, type BootedServer, testDatabases } from "./helpers/boot.js";
+import type { Client} from "@heroiclabs/nakama-js";
+import { type Session } from "@heroiclabs/nakama-js";
+import { bootServer, clientFor, type BootedServer, testDatabases } from "./helpers/boot.js";
 
 const md5 = (s: string): string => createHash("md5").update(s).digest("hex");
 
@@ -20,8 +21,7 @@ for (const database of databases) {
 
     before(async () => {
       s = await bootServer({ "logger.level": "warn" }, { database: database.name });
-      const u = new URL(s.httpUrl);
-      client = new Client("defaultkey", u.hostname, u.port, false, 4000, false);
+      client = clientFor(s, 4000);
       alice = await client.authenticateDevice(`st-alice-${database.name}`, true, `stalice${database.name}`);
       bob = await client.authenticateDevice(`st-bob-${database.name}-x`, true, `stbob${database.name}`);
     });

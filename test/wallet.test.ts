@@ -4,11 +4,11 @@
 // server is serving, then the account shows the exact total.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Client, type Session } from "@heroiclabs/nakama-js";
+import type { Client} from "@heroiclabs/nakama-js";
+import { type Session } from "@heroiclabs/nakama-js";
 import { silentLogger } from "../src/log.js";
 import { updateWallets, WalletNegativeError } from "../src/services/wallet/index.js";
-import { openDb } from "../src/storage/db.js";
-import { bootServer, type BootedServer, testDatabases } from "./helpers/boot.js";
+import { bootServer, clientFor, openServerDb, type BootedServer, testDatabases } from "./helpers/boot.js";
 
 const databases = testDatabases;
 
@@ -20,8 +20,7 @@ for (const database of databases) {
 
     before(async () => {
       s = await bootServer({ "logger.level": "warn" }, { database: database.name });
-      const u = new URL(s.httpUrl);
-      client = new Client("defaultkey", u.hostname, u.port, false, 4000, false);
+      client = clientFor(s, 4000);
       user = await client.authenticateDevice(`wl-user-${database.name}`, true);
     });
     after(async () => {
@@ -35,7 +34,7 @@ for (const database of databases) {
 
     test("50 concurrent increments give the exact total; a refused update changes nothing",
       { skip: database.name === "pglite" ? "changing a wallet needs a second connection (PostgreSQL) until nk is bound" : false }, async () => {
-        const db = await openDb({ address: s.server.config.database.address, dataDir: "", maxOpenConns: 16, connMaxLifetimeMs: 0, log: silentLogger() });
+        const db = await openServerDb(s, 16);
         try {
           const deps = { db, log: silentLogger() };
           const userId = user.user_id!;

@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { Client } from "@heroiclabs/nakama-js";
+import { silentLogger } from "../../src/log.js";
 import { startServer, type ServerHandle } from "../../src/main.js";
+import { openDb, type Db } from "../../src/storage/db.js";
 import { openTestPostgres } from "../../src/storage/testing.js";
 import { migrateUp } from "../../src/storage/migrate.js";
 
@@ -78,4 +81,16 @@ export async function bootServer(overrides: Record<string, unknown> = {}, opts: 
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A nakama-js client of server `s` (server key "defaultkey"). nakama-js leaves each request's timeout timer
+ * running; a short timeout lets the test process exit sooner. */
+export function clientFor(s: BootedServer, timeoutMs = 7000): Client {
+  const u = new URL(s.httpUrl);
+  return new Client("defaultkey", u.hostname, u.port, false, timeoutMs, false);
+}
+
+/** The test's own connection pool on server `s`'s database (for setup through the domain cores). */
+export function openServerDb(s: BootedServer, maxOpenConns: number): Promise<Db> {
+  return openDb({ address: s.server.config.database.address, dataDir: s.dataDir, maxOpenConns, connMaxLifetimeMs: 0, log: silentLogger() });
 }
