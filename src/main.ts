@@ -131,8 +131,12 @@ export async function startServer(
       settings: matchSettingsFrom(config), log: log.child({ module: "match" }), realtime: realtime.core, bindings: nkBindings,
       handlers: () => (runtime === undefined ? undefined : runtimeHandlers(runtime)),
     }));
-    // On stop, every match gets matchTerminate(shutdown_grace_sec) before any service goes.
-    system.beforeStop("matches", (graceMs) => matchHost.stop(graceMs / 1000));
+    // On stop, every match gets matchTerminate(shutdown_grace_sec) before any service goes; then every
+    // socket closes and its session end event runs while the runtime and the database are still up.
+    system.beforeStop("matches, then sessions", async (graceMs) => {
+      await matchHost.stop(graceMs / 1000);
+      await realtime.closeSessions();
+    });
     const nkServices: NkServicesWithMatches = { disconnectUser: (userId, reason) => realtime.disconnectUser(userId, reason), matches: matchHost };
     // Bans and persisted logouts go back into the session cache before any request is served.
     await createIdentityAdmin(identity, identityCore(identity)).restoreSessionState();

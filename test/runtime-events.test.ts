@@ -4,6 +4,8 @@
 // ends (and which then expires) fires the tournament end and reset hooks with Nakama's Lua shapes.
 // (Leaderboard resets run on whole-minute cron schedules; their wiring is unit-tested in
 // src/runtime/server-events.test.ts with a fake runtime rather than waiting here for a minute.)
+// Stopping the server closes every socket first, and their session end events run (and can still use
+// the database) before the runtime stops.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { BootedServer } from "./helpers/boot.js";
@@ -19,9 +21,9 @@ after(async () => {
 });
 
 /** The event stored under `key`, once it is there (deadline 5 s). */
-function stored(token: string, key: string): Promise<Record<string, any>> {
+function stored(token: string, key: string, on: BootedServer = s): Promise<Record<string, any>> {
   return eventually(`event ${key}`, async () => {
-    const r = await rpc(s, "events_read", { auth: bearer(token), payload: key });
+    const r = await rpc(on, "events_read", { auth: bearer(token), payload: key });
     assert.equal(r.status, 200, r.text);
     const v = JSON.parse(r.json().payload as string) as Record<string, any> | null;
     return v ?? undefined;
@@ -74,4 +76,21 @@ test("a tournament's window end and expiry fire the tournament end and reset hoo
   }, 8000);
   assert.equal(reset.mode, "tournament_reset");
   assert.equal(reset.id, id);
+});
+
+test("stopping the server ends every open socket's session; each end event runs while the runtime and database are up", async () => {
+  const own = await bootRuntime("events", { "logger.level": "info" });
+  let stopped = false;
+  try {
+    const users = await Promise.all([1, 2, 3].map((i) => login(own, `events-shutdown-000${i}`)));
+    const sockets = await Promise.all(users.map((u) => RawSocket.open(wsUrl(own, u.token, "json"), "json")));
+    for (const u of users) await stored(u.token, `start:${u.userId}`, own);
+    await own.stop();
+    stopped = true;
+    const ends = own.logs().map((l) => l.msg).filter((m) => typeof m === "string" && m.startsWith("event stored: end "));
+    assert.deepEqual(ends.sort(), users.map((u) => `event stored: end ${u.userId}`).sort());
+    for (const socket of sockets) assert.equal((await socket.closes.first("close", () => true)).code, 1001);
+  } finally {
+    if (!stopped) await own.stop();
+  }
 });

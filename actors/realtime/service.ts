@@ -14,6 +14,8 @@ import {
 import { SessionFamily } from "../session/sessions.js";
 import { spawnPresenceActor } from "./realtime.actor.js";
 
+const SHUTTING_DOWN = "server shutting down";
+
 export interface Realtime {
   readonly core: RealtimeCore;
   /** Hooks of the /ws endpoint, for startTransport. */
@@ -29,6 +31,11 @@ export interface Realtime {
   disconnectUser(userId: string, reason: DisconnectReason): void;
   /** Closes one session; false when no such session is connected. */
   disconnectSession(sessionId: string): boolean;
+  /**
+   * Closes every socket and resolves once every session has ended and its end listeners (runtime session
+   * end events, matchmaker clean-up) have run: shutdown does this before the runtime stops.
+   */
+  closeSessions(): Promise<void>;
   /** Closes every socket and stops the realtime actors. */
   stop(): Promise<void>;
 }
@@ -69,9 +76,13 @@ export function startRealtime(
     notifyAll: (notifications) => core.notifyAll(notifications),
     disconnectUser: (userId, reason) => core.disconnectUser(userId, reason),
     disconnectSession: (sessionId) => core.disconnectSession(sessionId),
+    closeSessions: () => {
+      core.closeAll(CloseCode.GOING_AWAY, SHUTTING_DOWN);
+      return core.whenEmpty();
+    },
     stop: () =>
       (stopping ??= (async () => {
-        core.closeAll(CloseCode.GOING_AWAY, "server shutting down");
+        core.closeAll(CloseCode.GOING_AWAY, SHUTTING_DOWN);
         await stopChildren(families.sessions);
         await stop(presence);
       })()),

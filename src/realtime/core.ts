@@ -44,6 +44,8 @@ export class RealtimeCore {
   private scheduleEvents: () => void;
   private readonly startListeners: Array<(h: SessionHandle) => void> = [];
   private readonly endListeners: Array<(h: SessionHandle) => void> = [];
+  /** Waiting for the last session to end (whenEmpty). */
+  private readonly emptyWaiters: Array<() => void> = [];
 
   constructor(readonly deps: RealtimeDeps) {
     this.tracker = new Tracker(() => this.scheduleEvents());
@@ -117,6 +119,13 @@ export class RealtimeCore {
       if (mine.size === 0) this.byUser.delete(h.userId);
     }
     this.notifyListeners(this.endListeners, h);
+    if (this.sessions.size === 0) for (const resolve of this.emptyWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves once no session is registered: every session has ended and its end listeners have run. */
+  whenEmpty(): Promise<void> {
+    if (this.sessions.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.emptyWaiters.push(resolve));
   }
 
   session(id: string): SessionHandle | undefined {

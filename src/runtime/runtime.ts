@@ -125,12 +125,16 @@ function assemble(
     if (engine === undefined) return undefined;
     return invoke(d, engine, key, ctx, payloads(engine), fields);
   };
+  /** Session events still running: stop waits for them before the pools go. */
+  const sessionEvents = new Set<Promise<unknown>>();
   const sessionEvent = (kind: RegKind, name: string, ctx: RuntimeContext, properties: Record<string, string>) => {
     const key = regKey(kind);
     if (d.ownership.owner(key) === undefined) return;
     const evt = { name, properties, timestamp: new Date(), external: false };
-    call(key, { ...ctx, executionMode: ExecutionMode.EVENT }, (e) => [shape(e, api.Event, evt)], { mode: "event", event: name })
-      .catch(() => undefined); // already logged when uncoded; events have nobody to answer
+    const running = call(key, { ...ctx, executionMode: ExecutionMode.EVENT }, (e) => [shape(e, api.Event, evt)], { mode: "event", event: name })
+      .catch(() => undefined) // already logged when uncoded; events have nobody to answer
+      .finally(() => sessionEvents.delete(running));
+    sessionEvents.add(running);
   };
   const stopEvents = drainEvents(deps, d, base);
   let stopping: Promise<void> | null = null;
@@ -148,6 +152,7 @@ function assemble(
     stats: () => ({ lua: d.pools.lua?.stats(), js: d.pools.js?.stats() }),
     stop: () => (stopping ??= (async () => {
       stopEvents();
+      await Promise.all(sessionEvents);
       await call(regKey(RegKind.SHUTDOWN), systemContext(base, ExecutionMode.SHUTDOWN), () => [], { mode: "shutdown" })
         .catch(() => undefined);
       d.log.info({ lua: d.pools.lua?.stats(), js: d.pools.js?.stats() }, "runtime pools at stop");
