@@ -1,6 +1,7 @@
 // Black-box tests of the `troupe` command: version, help, one-line failures for bad flags, bad YAML and an
 // unreachable database, healthcheck, migrate on the embedded database, and a start/SIGTERM cycle. With
-// TROUPE_TEST_DATABASE_URL set, migrate and start also run against that real PostgreSQL.
+// TROUPE_TEST_DATABASE_URL set, migrate and start also run against that real PostgreSQL (in a database of
+// their own, created and dropped by the test: the one the URL names is never migrated).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -8,11 +9,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bootServer } from "./helpers/boot.js";
+import { bootServer, postgresSkip, testPostgresUrl } from "./helpers/boot.js";
+import { openTestPostgres } from "../src/storage/testing.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, "..", "src", import.meta.url.endsWith(".ts") ? "cli.ts" : "cli.js");
-const pgUrl = process.env.TROUPE_TEST_DATABASE_URL;
 
 function packageJson(): string {
   for (let dir = here; ; dir = path.dirname(dir)) {
@@ -148,16 +149,21 @@ test("troupe starts on the embedded database, serves /healthcheck, stops on SIGT
   await startAndStop(["--data_dir", mkdtempSync(path.join(tmp, "run-"))]);
 });
 
-test("against PostgreSQL: start refuses an outdated schema; migrate up, status, start, down", { skip: pgUrl ? false : "TROUPE_TEST_DATABASE_URL not set" }, async () => {
-  const db = ["--database.address", pgUrl!, "--data_dir", tmp];
-  await troupe(["migrate", "down", "--limit", "1000", ...db]);
-  assertOneLineFailure(await troupe(db), /DB schema outdated, run `troupe migrate up`/);
-  const up = await troupe(["migrate", "up", ...db]);
-  assert.equal(up.code, 0, up.stderr);
-  const status = await troupe(["migrate", "status", ...db]);
-  const rows = status.stdout.trim().split("\n");
-  assert.ok(rows.length >= 5 && rows.every((l) => !l.endsWith("pending")), status.stdout);
-  await startAndStop(db);
-  const down = await troupe(["migrate", "down", "--limit", "1000", ...db]);
-  assert.equal(down.stdout.trim().split("\n").length, rows.length);
+test("against PostgreSQL: start refuses an outdated schema; migrate up, status, start, down", { skip: postgresSkip ?? false }, async () => {
+  const fresh = await openTestPostgres(testPostgresUrl!);
+  try {
+    const db = ["--database.address", fresh.address, "--data_dir", tmp];
+    assertOneLineFailure(await troupe(db), /DB schema outdated, run `troupe migrate up`/);
+    const up = await troupe(["migrate", "up", ...db]);
+    assert.equal(up.code, 0, up.stderr);
+    const status = await troupe(["migrate", "status", ...db]);
+    const rows = status.stdout.trim().split("\n");
+    assert.ok(rows.length >= 5 && rows.every((l) => !l.endsWith("pending")), status.stdout);
+    await startAndStop(db);
+    const down = await troupe(["migrate", "down", "--limit", "1000", ...db]);
+    assert.equal(down.stdout.trim().split("\n").length, rows.length);
+    assertOneLineFailure(await troupe(db), /DB schema outdated, run `troupe migrate up`/);
+  } finally {
+    await fresh.dispose();
+  }
 });
