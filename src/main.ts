@@ -17,6 +17,8 @@ import { runtimeHandlers, startMatchHost, type MatchHost } from "../actors/match
 import { loadRuntime, type Runtime } from "./runtime/index.js";
 import { parseEnv } from "./runtime/context.js";
 import { attachScheduledHooks, attachSessionEvents } from "./runtime/server-events.js";
+import { filteredIndexes, storageIndexFilter } from "./runtime/storage-indexes.js";
+import { StorageIndexes } from "./services/storage/index.js";
 import { registerRpcRoutes } from "./api/routes-rpc.js";
 import { createSessionService, sessionSettingsFrom } from "./session/service.js";
 import { createIdentityAdmin, registerIdentityRoutes } from "./api/identity.js";
@@ -120,10 +122,13 @@ export async function startServer(
       return { value, stop: attachMatchmaker(realtime, value) };
     });
     const leaderboards = createLeaderboardCore({ db, log, rankCacheBlacklist: config.leaderboard.blacklist_rank_cache });
+    // Storage indexes: defined and filled once the runtime has loaded; every storage write path tells them.
+    const storageIndexes = new StorageIndexes({ db, log: log.child({ module: "storage_index" }) });
     const identity: IdentityDeps = {
       db, config, log, pipeline, sessions,
       // Other domains' rows go with the account, in the deletion's transaction.
       deletionSteps: [friendsDeletionStep, groupsDeletionStep, recordsDeletionStep(leaderboards)],
+      afterDeletion: [(userId) => storageIndexes.ownerDeleted(userId)], // the account's objects went with it
       isOnline: (userId) => realtime.isOnline(userId),
       disconnectUser: (userId, reason) => realtime.disconnectUser(userId, reason),
     };
@@ -149,6 +154,7 @@ export async function startServer(
           notify: (userIds, notifications) => realtime.notify(userIds, notifications),
           notifyAll: (notifications) => realtime.notifyAll(notifications),
           isOnline: (userId) => realtime.isOnline(userId),
+          storageIndexes,
         },
       });
       return { value, stop: () => value.stop() };
@@ -156,6 +162,8 @@ export async function startServer(
     hooks = runtime.hooks;
     rpc = instrumentRpc(runtime.rpc, metrics, tracer);
     const eventBase = { env: parseEnv(config.runtime.env), node: config.name, version: packageVersion() };
+    storageIndexes.define(runtime.storageIndexes, storageIndexFilter(runtime, eventBase), filteredIndexes(runtime.ownership));
+    await storageIndexes.load();
     attachSessionEvents(realtime.core, () => runtime, eventBase); // registerEventSessionStart/End
     const scheduler = await system.service("leaderboard-scheduler", async () => {
       const value = startLeaderboardScheduler(system.family("leaderboards"), {
@@ -165,7 +173,7 @@ export async function startServer(
       return { value, stop: () => value.stop() };
     });
     attachScheduledHooks(scheduler, runtime, eventBase); // leaderboard reset, tournament reset/end hooks
-    const router = buildRouter({ config, log, db, pipeline, sessions, realtime, identity, runtime, leaderboards, rpc: () => rpc, observe: observeHttp(metrics, tracer), matches: () => matches, matchmaker: () => matchmaker });
+    const router = buildRouter({ config, log, db, pipeline, sessions, realtime, identity, runtime, leaderboards, storageIndexes, rpc: () => rpc, observe: observeHttp(metrics, tracer), matches: () => matches, matchmaker: () => matchmaker });
     const transport = await system.service("transport", async () => {
       const t = await startTransport(transportOptions(config, log), { http: router.handle, ws: instrumentWs(realtime.ws, metrics) });
       return { value: t, stop: () => t.close() };
@@ -227,6 +235,7 @@ interface RouterDeps {
   realtime: Realtime;
   identity: IdentityDeps;
   leaderboards: LeaderboardCore;
+  storageIndexes: StorageIndexes;
 }
 
 function buildRouter(d: RouterDeps): Router {

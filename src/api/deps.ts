@@ -34,6 +34,8 @@ export interface IdentityDeps {
   importFriends?: FriendImporter;
   /** Other domains' work inside the account-deletion transaction. */
   deletionSteps?: ReadonlyArray<(q: Queryable, userId: string) => Promise<void>>;
+  /** Told of each account deletion after its transaction committed (storage indexes). */
+  afterDeletion?: ReadonlyArray<(userId: string) => void>;
   /** Where logouts are persisted across restarts. Default: the session_revocation table of `db`. */
   revocations?: RevocationStore;
 }
@@ -51,6 +53,7 @@ export function identityCore(deps: IdentityDeps): IdentityCore {
     social: deps.social ?? builtInVerifiers(),
     socialConfig: deps.config.social,
     deletionSteps: deps.deletionSteps ?? [],
+    afterDeletion: deps.afterDeletion,
     isOnline: deps.isOnline ?? (() => false),
   };
 }

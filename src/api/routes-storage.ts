@@ -11,6 +11,7 @@ import type { Logger } from "../log.js";
 import { runPipeline, type PipelineDeps } from "../pipeline/hooks.js";
 import {
   ClientText, clientDeleteOps, clientReadIds, clientWriteOps, deleteObjects, listObjects, readObjects, storageCore, writeObjects,
+  type StorageIndexSink,
 } from "../services/storage/index.js";
 import type { SessionService } from "../session/service.js";
 import { parseUuid } from "../session/uuid.js";
@@ -26,6 +27,8 @@ export interface StorageRouteDeps {
   log: Logger;
   pipeline: PipelineDeps;
   sessions: SessionService;
+  /** The server's storage indexes, told of every committed write and delete. */
+  storageIndexes?: StorageIndexSink;
 }
 
 const INT32_MIN = -2147483648;
@@ -53,7 +56,7 @@ export function limitFrom(limit: number | undefined, dflt: number, max: number):
 }
 
 export function registerStorageRoutes(router: Router, deps: StorageRouteDeps): void {
-  const core = storageCore({ db: deps.db, log: deps.log.child({ module: "storage" }) });
+  const core = storageCore({ db: deps.db, log: deps.log.child({ module: "storage" }), index: deps.storageIndexes });
 
   router.add("PUT", "/v2/storage", async ({ req }) => {
     const request = decodeBody(req, api.WriteStorageObjectsRequest);

@@ -97,10 +97,11 @@ export async function updateAccount(core: IdentityCore, userId: string, u: Accou
  * Deletes the account in one transaction: the users row (devices, storage, notifications, friends,
  * wallet ledger… cascade), the other domains' deletion steps, and with `recorded` a tombstone.
  * Returns false when there was no such user. The caller revokes sessions and closes sockets.
+ * `afterDeletion` listeners run once the transaction committed.
  */
 export async function deleteAccount(core: IdentityCore, userId: string, recorded: boolean): Promise<boolean> {
   if (userId === SYSTEM_USER_ID) throw new GameError(Code.INVALID_ARGUMENT, "Cannot delete the system user.");
-  return core.db.tx(async (q) => {
+  const deleted = await core.db.tx(async (q) => {
     const r = await q.query("DELETE FROM users WHERE id = $1", [userId]);
     if (r.rowCount === 0) return false;
     for (const step of core.deletionSteps) await step(q, userId);
@@ -109,4 +110,6 @@ export async function deleteAccount(core: IdentityCore, userId: string, recorded
     }
     return true;
   });
+  if (deleted) for (const after of core.afterDeletion ?? []) after(userId);
+  return deleted;
 }

@@ -20,6 +20,8 @@ export interface IdentityCore {
    * leaderboard records without a foreign key). Rows with ON DELETE CASCADE need nothing here.
    */
   deletionSteps: ReadonlyArray<(q: Queryable, userId: string) => Promise<void>>;
+  /** Told of each account deletion once its transaction committed (e.g. the storage indexes). */
+  afterDeletion?: ReadonlyArray<(userId: string) => void>;
   /** Online flag for users and accounts; false until the realtime layer supplies one. */
   isOnline: (userId: string) => boolean;
 }

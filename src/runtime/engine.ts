@@ -6,7 +6,7 @@ import type { Logger } from "../log.js";
 import type { ContextBase, RuntimeContext } from "./context.js";
 import { ExecutionMode, systemContext } from "./context.js";
 import type { LogTarget } from "./logger.js";
-import type { EngineKind } from "./registry.js";
+import type { EngineKind, StorageIndexSpec } from "./registry.js";
 
 /** One call into module code. */
 export interface GuestCall {
@@ -24,6 +24,8 @@ export interface EngineVm {
   readonly kind: EngineKind;
   /** Registration keys, in registration order. */
   keys(): string[];
+  /** The storage indexes InitModule registered (data, not keys). */
+  storageIndexes?(): StorageIndexSpec[];
   /** Calls the function registered under `call.key`; resolves with its (first) result. */
   call(call: GuestCall): Promise<unknown>;
   /** False when the engine says the VM must be replaced (e.g. its memory limit was hit). */

@@ -34,7 +34,7 @@ export interface LoadRuntimeOptions {
   /** Calls that may wait for a busy VM pool (default 4096). */
   readonly queueSize?: number;
   /** The game services' shared parts nk functions use (leaderboard core, live notification pushes…). */
-  readonly domains?: Pick<NkDeps, "leaderboards" | "notify" | "notifyAll" | "isOnline" | "groupChannel">;
+  readonly domains?: Pick<NkDeps, "leaderboards" | "notify" | "notifyAll" | "isOnline" | "groupChannel" | "storageIndexes">;
 }
 
 /** Builds the nk dependencies and starts the runtime (loads every module under runtime.path). */

@@ -68,7 +68,7 @@ function storageIndex(fn: string, a: unknown[]): StorageIndexSpec {
     key: typeof key === "string" ? key : "",
     fields: strings(fields, "fields"),
     sortableFields: strings(sortable, "sortable fields"),
-    maxEntries: typeof maxEntries === "number" ? maxEntries : 0,
+    maxEntries: typeof maxEntries === "number" ? maxEntries : Number.NaN,
     indexOnly: indexOnly === true,
   };
 }
@@ -119,10 +119,7 @@ export function jsInitializer<F>(t: InitializerTarget<F>, extra: Record<string, 
   }
   for (const [js, , kind] of SINGLE_HOOKS) o[js] = ([f]) => void t.regs.set(kind, "", fnArg(t, js, f));
   o.registerMatch = (args) => jsMatch(t, args);
-  o.registerStorageIndex = (args) => {
-    const spec = storageIndex("registerStorageIndex", args);
-    t.regs.storageIndexes.set(spec.name, spec);
-  };
+  o.registerStorageIndex = (args) => t.regs.addStorageIndex("registerStorageIndex", storageIndex("registerStorageIndex", args));
   o.registerStorageIndexFilter = ([name, f]) =>
     void t.regs.set(RegKind.STORAGE_INDEX_FILTER, idArg("registerStorageIndexFilter", name, "an index name"), fnArg(t, "registerStorageIndexFilter", f));
   return o;
@@ -142,10 +139,7 @@ export function luaRegisterFunctions<F>(t: InitializerTarget<F>): Record<string,
   o.register_rt_before = named("register_rt_before", RegKind.RT_BEFORE, rtHookName);
   o.register_rt_after = named("register_rt_after", RegKind.RT_AFTER, rtHookName);
   for (const [, lua, kind] of SINGLE_HOOKS) if (lua !== null) o[lua] = ([f]) => void t.regs.set(kind, "", fnArg(t, lua, f));
-  o.register_storage_index = (args) => {
-    const spec = storageIndex("register_storage_index", args);
-    t.regs.storageIndexes.set(spec.name, spec);
-  };
+  o.register_storage_index = (args) => t.regs.addStorageIndex("register_storage_index", storageIndex("register_storage_index", args));
   o.register_storage_index_filter = ([f, name]) =>
     void t.regs.set(RegKind.STORAGE_INDEX_FILTER, idArg("register_storage_index_filter", name, "an index name"), fnArg(t, "register_storage_index_filter", f));
   return o;

@@ -12,7 +12,7 @@ import { luaRegisterFunctions, type InitializerTarget } from "./initializer.js";
 import { luaLoggerFunctions } from "./logger.js";
 import { createLuaVm, LuaChunkCache, LuaRef, luaMulti, withRawStrings, type HostFn, type LuaModuleSource, type LuaVm } from "./lua/index.js";
 import type { NkBinding, NkDeps } from "./nk/types.js";
-import { Registrations } from "./registry.js";
+import { Registrations, type StorageIndexSpec } from "./registry.js";
 
 export interface LuaEngineOptions {
   readonly modules: ReadonlyMap<string, LuaModuleSource>;
@@ -94,6 +94,10 @@ class LuaEngineVm implements EngineVm {
 
   keys(): string[] {
     return this.regs.keys();
+  }
+
+  storageIndexes(): StorageIndexSpec[] {
+    return [...this.regs.storageIndexes.values()];
   }
 
   call(call: GuestCall): Promise<unknown> {

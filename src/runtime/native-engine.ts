@@ -101,7 +101,10 @@ function initializer(regs: Registrations<AnyFn | NativeMatchHandlers>, opts: Nat
       if (handlers === null || typeof handlers !== "object") throw new GameError(Code.INVALID_ARGUMENT, "registerMatch: expects match handlers");
       regs.set(RegKind.MATCH, idArg("registerMatch", name), handlers);
     },
-    registerStorageIndex: (spec: StorageIndexSpec) => void regs.storageIndexes.set(idArg("registerStorageIndex", spec.name), spec),
+    registerStorageIndex: (spec: StorageIndexSpec) => regs.addStorageIndex("registerStorageIndex", {
+      name: idArg("registerStorageIndex", spec.name), collection: spec.collection, key: spec.key ?? "", fields: spec.fields ?? [],
+      sortableFields: spec.sortableFields ?? [], maxEntries: spec.maxEntries, indexOnly: spec.indexOnly === true,
+    }),
     registerStorageIndexFilter: (name, fn) => regs.set(RegKind.STORAGE_INDEX_FILTER, idArg("registerStorageIndexFilter", name), fnArg("registerStorageIndexFilter", fn)),
     runOnce: (fn) => onRunOnce(fnArg("runOnce", fn)),
   };
@@ -174,6 +177,10 @@ class NativeEngineVm implements EngineVm {
 
   keys(): string[] {
     return this.regs.keys();
+  }
+
+  storageIndexes(): StorageIndexSpec[] {
+    return [...this.regs.storageIndexes.values()];
   }
 
   /** The handler object registered for a match name. */

@@ -3,7 +3,9 @@
 // function reference (each VM runs InitModule itself; the last registration of a key wins), and the
 // server-wide ownership of every key by one runtime with Nakama's precedence native > Lua > JavaScript,
 // logging which one won a collision.
+import { Code, GameError } from "../errors.js";
 import type { Logger } from "../log.js";
+import { storageIndexDefinitionError } from "../services/storage/index.js";
 
 /** What a key names. The key itself is `<kind>:<lower-cased id>` ("rpc:echo", "before:getaccount"). */
 export const RegKind = {
@@ -45,7 +47,11 @@ export function describeKey(key: string): string {
   return id === "" ? kind.replace(/_/g, " ") : `${kind === "rpc" ? "RPC" : kind.replace(/_/g, " ")} "${id}"`;
 }
 
-/** A storage index declared by module code (data, not a function). */
+/**
+ * A storage index declared by module code (data, not a function). `key` "" = every key; `fields` the
+ * top-level value fields entries keep; listings may order by `sortableFields`; `maxEntries` ≥ 1;
+ * `indexOnly` answers listings from the index instead of the storage table.
+ */
 export interface StorageIndexSpec {
   readonly name: string;
   readonly collection: string;
@@ -69,6 +75,17 @@ export class Registrations<F = unknown> {
     const key = regKey(kind, id);
     this.fns.delete(key); // last registration wins, and keeps registration order
     this.fns.set(key, fn);
+  }
+
+  /**
+   * Records a storage index; `fn` names the registering function in errors. A bad definition or a name
+   * this VM already registered fails with INVALID_ARGUMENT.
+   */
+  addStorageIndex(fn: string, spec: StorageIndexSpec): void {
+    const error = storageIndexDefinitionError(spec);
+    if (error !== null) throw new GameError(Code.INVALID_ARGUMENT, `${fn}: ${error}`);
+    if (this.storageIndexes.has(spec.name)) throw new GameError(Code.INVALID_ARGUMENT, `${fn}: index "${spec.name}" is already registered`);
+    this.storageIndexes.set(spec.name, spec);
   }
 
   get(key: string): F | undefined {

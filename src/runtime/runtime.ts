@@ -18,7 +18,8 @@ import { luaEngineFactory } from "./lua-engine.js";
 import { loadNativeModules, type NativeEngineVm } from "./native-engine.js";
 import type { NkBinding, NkDeps } from "./nk/types.js";
 import type { PoolLimits, PoolStats, StartPool, VmPool } from "./pool.js";
-import { describeKey, RegKind, regKey, resolveOwnership, type EngineKind, type Ownership } from "./registry.js";
+import { describeKey, RegKind, regKey, resolveOwnership, type EngineKind, type Ownership, type StorageIndexSpec } from "./registry.js";
+import { gatherStorageIndexes } from "./storage-indexes.js";
 import { rpcRegistry, type RpcRegistry } from "./rpc.js";
 
 export interface RuntimeDeps {
@@ -44,6 +45,8 @@ export interface Runtime {
   readonly factories: Readonly<Partial<Record<"lua" | "js", EngineFactory>>>;
   readonly native: NativeEngineVm | undefined;
   readonly files: ModuleFiles;
+  /** The storage indexes the modules registered (one per name; storage-indexes.ts). */
+  readonly storageIndexes: readonly StorageIndexSpec[];
   /** The engine whose handlers run match `name`: a native/JS registration or a Lua module of that name. */
   matchEngine(name: string): EngineKind | undefined;
   /** Calls the function registered under `key` (e.g. regKey(RegKind.TOURNAMENT_END)); undefined if none. */
@@ -95,6 +98,7 @@ export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
   });
   const { factories, first } = await firstVms(deps, files, base, log);
   const ownership = resolveOwnership({ native: native?.keys(), lua: first.lua?.keys(), js: first.js?.keys() }, log);
+  const storageIndexes = gatherStorageIndexes({ native, lua: first.lua, js: first.js }, log);
   const pools: Partial<Record<"lua" | "js", VmPool>> = {};
   for (const kind of ["lua", "js"] as const) {
     const vm = first[kind];
@@ -110,7 +114,7 @@ export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
     native: files.native.length, lua: files.lua.size, js: files.js?.file ?? null, registrations: ownership.entries().length,
     ms: Math.round(performance.now() - began),
   }, "Runtime modules loaded");
-  return assemble(deps, d, base, files, factories);
+  return assemble(deps, d, base, files, factories, storageIndexes);
 }
 
 function assemble(
@@ -119,6 +123,7 @@ function assemble(
   base: ContextBase,
   files: ModuleFiles,
   factories: Partial<Record<"lua" | "js", EngineFactory>>,
+  storageIndexes: readonly StorageIndexSpec[],
 ): Runtime {
   const call = async (key: string, ctx: RuntimeContext, payloads: (e: EngineKind) => unknown[], fields: Record<string, unknown> = {}) => {
     const engine = d.ownership.owner(key);
@@ -145,6 +150,7 @@ function assemble(
     factories,
     native: d.native as NativeEngineVm | undefined,
     files,
+    storageIndexes,
     matchEngine: (name) => d.ownership.owner(regKey(RegKind.MATCH, name)) ?? (files.lua.has(name) ? "lua" : undefined),
     call,
     sessionStart: (ctx) => sessionEvent(RegKind.EVENT_SESSION_START, "session_start", ctx, {}),

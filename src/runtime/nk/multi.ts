@@ -14,7 +14,7 @@ import { define } from "./binding.js";
 import { ackJs, ackLua, walletResultJs, walletResultLua } from "./shapes-data.js";
 import { deleteFields, writeFields } from "./storage.js";
 import { entriesArg, type Entry } from "./svc-args.js";
-import { baseDeps } from "./svc-deps.js";
+import { storageDeps } from "./svc-deps.js";
 import type { NkBinding, NkCall } from "./types.js";
 import { walletUpdatesArg } from "./wallet.js";
 
@@ -52,7 +52,7 @@ async function run(a: Args, call: NkCall): Promise<MultiUpdateResult> {
   const walletUpdates = walletUpdatesArg(a, 3) ?? [];
   const updateLedger = a.optBool(4, false);
   return wrapped("error running multi update", async () =>
-    multiUpdate(baseDeps(call), {
+    multiUpdate(storageDeps(call), {
       accountUpdates, storageWrites: nkWriteOps(writes), storageDeletes: nkDeleteOps(deletes), walletUpdates, updateLedger,
     }));
 }

@@ -2,20 +2,26 @@
 // storage_list with a caller id), with Nakama's argument orders, texts and shapes (shapes-data.ts):
 //   Lua: storage_read(ids) → objects; storage_write(objects) → acks; storage_delete(ids);
 //        storage_list(user_id?, collection?, limit, cursor?, caller_id?) → objects, cursor|nil
+//        storage_write_retry(objects) → acks (storage_write retried on conflicts, services/storage WRITE_RETRIES)
+//        storage_index_list(index_name, query, limit, order?, caller_id?, cursor?) → objects, cursor|nil
 //   JS:  storageRead(keys) → objects; storageWrite(objects) → acks; storageDelete(keys);
 //        storageList(userId?, collection?, limit = 100, cursor?, callerId?) → { objects, cursor|null }
+//        storageWriteRetry(objects) → acks; storageIndexList(indexName, query, limit, order?, callerId?, cursor?)
+//        → { objects, cursor|null }
+// Writes and deletes tell the server's storage indexes (NkDeps.storageIndexes) once committed.
 // Element fields are snake_case in Lua (user_id, permission_read…) and camelCase in JS. A missing owner
 // is the system user. The element parsers are shared with multi_update (multi.ts), which reads the same
 // objects at other argument positions.
+import { Code, GameError } from "../../errors.js";
 import {
-  nkStorageDelete, nkStorageList, nkStorageRead, nkStorageWrite,
+  nkStorageDelete, nkStorageList, nkStorageRead, nkStorageWrite, nkStorageWriteRetry,
   type NkStorageDelete, type NkStorageId, type NkStorageWrite,
 } from "../../services/storage/index.js";
 import { wrapped, type Args } from "./args.js";
 import { define } from "./binding.js";
 import { ackJs, ackLua, storageObjectJs, storageObjectLua } from "./shapes-data.js";
-import { baseDeps } from "./svc-deps.js";
-import { entriesArg, optUuidArg, type Entry } from "./svc-args.js";
+import { storageDeps } from "./svc-deps.js";
+import { entriesArg, optUuidArg, stringsArg, type Entry } from "./svc-args.js";
 import type { NkBinding, NkCall } from "./types.js";
 
 /** collection / key / user_id of one element (a missing owner is the system user). */
@@ -60,22 +66,22 @@ function elements(a: Args, i: number, lua: string, jsAbsent: string, jsNotArray:
 async function read(a: Args, call: NkCall): Promise<unknown> {
   const ids = elements(a, 0, "expects a valid set of keys", "expects an array ok keys", "expects an array of keys").map(idFields);
   if (ids.length === 0) return [];
-  const objects = await wrapped("failed to read storage objects", () => nkStorageRead(baseDeps(call), ids));
+  const objects = await wrapped("failed to read storage objects", () => nkStorageRead(storageDeps(call), ids));
   return objects.map(a.lang === "lua" ? storageObjectLua : storageObjectJs);
 }
 
-async function write(a: Args, call: NkCall): Promise<unknown> {
+async function write(a: Args, call: NkCall, retry = false): Promise<unknown> {
   const ops = elements(a, 0, "expects a valid set of data", "expects a valid array of data", "expects an array of storage write objects")
     .map(writeFields);
   if (ops.length === 0) return [];
-  const acks = await wrapped("failed to write storage objects", () => nkStorageWrite(baseDeps(call), ops));
+  const acks = await wrapped("failed to write storage objects", () => (retry ? nkStorageWriteRetry : nkStorageWrite)(storageDeps(call), ops));
   return acks.map(a.lang === "lua" ? ackLua : ackJs);
 }
 
 async function remove(a: Args, call: NkCall): Promise<void> {
   const ops = elements(a, 0, "expects a valid set of object IDs", "expects an array ok keys", "expects an array of keys").map(deleteFields);
   if (ops.length === 0) return;
-  await wrapped("failed to remove storage", () => nkStorageDelete(baseDeps(call), ops));
+  await wrapped("failed to remove storage", () => nkStorageDelete(storageDeps(call), ops));
 }
 
 /** storage_list / storageList: Lua needs the limit; JS defaults it to 100. */
@@ -87,7 +93,28 @@ async function list(a: Args, call: NkCall): Promise<{ objects: unknown[]; cursor
   if (limit < 0) throw a.fail(2, "limit must not be negative");
   const cursor = a.optStr(3, "");
   const caller = optUuidArg(a, 4, lua ? "expects caller ID to be empty or a valid identifier" : "expects caller id to be valid identifier");
-  const result = await wrapped("failed to list storage objects", () => nkStorageList(baseDeps(call), caller, owner, collection, limit, cursor));
+  const result = await wrapped("failed to list storage objects", () => nkStorageList(storageDeps(call), caller, owner, collection, limit, cursor));
+  return {
+    objects: result.objects.map(lua ? storageObjectLua : storageObjectJs),
+    cursor: result.cursor === "" ? null : result.cursor,
+  };
+}
+
+/** storage_index_list / storageIndexList: limit 1..10,000; order entries "field" / "-field". */
+async function indexList(a: Args, call: NkCall): Promise<{ objects: unknown[]; cursor: string | null }> {
+  const lua = a.lang === "lua";
+  const name = a.str(0);
+  if (name === "") throw a.fail(0, "expects a non-empty index name");
+  const query = a.optStr(1, "");
+  const limit = a.int(2);
+  const order = stringsArg(a, 3, lua ? "expects order to be a table of strings" : "expects order to be an array of strings", "expects order entries to be strings") ?? [];
+  const caller = optUuidArg(a, 4, lua ? "expects caller ID to be empty or a valid identifier" : "expects caller id to be valid identifier");
+  const cursor = a.optStr(5, "");
+  const indexes = call.deps.storageIndexes;
+  const result = await wrapped("failed to list storage index", async () => {
+    if (indexes === undefined) throw new GameError(Code.INVALID_ARGUMENT, `index "${name}" not found`);
+    return indexes.list(name, { query, limit, order, callerId: caller, cursor });
+  });
   return {
     objects: result.objects.map(lua ? storageObjectLua : storageObjectJs),
     cursor: result.cursor === "" ? null : result.cursor,
@@ -107,6 +134,21 @@ export function storageBindings(): NkBinding[] {
       js: "storageWrite",
       luaFn: async (a, call) => [await write(a, call)],
       jsFn: (a, call) => write(a, call),
+    }),
+    define({
+      lua: "storage_write_retry",
+      js: "storageWriteRetry",
+      luaFn: async (a, call) => [await write(a, call, true)],
+      jsFn: (a, call) => write(a, call, true),
+    }),
+    define({
+      lua: "storage_index_list",
+      js: "storageIndexList",
+      luaFn: async (a, call) => {
+        const r = await indexList(a, call);
+        return [r.objects, r.cursor];
+      },
+      jsFn: (a, call) => indexList(a, call),
     }),
     define({
       lua: "storage_delete",

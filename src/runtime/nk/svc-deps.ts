@@ -1,5 +1,5 @@
 // Owns turning NkDeps into the dependency objects of the game-service cores (src/services/*), so every
-// nk domain builds them the same way: storage/wallet/multi take { db, log }; notifications add the live
+// nk domain builds them the same way: storage/multi take { db, log } and the storage indexes; wallet { db, log }; notifications add the live
 // pushes; friends and groups add the online flag (default: the identity core's) and the group channel.
 // Leaderboards and tournaments need the one LeaderboardCore of the server (NkDeps.leaderboards).
 import { Code, GameError } from "../../errors.js";
@@ -8,11 +8,18 @@ import type { FriendsDeps } from "../../services/friends/index.js";
 import type { GroupsDeps } from "../../services/groups/index.js";
 import type { LeaderboardCore } from "../../services/leaderboard/index.js";
 import type { NotificationDeps } from "../../services/notifications/index.js";
+import type { StorageDeps } from "../../services/storage/index.js";
 import type { Db } from "../../storage/db.js";
 import type { NkCall } from "./types.js";
 
 export function baseDeps(call: NkCall): { db: Db; log: Logger } {
   return { db: call.deps.db, log: call.deps.log };
+}
+
+/** Storage and multi-update deps: the base ones plus the server's storage indexes, told of every write. */
+export function storageDeps(call: NkCall): StorageDeps {
+  const d = call.deps;
+  return d.storageIndexes === undefined ? { db: d.db, log: d.log } : { db: d.db, log: d.log, index: d.storageIndexes };
 }
 
 export function notificationDeps(call: NkCall): NotificationDeps {

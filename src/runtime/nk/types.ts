@@ -36,6 +36,7 @@ import type { Logger } from "../../log.js";
 import type { GroupChannelPort } from "../../services/groups/index.js";
 import type { LeaderboardCore } from "../../services/leaderboard/index.js";
 import type { NotifyAllFn, NotifyFn } from "../../services/notifications/index.js";
+import type { StorageIndexes } from "../../services/storage/index.js";
 import type { SessionService } from "../../session/service.js";
 import type { Db } from "../../storage/db.js";
 import type { RuntimeContext } from "../context.js";
@@ -85,6 +86,11 @@ export interface NkDeps {
   isOnline?: (userId: string) => boolean;
   /** Delivery of group events to the group channel (chat layer). Default: events are only stored. */
   groupChannel?: GroupChannelPort;
+  /**
+   * The server's storage indexes (src/services/storage `StorageIndexes`), told of every nk storage write
+   * and delete and listed by storage_index_list. Without it there are no indexes ("index not found").
+   */
+  storageIndexes?: StorageIndexes;
 }
 
 export interface NkCall {

@@ -17,7 +17,8 @@ import type { Db } from "../../storage/db.js";
 import { txRetry } from "../../storage/db-errors.js";
 import { deleteObjectsTx, writeObjectsTx } from "../storage/index.js";
 import { goJson } from "../storage/json.js";
-import type { StorageDeleteOp, StorageWriteOp } from "../storage/types.js";
+import type { StorageDeleteOp, StorageIndexSink, StorageWriteOp } from "../storage/types.js";
+import { writtenObjects } from "../storage/index-core.js";
 import { nkDeleteOps, nkWriteOps, type NkStorageDelete, type NkStorageWrite } from "../storage/validate.js";
 import { nkWalletUpdates, updateWalletsTx, type NkWalletUpdate, type WalletUpdate, type WalletUpdateResult } from "../wallet/index.js";
 import { updateAccountsTx, type AccountUpdateOp } from "./accounts.js";
@@ -27,6 +28,8 @@ export { updateAccountsTx, type AccountUpdateOp } from "./accounts.js";
 export interface MultiDeps {
   db: Db;
   log: Logger;
+  /** Told of the storage writes and deletes once the transaction committed (storage indexes). */
+  index?: StorageIndexSink;
 }
 
 export interface MultiUpdateInput {
@@ -50,13 +53,18 @@ export async function multiUpdate(deps: MultiDeps, input: MultiUpdateInput): Pro
   const wallets = input.walletUpdates ?? [];
   if (accounts.length + writes.length + deletes.length + wallets.length === 0) return { storageWriteAcks: [], walletUpdateAcks: [] };
   try {
-    return await txRetry(deps.db, async (q) => {
+    const result = await txRetry(deps.db, async (q) => {
       await updateAccountsTx(q, accounts);
       const storageWriteAcks = await writeObjectsTx(q, writes, true);
       await deleteObjectsTx(q, deletes, true);
       const walletUpdateAcks = await updateWalletsTx(q, wallets, input.updateLedger ?? false);
       return { storageWriteAcks, walletUpdateAcks };
     }, { isolation: "read committed" });
+    if (deps.index !== undefined) {
+      if (writes.length > 0) await deps.index.written(writtenObjects(writes, result.storageWriteAcks));
+      if (deletes.length > 0) await deps.index.deleted(deletes.map((d) => ({ collection: d.collection, key: d.key, userId: d.ownerId })));
+    }
+    return result;
   } catch (err) {
     if (err instanceof GameError) throw err;
     deps.log.error({ err }, "Error running multi update.");

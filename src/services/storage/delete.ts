@@ -28,7 +28,7 @@ export async function deleteObjectsTx(q: Queryable, ops: readonly StorageDeleteO
   for (const op of order) await deleteOne(q, op, authoritative);
 }
 
-/** Deletes objects, all or nothing. `authoritative` = runtime / nk call. */
+/** Deletes objects, all or nothing. `authoritative` = runtime / nk call. The deps' indexes hear of it after commit. */
 export async function deleteObjects(deps: StorageDeps, ops: readonly StorageDeleteOp[], opts: { authoritative: boolean }): Promise<void> {
   if (ops.length === 0) return;
   try {
@@ -38,4 +38,5 @@ export async function deleteObjects(deps: StorageDeps, ops: readonly StorageDele
     if (err instanceof GameError) throw err;
     throw internal(deps, StorageText.deleteFailed, err, "could not delete storage objects");
   }
+  await deps.index?.deleted(ops.map((op) => ({ collection: op.collection, key: op.key, userId: op.ownerId })));
 }

@@ -7,7 +7,12 @@
 //   nkStorageRead(deps, reads)      → nk.storage_read(object_ids)   / nk.storageRead(keys)
 //   nkStorageWrite(deps, writes)    → nk.storage_write(objects)     / nk.storageWrite(keys)
 //   nkStorageDelete(deps, deletes)  → nk.storage_delete(object_ids) / nk.storageDelete(keys)
+//   nkStorageWriteRetry(deps, writes) → nk.storage_write_retry(objects) / nk.storageWriteRetry(objects)
+//   StorageIndexes.list(name, …)    → nk.storage_index_list(index_name, query, limit, order, caller_id, cursor)
+//                                     / nk.storageIndexList(indexName, query, limit, order?, callerId?, cursor?)
 //   nk.multi_update / nk.multiUpdate → src/services/multi (uses writeObjectsTx / deleteObjectsTx).
+// Storage indexes (indexes.ts, index-core.ts): one StorageIndexes per server, given to every deps object
+// as `index` so it hears of each committed write and delete.
 // Argument defaults are the runtime binding's job (JS: limit 100; permissions 1 when omitted here).
 // nk calls are authoritative: no read/write permission checks (Nakama's caller = nil), except
 // nkStorageList with a callerId, which applies the client rules for that caller.
@@ -15,10 +20,11 @@
 // timestamps as Date); runtimes convert to their own shapes (JS: camelCase with parsed `value`).
 import type { api } from "../../../proto/index.js";
 import { Code, GameError } from "../../errors.js";
+import { isRetryable } from "../../storage/db-errors.js";
 import { deleteObjects } from "./delete.js";
 import { listObjects } from "./list.js";
 import { readCoalescer, readObjects } from "./read.js";
-import type { StorageDeps } from "./types.js";
+import { StorageText, type StorageDeps } from "./types.js";
 import { nkDeleteOps, nkOptionalUuid, nkReadIds, nkWriteOps, type NkStorageDelete, type NkStorageId, type NkStorageWrite } from "./validate.js";
 import { writeCoalescer, writeObjects } from "./write.js";
 
@@ -28,6 +34,10 @@ export { readObjects } from "./read.js";
 export { Coalescer } from "../../lib/coalesce.js";
 export { writeObjects, writeObjectsTx, storageVersion } from "./write.js";
 export { goJson, isJsonObjectText } from "./json.js";
+export { StorageIndexes, MAX_INDEX_LIST_LIMIT, type StorageIndexFilter, type StorageIndexListInput } from "./indexes.js";
+export {
+  storageIndexDefinitionError, writtenObjects, type IndexedObject, type ObjectId, type StorageIndexDefinition,
+} from "./index-core.js";
 export * from "./types.js";
 export {
   ClientText, clientDeleteOps, clientReadIds, clientWriteOps, nkDeleteOps, nkReadIds, nkWriteOps, nkOptionalUuid,
@@ -38,8 +48,9 @@ export {
  * Deps for a long-lived storage front (the REST routes): concurrent reads and concurrent client writes
  * are coalesced into shared statements (coalesce.ts). Behaviour per request is unchanged.
  */
-export function storageCore(base: Pick<StorageDeps, "db" | "log">): StorageDeps {
+export function storageCore(base: Pick<StorageDeps, "db" | "log" | "index">): StorageDeps {
   const deps: StorageDeps = { db: base.db, log: base.log };
+  if (base.index !== undefined) deps.index = base.index;
   deps.reads = readCoalescer(deps);
   deps.writes = writeCoalescer(deps);
   return deps;
@@ -73,4 +84,30 @@ export async function nkStorageWrite(deps: StorageDeps, writes: readonly NkStora
 /** nk storage_delete: all or nothing; a missing object is only an error when a version was given. */
 export async function nkStorageDelete(deps: StorageDeps, deletes: readonly NkStorageDelete[]): Promise<void> {
   await deleteObjects(deps, nkDeleteOps(deletes), { authoritative: true });
+}
+
+/** Further attempts storage_write_retry makes after the first one fails retryably (so 4 attempts in all). */
+export const WRITE_RETRIES = 3;
+
+/** True for a failure another attempt may not meet: a version conflict or a serialization failure/deadlock. */
+function retryableWrite(err: unknown): boolean {
+  if (!(err instanceof GameError)) return isRetryable(err);
+  return err.message === StorageText.rejectedVersion || isRetryable(err.cause);
+}
+
+/**
+ * nk storage_write_retry: storage_write, attempted again (at most WRITE_RETRIES more times, at once) when
+ * it fails on a version conflict or a serialization failure / deadlock; the last failure is thrown as
+ * storage_write would throw it. Same acks as storage_write.
+ */
+export async function nkStorageWriteRetry(deps: StorageDeps, writes: readonly NkStorageWrite[]): Promise<api.StorageObjectAck[]> {
+  const ops = nkWriteOps(writes);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await writeObjects(deps, ops, { authoritative: true });
+    } catch (err) {
+      if (attempt >= WRITE_RETRIES || !retryableWrite(err)) throw err;
+      deps.log.debug({ attempt: attempt + 1, err: err instanceof Error ? err.message : String(err) }, "storage write retried");
+    }
+  }
 }

@@ -7,6 +7,7 @@ import { Code, GameError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { Db } from "../../storage/db.js";
 import type { Coalescer } from "../../lib/coalesce.js";
+import type { IndexedObject, ObjectId } from "./index-core.js";
 
 /** The version of a value: hex MD5 of the text as written (before PostgreSQL normalizes it). */
 export function storageVersion(value: string): string {
@@ -20,6 +21,14 @@ export interface StorageDeps {
   reads?: Coalescer<ReadRequest, api.StorageObject[]>;
   /** When set, concurrent client writes go to the database together (write.ts, storageCore). */
   writes?: Coalescer<StorageWriteOp[], api.StorageObjectAck[]>;
+  /** When set, told of every committed write and delete (the server's storage indexes, indexes.ts). */
+  index?: StorageIndexSink;
+}
+
+/** What the storage indexes need to hear after a write or delete committed; never throws. */
+export interface StorageIndexSink {
+  written(objects: readonly IndexedObject[]): Promise<void>;
+  deleted(ids: readonly ObjectId[]): Promise<void>;
 }
 
 /** One request's read: its caller (null = runtime read, no rule) and ids. */

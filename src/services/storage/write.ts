@@ -18,6 +18,7 @@ import { isDbError, isRetryable, txRetry } from "../../storage/db-errors.js";
 import { byObjectId, rejected, storageVersion, StorageText, type StorageDeps, type StorageWriteOp } from "./types.js";
 import { Coalescer, outcomeOf, type Outcome } from "../../lib/coalesce.js";
 import { distinctObjects, writeBatchStatement } from "./write-batch.js";
+import { writtenObjects } from "./index-core.js";
 
 export { storageVersion } from "./types.js";
 
@@ -160,7 +161,8 @@ export function writeCoalescer(deps: StorageDeps): Coalescer<StorageWriteOp[], a
  * Writes objects, all or nothing. `authoritative` (runtime / nk calls) skips the stored write
  * permission. A single object is one statement; a batch of distinct objects is one statement too,
  * falling back to one transaction of per-object statements when it is refused or loses a deadlock.
- * Client writes go through the deps' write coalescer when there is one.
+ * Client writes go through the deps' write coalescer when there is one. Once committed, the deps'
+ * storage indexes (if any) take the written objects before the acks are returned.
  */
 export async function writeObjects(
   deps: StorageDeps,
@@ -168,10 +170,15 @@ export async function writeObjects(
   opts: { authoritative: boolean },
 ): Promise<api.StorageObjectAck[]> {
   if (ops.length === 0) return [];
-  if (opts.authoritative || deps.writes === undefined) return writeAlone(deps, ops, opts.authoritative);
-  try {
-    return await deps.writes.submit([...ops], ops.length);
-  } catch (err) {
-    throw internal(deps, StorageText.writeFailed, err, "storage write failed");
+  let acks: api.StorageObjectAck[];
+  if (opts.authoritative || deps.writes === undefined) acks = await writeAlone(deps, ops, opts.authoritative);
+  else {
+    try {
+      acks = await deps.writes.submit([...ops], ops.length);
+    } catch (err) {
+      throw internal(deps, StorageText.writeFailed, err, "storage write failed");
+    }
   }
+  if (deps.index !== undefined) await deps.index.written(writtenObjects(ops, acks));
+  return acks;
 }
