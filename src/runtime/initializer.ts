@@ -59,6 +59,8 @@ function storageIndex(fn: string, a: unknown[]): StorageIndexSpec {
   const [name, collection, key, fields, sortable, maxEntries, indexOnly] = a;
   const strings = (v: unknown, what: string): string[] => {
     if (v === null || v === undefined) return [];
+    // An empty Lua table arrives as an empty object.
+    if (typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0) return [];
     if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw invalid(fn, `expects ${what} to be an array of strings`);
     return v as string[];
   };
