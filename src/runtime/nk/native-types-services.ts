@@ -76,10 +76,31 @@ export interface AccountUpdate {
   metadata?: JsonObject;
 }
 
+/** A candidate write as a storage index filter receives it (registerStorageIndexFilter). */
+export interface StorageIndexWrite {
+  collection: string;
+  key: string;
+  userId: string;
+  value: JsonObject;
+  version: string;
+  permissionRead: number;
+  permissionWrite: number;
+}
+
 export interface NativeStorage {
   storageRead(keys: StorageReadRequest[]): Promise<StorageObject[]>;
   storageWrite(objects: StorageWriteRequest[]): Promise<StorageWriteAck[]>;
   storageDelete(keys: StorageDeleteRequest[]): Promise<void>;
+  /** storageWrite, attempted again (up to 3 more times) on a version conflict or serialization failure. */
+  storageWriteRetry(objects: StorageWriteRequest[]): Promise<StorageWriteAck[]>;
+  /**
+   * Lists a registered storage index: `query` in the match-label query language over `value.<field>`
+   * ("" = everything), `limit` 1..10000, `order` sortable field names ("-name" descending), `callerId`
+   * only objects that user may read, `cursor` from a previous page. `cursor` is null on the last page.
+   */
+  storageIndexList(
+    indexName: string, query: string, limit: number, order?: string[] | null, callerId?: string | null, cursor?: string | null,
+  ): Promise<{ objects: StorageObject[]; cursor: string | null }>;
   storageList(
     userId: string | null | undefined, collection: string, limit?: number, cursor?: string, callerId?: string | null,
   ): Promise<{ objects: StorageObject[]; cursor: string | null }>;

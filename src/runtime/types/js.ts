@@ -6,7 +6,7 @@
 // `nkruntime` namespace for bundles written the Nakama way.
 import type { api, rt } from "../../../proto/index.js";
 import type { ApiName, ApiRequest, ApiResponse } from "../names.js";
-import type { NativeNakama } from "../nk/native-types.js";
+import type { NativeNakama, StorageIndexWrite } from "../nk/native-types.js";
 import type { MatchmakerEntry } from "./native.js";
 
 /** snake_case → lowerCamelCase, as a type. */
@@ -98,8 +98,10 @@ export type Initializer = ApiHooks & {
   registerPurchaseNotificationGoogle(fn: Fn<[purchase: JsShape<api.ValidatedPurchase>, providerPayload: string]>): void;
   registerSubscriptionNotificationGoogle(fn: Fn<[subscription: JsShape<api.ValidatedSubscription>, providerPayload: string]>): void;
   registerMatch(name: string, handlers: MatchHandler): void;
+  /** An in-memory index over `collection` (and `key`; "" = every key) listed with nk.storageIndexList. */
   registerStorageIndex(name: string, collection: string, key: string | undefined, fields: string[], sortableFields: string[], maxEntries: number, indexOnly?: boolean): void;
-  registerStorageIndexFilter(indexName: string, fn: Fn<[write: Record<string, unknown>], boolean>): void;
+  /** Decides per candidate write (and at start) whether the object is in the index: false keeps it out. */
+  registerStorageIndexFilter(indexName: string, fn: Fn<[write: StorageIndexWrite], boolean>): void;
   /** Troupe: socket session start/end events. */
   registerEventSessionStart(fn: Fn<[event: JsShape<api.Event>]>): void;
   registerEventSessionEnd(fn: Fn<[event: JsShape<api.Event>]>): void;

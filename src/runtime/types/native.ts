@@ -11,7 +11,7 @@ import type { Config } from "../../config/schema.js";
 import type { Queryable, TxOptions } from "../../storage/db.js";
 import type { RuntimeContext } from "../context.js";
 import type { ModuleLogger } from "../logger.js";
-import type { NativeNakama } from "../nk/native-types.js";
+import type { NativeNakama, StorageIndexWrite } from "../nk/native-types.js";
 import type { ApiName, ApiRequest, ApiResponse } from "../names.js";
 import type { StorageIndexSpec } from "../registry.js";
 
@@ -81,8 +81,10 @@ export interface NativeInitializer<Nk = NativeNakama> {
   registerPurchaseNotificationGoogle(fn: ModuleFunction<Nk, [purchase: api.ValidatedPurchase, providerPayload: string], void>): void;
   registerSubscriptionNotificationGoogle(fn: ModuleFunction<Nk, [subscription: api.ValidatedSubscription, providerPayload: string], void>): void;
   registerMatch(name: string, handlers: NativeMatchHandlers): void;
+  /** An in-memory index listed with nk.storageIndexList; a bad spec or a repeated name fails. */
   registerStorageIndex(spec: StorageIndexSpec): void;
-  registerStorageIndexFilter(indexName: string, fn: ModuleFunction<Nk, [write: Record<string, unknown>], boolean>): void;
+  /** Decides per candidate write (and at start) whether the object is in the index: false keeps it out. */
+  registerStorageIndexFilter(indexName: string, fn: ModuleFunction<Nk, [write: StorageIndexWrite], boolean>): void;
   /** Runs `fn` once per process (the first runOnce of any native module), after every InitModule. */
   runOnce(fn: ModuleFunction<Nk, [], void>): void;
 }
