@@ -182,7 +182,7 @@ export async function startServer(
     const httpUrl = `http://${host.includes(":") ? `[${host}]` : host}:${transport.port}`;
     const metricsServer = metrics && await system.service("metrics", async () => {
       const value = await serveMetrics(metrics, config, log, {
-        db, kernel: () => system.kernel.metrics(), runtime: () => runtime?.stats(),
+        db, kernel: () => system.kernel.metrics(), runtime: () => runtime?.stats(), storageIndexes: () => storageIndexes.counts(),
         gauges: {
           sessions: () => realtime.core.sessionCount(), presences: () => realtime.core.tracker.count(),
           authoritativeMatches: () => matches?.count() ?? 0,

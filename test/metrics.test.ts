@@ -64,6 +64,7 @@ before(async () => {
   writeFileSync(path.join(modules, "echo.mjs"), `
 export function InitModule(ctx, logger, nk, initializer) {
   initializer.registerRpc("echo", (ctx, logger, nk, payload) => payload);
+  initializer.registerStorageIndex({ name: "scores", collection: "scores", key: "", fields: ["v"], sortableFields: [], maxEntries: 10, indexOnly: false });
 }
 `);
   port = await freePort();
@@ -127,6 +128,16 @@ test("counters move with traffic; gauges are read at scrape time", async () => {
     assert.ok(Date.now() < deadline, "the closed socket is counted and its session gone");
     await new Promise((r) => setTimeout(r, 20));
   }
+});
+
+test("storage_index_entry_count follows each storage index", async () => {
+  assert.equal(value(await scrape(), "storage_index_entry_count", 'index="scores"'), 0);
+  const { token } = await authenticate("metrics-storage-index-device");
+  const res = await fetch(`${s.httpUrl}/v2/storage`, {
+    method: "PUT", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ objects: [{ collection: "scores", key: "k", value: '{"v":1}' }] }),
+  });
+  assert.equal(res.status, 200);
+  assert.equal(value(await scrape(), "storage_index_entry_count", 'index="scores"'), 1);
 });
 
 test("only GET and HEAD are served", async () => {

@@ -120,6 +120,15 @@ for (const runtime of RUNTIMES) {
       assert.deepEqual(await names(s, bob, { index: "players", order: ["-level"] }), ["alice2", "bob"]);
     });
 
+    it("an account deletion takes the account's objects out of the indexes", async () => {
+      const gone = await client.authenticateDevice(`sidx-gone-${runtime}`, true);
+      await writeProfile(client, gone, { name: "gone", level: 1 }, 2);
+      assert.deepEqual(await names(s, alice, { index: "names", query: "value.name:gone" }), ["gone"]);
+      const r = await fetch(`${s.httpUrl}/v2/account`, { method: "DELETE", headers: { authorization: bearer(gone.token) } });
+      assert.equal(r.status, 200);
+      assert.deepEqual(await names(s, alice, { index: "names", query: "value.name:gone" }), []); // indexOnly: from memory
+    });
+
     it("refuses an unknown index, a field that is not sortable, a bad limit and a bad query", async () => {
       const error = async (args: ListArgs): Promise<string> => (await list(s, alice, args)).error ?? "(no error)";
       assert.match(await error({ index: "nope" }), /index "nope" not found/);

@@ -1,6 +1,6 @@
 // Owns the metrics read from other parts at scrape time: database pool (Nakama's db_* gauges), runtime VM
 // pools (lua_runtimes, javascript_runtimes and Troupe's pool use), the actor kernel (mailbox depths, dead
-// letters, restarts…), and the process itself (event-loop lag from perf_hooks, memory). Each `watch…`
+// letters, restarts…), storage index sizes, and the process itself (event-loop lag from perf_hooks, memory). Each `watch…`
 // returns the function that removes what it registered.
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { PoolStats } from "../runtime/pool.js";
@@ -65,6 +65,12 @@ export function watchRuntimePools(r: Registry, stats: () => Pools | undefined): 
   offs.push(r.callback("counter", "runtime_vm_created", "Troupe: VMs created.", by((s) => s.created)));
   offs.push(r.callback("counter", "runtime_vm_replaced", "Troupe: VMs replaced after becoming unusable.", by((s) => s.replaced)));
   return all(offs);
+}
+
+/** storage_index_entry_count by `index`: the entries each storage index holds. */
+export function watchStorageIndexes(r: Registry, counts: () => ReadonlyArray<{ name: string; entries: number }>): () => void {
+  return r.callback("gauge", "storage_index_entry_count", "Entries in each storage index.", () =>
+    counts().map((c) => ({ labels: { index: c.name }, value: c.entries })));
 }
 
 /** The actor kernel: live actors, mailbox depths, dead letters, shed messages, restarts. */

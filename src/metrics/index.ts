@@ -5,7 +5,7 @@ import type { Config } from "../config/schema.js";
 import type { Logger } from "../log.js";
 import type { PoolStats } from "../runtime/pool.js";
 import type { DbStats } from "../storage/db.js";
-import { watchDb, watchKernel, watchProcess, watchRuntimePools, type KernelFigures } from "./collectors.js";
+import { watchDb, watchKernel, watchProcess, watchRuntimePools, watchStorageIndexes, type KernelFigures } from "./collectors.js";
 import { startMetricsServer, type MetricsServer } from "./http.js";
 import { createServerMetrics, registryFromConfig, type GaugeSources, type ServerMetrics } from "./server-metrics.js";
 
@@ -14,7 +14,7 @@ export type { Labels, Reading, Sample, MetricType, RegistryOptions, CounterChild
 export { CONTENT_TYPE, sanitizeName } from "./exposition.js";
 export { createServerMetrics, registryFromConfig, LATENCY_BUCKETS_MS } from "./server-metrics.js";
 export type { GaugeSources, PipelineMetrics, ServerMetrics } from "./server-metrics.js";
-export { watchDb, watchKernel, watchProcess, watchRuntimePools, type KernelFigures } from "./collectors.js";
+export { watchDb, watchKernel, watchProcess, watchRuntimePools, watchStorageIndexes, type KernelFigures } from "./collectors.js";
 export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from "./http.js";
 export { instrumentRpc, instrumentWs, observeHttp } from "./instrument.js";
 
@@ -30,6 +30,8 @@ export interface MetricsSources {
   kernel: () => KernelFigures;
   runtime: () => Partial<Record<"lua" | "js", Readonly<PoolStats>>> | undefined;
   gauges: GaugeSources;
+  /** Entries per storage index (storage_index_entry_count). */
+  storageIndexes?: () => ReadonlyArray<{ name: string; entries: number }>;
 }
 
 /** Starts the collectors and the listener on metrics.prometheus_port (same interface as socket.address). */
@@ -42,6 +44,7 @@ export async function serveMetrics(metrics: ServerMetrics, config: Config, log: 
     watchProcess(r),
     metrics.watch(src.gauges),
   ];
+  if (src.storageIndexes !== undefined) offs.push(watchStorageIndexes(r, src.storageIndexes));
   const stopAll = () => offs.forEach((off) => off());
   let server: MetricsServer;
   try {
