@@ -60,7 +60,7 @@ export async function multiUpdate(deps: MultiDeps, input: MultiUpdateInput): Pro
       const walletUpdateAcks = await updateWalletsTx(q, wallets, input.updateLedger ?? false);
       return { storageWriteAcks, walletUpdateAcks };
     }, { isolation: "read committed" });
-    if (deps.index !== undefined) {
+    if (deps.index?.active === true) {
       if (writes.length > 0) await deps.index.written(writtenObjects(writes, result.storageWriteAcks));
       if (deletes.length > 0) await deps.index.deleted(deletes.map((d) => ({ collection: d.collection, key: d.key, userId: d.ownerId })));
     }

@@ -38,5 +38,5 @@ export async function deleteObjects(deps: StorageDeps, ops: readonly StorageDele
     if (err instanceof GameError) throw err;
     throw internal(deps, StorageText.deleteFailed, err, "could not delete storage objects");
   }
-  await deps.index?.deleted(ops.map((op) => ({ collection: op.collection, key: op.key, userId: op.ownerId })));
+  if (deps.index?.active === true) await deps.index.deleted(ops.map((op) => ({ collection: op.collection, key: op.key, userId: op.ownerId })));
 }

@@ -78,8 +78,8 @@ export class StorageIndexes implements StorageIndexSink {
     this.#filtered = new Set([...filtered].map((n) => n.toLowerCase()));
   }
 
-  get empty(): boolean {
-    return this.#indexes.size === 0;
+  get active(): boolean {
+    return this.#indexes.size > 0;
   }
 
   /** Entries per index (metrics). */

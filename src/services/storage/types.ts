@@ -27,6 +27,8 @@ export interface StorageDeps {
 
 /** What the storage indexes need to hear after a write or delete committed; never throws. */
 export interface StorageIndexSink {
+  /** False while there is no index: writers then skip building the notifications. */
+  readonly active: boolean;
   written(objects: readonly IndexedObject[]): Promise<void>;
   deleted(ids: readonly ObjectId[]): Promise<void>;
 }

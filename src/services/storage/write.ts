@@ -179,6 +179,6 @@ export async function writeObjects(
       throw internal(deps, StorageText.writeFailed, err, "storage write failed");
     }
   }
-  if (deps.index !== undefined) await deps.index.written(writtenObjects(ops, acks));
+  if (deps.index?.active === true) await deps.index.written(writtenObjects(ops, acks));
   return acks;
 }
