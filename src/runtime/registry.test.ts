@@ -54,4 +54,26 @@ describe("registrations", () => {
     assert.equal(own.owner("rpc:d"), undefined);
     assert.deepEqual(lines.map((l) => [l.registration, l.winner]), [['RPC "c"', "native"], ['RPC "b"', "lua"]]);
   });
+
+  it("records storage indexes from JS and Lua; bad definitions and repeated names fail with a clear error", () => {
+    const t = target();
+    const js = jsInitializer(t, {});
+    js.registerStorageIndex(["players", "players", "profile", ["name", "level"], ["level"], 100, true]);
+    assert.deepEqual(t.regs.storageIndexes.get("players"), {
+      name: "players", collection: "players", key: "profile", fields: ["name", "level"], sortableFields: ["level"], maxEntries: 100, indexOnly: true,
+    });
+    const lua = luaRegisterFunctions(t);
+    lua.register_storage_index(["all_keys", "players", undefined, ["name"], {}, 5]); // {} = an empty Lua table
+    assert.deepEqual(t.regs.storageIndexes.get("all_keys")?.sortableFields, []);
+    assert.equal(t.regs.storageIndexes.get("all_keys")?.key, "");
+    const fails = (fn: () => unknown, re: RegExp) =>
+      assert.throws(fn, (e: unknown) => e instanceof GameError && e.code === Code.INVALID_ARGUMENT && re.test(e.message));
+    fails(() => js.registerStorageIndex(["players", "players", "", ["name"], [], 10]), /registerStorageIndex: index "players" is already registered/);
+    fails(() => js.registerStorageIndex(["", "players", "", ["name"], [], 10]), /expects an index name/);
+    fails(() => lua.register_storage_index(["x", "", "", ["name"], [], 10]), /register_storage_index: expects a collection/);
+    fails(() => js.registerStorageIndex(["x", "c", "", ["name"], [], 0]), /max entries must be an integer between 1/);
+    fails(() => js.registerStorageIndex(["x", "c", "", ["name"], []]), /max entries/);
+    fails(() => js.registerStorageIndex(["x", "c", "", [], [], 10]), /fields must be a non-empty list/);
+    fails(() => js.registerStorageIndex(["x", "c", "", ["name", 3], [], 10]), /fields to be an array of strings/);
+  });
 });

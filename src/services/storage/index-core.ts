@@ -227,13 +227,14 @@ export class StorageIndex {
 
   /**
    * Applies a committed write: the object's entry replaces the old one, or (no indexed field) the old
-   * one goes. A write older than the entry already held (by update_time) changes nothing.
+   * one goes. A write older than the entry already held (by update_time) changes nothing. `made` is
+   * entryOf(o) when the caller already has it.
    */
-  put(o: IndexedObject): void {
+  put(o: IndexedObject, made?: IndexEntry | null): void {
     const id = objectIdText(o);
     const held = this.#entries.get(id);
     if (held !== undefined && held.updateTime.getTime() > o.updateTime.getTime()) return;
-    const entry = this.entryOf(o);
+    const entry = made === undefined ? this.entryOf(o) : made;
     if (entry === null) {
       this.#entries.delete(id);
       return;

@@ -127,14 +127,15 @@ export class StorageIndexes implements StorageIndexSink {
   }
 
   async #apply(index: StorageIndex, o: IndexedObject): Promise<void> {
-    if (index.entryOf(o) === null) {
-      index.remove(o); // no indexed field (any more): no filter call needed
+    const entry = index.entryOf(o);
+    if (entry === null) {
+      index.put(o, null); // no indexed field (any more): the entry goes, no filter call needed
       return;
     }
     const keep = await this.#keep(index, o);
     if (keep === null) return;
-    if (keep) index.put(o);
-    else index.remove(o);
+    if (keep) index.put(o, entry);
+    else index.put(o, null);
   }
 
   /** After a committed write of these objects. Never throws. */
