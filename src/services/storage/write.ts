@@ -170,15 +170,19 @@ export async function writeObjects(
   opts: { authoritative: boolean },
 ): Promise<api.StorageObjectAck[]> {
   if (ops.length === 0) return [];
-  let acks: api.StorageObjectAck[];
-  if (opts.authoritative || deps.writes === undefined) acks = await writeAlone(deps, ops, opts.authoritative);
-  else {
-    try {
-      acks = await deps.writes.submit([...ops], ops.length);
-    } catch (err) {
-      throw internal(deps, StorageText.writeFailed, err, "storage write failed");
-    }
-  }
-  if (deps.index?.active === true) await deps.index.written(writtenObjects(ops, acks));
+  const index = deps.index;
+  if (index?.active !== true) return writeCommitted(deps, ops, opts.authoritative);
+  const acks = await writeCommitted(deps, ops, opts.authoritative);
+  await index.written(writtenObjects(ops, acks));
   return acks;
+}
+
+/** The write itself (writeObjects without telling the indexes). */
+async function writeCommitted(deps: StorageDeps, ops: readonly StorageWriteOp[], authoritative: boolean): Promise<api.StorageObjectAck[]> {
+  if (authoritative || deps.writes === undefined) return writeAlone(deps, ops, authoritative);
+  try {
+    return await deps.writes.submit([...ops], ops.length);
+  } catch (err) {
+    throw internal(deps, StorageText.writeFailed, err, "storage write failed");
+  }
 }
