@@ -7,7 +7,8 @@
 // it with V8: one guest call instead of several FFI calls per property. README.md has the measurements.
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
 import { Code, GameError } from "../../errors.js";
-import type { Settled } from "./internals.js";
+import { Tag } from "./internals.js";
+import type { LowLevel, Settled } from "./internals.js";
 import { MARK, Special } from "./prelude.js";
 import { JsRef } from "./refs.js";
 import type { RefTable } from "./refs.js";
@@ -78,6 +79,7 @@ export class Marshal {
     private readonly hostFns: HostFnTable,
     private readonly callHelper: HelperCall,
     private readonly describe: (error: QuickJSHandle) => GameError,
+    private readonly low: LowLevel,
   ) {}
 
   /** Host value → new guest handle (caller disposes). Host functions get slots in `scope` (or forever). */
@@ -171,6 +173,25 @@ export class Marshal {
   /** Guest value → host value. Does not dispose `h`. */
   toHost(h: QuickJSHandle, opts: ToHostOptions = {}): unknown {
     const ctx = this.ctx;
+    // Common primitives read straight from memory (see internals.ts): no typeof crossing.
+    const ptr = h.value as unknown as number;
+    switch (this.low.tagOf(ptr)) {
+      case Tag.string: {
+        const s = this.low.readLatin1(ptr);
+        if (s !== undefined) return s;
+        return ctx.getString(h);
+      }
+      case Tag.int:
+        return this.low.intOf(ptr);
+      case Tag.bool:
+        return this.low.intOf(ptr) !== 0;
+      case Tag.null:
+        return null;
+      case Tag.undefined:
+        return undefined;
+      default:
+        break;
+    }
     switch (ctx.typeof(h)) {
       case "string":
         return ctx.getString(h);
