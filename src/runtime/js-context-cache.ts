@@ -11,13 +11,17 @@ import type { JsRef, JsVm } from "./js/index.js";
 /** The `done` of a kept ctx (nothing to release). */
 export const NO_RELEASE = (): void => undefined;
 
-const FREEZE_SOURCE = `(function deepFreeze(o) {
-  if (o === null || typeof o !== "object" || Object.isFrozen(o)) return o;
-  Object.freeze(o);
-  var k = Object.keys(o);
-  for (var i = 0; i < k.length; i++) deepFreeze(o[k[i]]);
-  return o;
-})`;
+// Answers nothing: the caller keeps its own ref, and a returned object would be converted back to the host
+// (a JSON.stringify in the guest and a JSON.parse here) only to be dropped.
+const FREEZE_SOURCE = `(function () {
+  function deepFreeze(o) {
+    if (o === null || typeof o !== "object" || Object.isFrozen(o)) return;
+    Object.freeze(o);
+    var k = Object.keys(o);
+    for (var i = 0; i < k.length; i++) deepFreeze(o[k[i]]);
+  }
+  return function (o) { deepFreeze(o); };
+})()`;
 
 /** A ctx ready to pass; call `done` after the call (it releases a ctx too large to keep). */
 export interface ContextHandle {

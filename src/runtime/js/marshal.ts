@@ -90,7 +90,7 @@ export class Marshal {
       case "symbol":
         return ctx.undefined;
       case "string":
-        return ctx.newString(v);
+        return this.low.newString(v);
       case "number":
         return ctx.newNumber(v);
       case "boolean":
@@ -118,7 +118,7 @@ export class Marshal {
 
   /** One JSON.stringify on the host and one JSON.parse in the guest. */
   private viaJson(v: unknown): QuickJSHandle {
-    const json = this.ctx.newString(JSON.stringify(v));
+    const json = this.low.newString(JSON.stringify(v));
     try {
       return this.unwrap(this.callHelper(this.helpers.decode, [json]));
     } finally {
