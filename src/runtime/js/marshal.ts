@@ -25,6 +25,7 @@ export interface Helpers {
   makeError: QuickJSHandle;
   freezeGlobals: QuickJSHandle;
   defineGlobal: QuickJSHandle;
+  freezeData: QuickJSHandle;
 }
 
 const MAX_DEPTH = 64;

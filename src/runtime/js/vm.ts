@@ -17,9 +17,9 @@ import { isJsRef } from "./refs.js";
 import type { JsRef } from "./refs.js";
 import { Tag, UNKNOWN_TAG } from "./internals.js";
 import type { Settled } from "./internals.js";
-import type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats } from "./vm-types.js";
+import type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats, MakeRefOptions } from "./vm-types.js";
 
-export type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats } from "./vm-types.js";
+export type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats, MakeRefOptions } from "./vm-types.js";
 import { consoleObject, processObject } from "./host-globals.js";
 
 /** Creates a VM and evaluates the bundle in it. Load errors are GuestErrors naming file and line. */
@@ -111,6 +111,7 @@ class Vm implements JsVm {
         makeError: get("makeError"),
         freezeGlobals: get("freezeGlobals"),
         defineGlobal: get("defineGlobal"),
+        freezeData: get("freezeData"),
       };
       obj.dispose();
     } finally {
@@ -167,10 +168,18 @@ class Vm implements JsVm {
     return this.exec(async () => this.bounded(() => this.marshal.toHost(this.refs.entry(ref).handle)));
   }
 
-  makeRef(value: unknown): Promise<JsRef> {
+  makeRef(value: unknown, opts: MakeRefOptions = {}): Promise<JsRef> {
     return this.exec(async () =>
       this.bounded(() => {
         const h = this.marshal.toGuest(value, undefined);
+        if (opts.frozen === true) {
+          try {
+            this.marshal.unwrap(this.bridge.callHelper(this.helpers!.freezeData, [h])).dispose();
+          } catch (err) {
+            h.dispose();
+            throw err;
+          }
+        }
         return this.refs.create(h, this.ctx.typeof(h) === "function" ? "function" : "value", true);
       }),
     );
