@@ -2,22 +2,15 @@
 // Nakama's model; freezing keeps one call's writes from reaching another call — writes are ignored in
 // sloppy code and throw in strict code), and calls with exactly the same context (a socket session's
 // RPCs, one user's HTTP calls with the same headers) share one kept object. Building ctx in the guest
-// costs more than the call itself (a JSON.parse inside QuickJS: measured ≈15–20 µs for a context with
-// request headers, against ≈4 µs for the call), so reuse is what makes repeated calls cheap.
+// costs far more than the call itself (a JSON.parse and a deep freeze inside QuickJS: ≈100 µs CPU for a
+// socket session's ctx with upgrade headers, against ≈3 µs for an echo call), so reuse is what makes
+// repeated calls cheap.
 import { ContextCache } from "./context-cache.js";
 import { jsContext, type RuntimeContext } from "./context.js";
 import type { JsRef, JsVm } from "./js/index.js";
 
 /** The `done` of a kept ctx (nothing to release). */
 export const NO_RELEASE = (): void => undefined;
-
-const FREEZE_SOURCE = `(function deepFreeze(o) {
-  if (o === null || typeof o !== "object" || Object.isFrozen(o)) return o;
-  Object.freeze(o);
-  var k = Object.keys(o);
-  for (var i = 0; i < k.length; i++) deepFreeze(o[k[i]]);
-  return o;
-})`;
 
 /** A ctx ready to pass; call `done` after the call (it releases a ctx too large to keep). */
 export interface ContextHandle {
@@ -28,21 +21,11 @@ export interface ContextHandle {
 export class JsContextCache {
   readonly #cache = new ContextCache<ContextHandle>({ max: 64, maxChars: 8192, release: (h) => h.ref.release() });
 
-  private constructor(
-    private readonly vm: JsVm,
-    private readonly freeze: JsRef,
-  ) {}
+  private constructor(private readonly vm: JsVm) {}
 
-  /** A cache for `vm`, or undefined when the VM cannot evaluate the freeze helper (eval shadowed). */
-  static async create(vm: JsVm): Promise<JsContextCache | undefined> {
-    try {
-      const freeze = await vm.callGlobal("eval", [FREEZE_SOURCE], { result: "ref" });
-      return freeze !== null && typeof freeze === "object" && (freeze as JsRef).kind === "function"
-        ? new JsContextCache(vm, freeze as JsRef)
-        : undefined;
-    } catch {
-      return undefined;
-    }
+  /** A cache for `vm` (kept async and optional for the engine, which builds a ctx per call without one). */
+  static create(vm: JsVm): Promise<JsContextCache | undefined> {
+    return Promise.resolve(new JsContextCache(vm));
   }
 
   /** The frozen ctx of `c`: synchronously when it is kept, else once built in the VM. */
@@ -51,8 +34,9 @@ export class JsContextCache {
   }
 
   async #build(c: RuntimeContext): Promise<ContextHandle> {
-    const ref = await this.vm.makeRef(jsContext(c));
-    await this.vm.call(this.freeze, [ref]);
+    // One guest call: the ctx is built (one JSON.parse for a ctx with headers) and deep-frozen by the
+    // prelude's freezeData, which uses the intrinsics captured before any bundle code ran.
+    const ref = await this.vm.makeRef(jsContext(c), { frozen: true });
     const kept: ContextHandle = { ref, done: NO_RELEASE };
     return this.#cache.set(c, kept) ? kept : { ref, done: () => ref.release() };
   }

@@ -12,6 +12,7 @@ import { Code } from "../../errors.js";
 import type { GameError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { EngineContext, JsBuild } from "./engine.js";
+import { Tag } from "./internals.js";
 import type { JobsOutcome, LowLevel, Settled } from "./internals.js";
 import { guestErrorFrom, hostFailure, isOutOfMemory, memoryLimitError, timeLimitError } from "./js-errors.js";
 import type { ErrorInfo } from "./js-errors.js";
@@ -110,6 +111,11 @@ export class Bridge {
     return this.enter(() => this.low.call(fn, thisArg, args));
   }
 
+  /** The same, answering the raw result pointer (see LowLevel.callRaw). */
+  callRaw(fn: QuickJSHandle, thisArg: QuickJSHandle, args: readonly QuickJSHandle[]): number | Promise<number> {
+    return this.enter(() => this.low.callRaw(fn, thisArg, args));
+  }
+
   runJobs(): JobsOutcome | Promise<JobsOutcome> {
     return this.enter(() => this.low.runJobs());
   }
@@ -166,7 +172,9 @@ export class Bridge {
   }
 
   private trampoline(slotH: QuickJSHandle, argHs: readonly QuickJSHandle[]): HostResult | Promise<HostResult> {
-    const entry = this.hostFns.get(this.ctx.getNumber(slotH));
+    const slotPtr = slotH.value as unknown as number;
+    const slot = this.low.tagOf(slotPtr) === Tag.int ? this.low.intOf(slotPtr) : this.ctx.getNumber(slotH);
+    const entry = this.hostFns.get(slot);
     if (!entry) return this.fail(Code.FAILED_PRECONDITION, "host function is no longer available (it belonged to an earlier call)");
     const mayAwait = this.suspendable;
     this.suspendable = false;

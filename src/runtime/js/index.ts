@@ -3,7 +3,7 @@
 export { createJsEngine, MIN_MEMORY_LIMIT_BYTES } from "./engine.js";
 export type { JsBuild, JsEngine, JsEngineOptions } from "./engine.js";
 export { createJsVm } from "./vm.js";
-export type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats } from "./vm-types.js";
+export type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats, MakeRefOptions } from "./vm-types.js";
 export type { HostFn } from "./marshal.js";
 export { JsRef, isJsRef } from "./refs.js";
 export type { JsFnRef, JsRefKind } from "./refs.js";

@@ -35,6 +35,52 @@ describe("js marshal: host → guest → host", () => {
     await vm.dispose();
   });
 
+  it("reads results and host-call arguments built in the guest exactly, in both builds", async () => {
+    // Strings made by guest code (concatenation, slicing, numbers converted), Latin-1 and 16-bit ones,
+    // lone surrogates, long ones, strings after the memory grew; ints, floats, -0, booleans, null.
+    const src = `
+      var keep = [];
+      function make(kind) {
+        switch (kind) {
+          case "latin": return "caf" + String.fromCharCode(233) + " \\u00ff" + [1, 2].join("");
+          case "wide": return "h" + String.fromCharCode(0x20ac) + "llo " + String.fromCodePoint(0x1f3ae);
+          case "lone": return "a" + String.fromCharCode(0xd800) + "b";
+          case "long": return "x".repeat(100000) + "end";
+          case "grow": for (var i = 0; i < 200; i++) keep.push("y".repeat(100000) + i); return "after growth " + keep.length;
+          case "empty": return "".slice(0);
+          case "int": return 2147483647;
+          case "negint": return -5;
+          case "float": return 1.25;
+          case "negzero": return -0;
+          case "true": return true;
+          case "false": return false;
+          case "null": return null;
+          case "undefined": return undefined;
+        }
+      }
+      function viaHost(h, kind) { return h.seen(make(kind), make("int"), make("true"), make("null")); }`;
+    for (const build of ["asyncify", "sync"] as const) {
+      const seen: unknown[][] = [];
+      const vm = await makeVm(await engine(), src, { build, memoryLimitBytes: 96 << 20, globals: {} });
+      const expected: Record<string, unknown> = {
+        latin: "café \u00ff12", wide: "h€llo 🎮", lone: "a\ud800b", long: "x".repeat(100000) + "end", grow: "after growth 200",
+        empty: "", int: 2147483647, negint: -5, float: 1.25, negzero: -0, true: true, false: false, null: null, undefined: undefined,
+      };
+      for (const [kind, want] of Object.entries(expected)) {
+        const got = await vm.callGlobal("make", [kind]);
+        if (kind === "negzero") assert.ok(Object.is(got, -0), build);
+        else assert.deepEqual(got, want, `${build} ${kind}`);
+      }
+      const host = await vm.makeRef({ seen: (args: unknown[]) => (seen.push(args), args[0]) });
+      for (const kind of ["latin", "wide", "empty", "float"]) {
+        assert.deepEqual(await vm.callGlobal("viaHost", [host, kind]), expected[kind], `${build} host ${kind}`);
+        assert.deepEqual(seen.pop(), [expected[kind], 2147483647, true, null]);
+      }
+      host.release();
+      await vm.dispose();
+    }
+  });
+
   it("passes undefined, NaN and -0 exactly into the guest", async () => {
     const vm = await makeVm(await engine(), `function check(u, n, z) { return [u === undefined, n !== n, 1 / z === -Infinity]; }`);
     assert.deepEqual(await vm.callGlobal("check", [undefined, NaN, -0]), [true, true, true]);

@@ -7,7 +7,8 @@
 // it with V8: one guest call instead of several FFI calls per property. README.md has the measurements.
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
 import { Code, GameError } from "../../errors.js";
-import type { Settled } from "./internals.js";
+import { Tag } from "./internals.js";
+import type { LowLevel, Settled } from "./internals.js";
 import { MARK, Special } from "./prelude.js";
 import { JsRef } from "./refs.js";
 import type { RefTable } from "./refs.js";
@@ -24,6 +25,7 @@ export interface Helpers {
   makeError: QuickJSHandle;
   freezeGlobals: QuickJSHandle;
   defineGlobal: QuickJSHandle;
+  freezeData: QuickJSHandle;
 }
 
 const MAX_DEPTH = 64;
@@ -78,6 +80,7 @@ export class Marshal {
     private readonly hostFns: HostFnTable,
     private readonly callHelper: HelperCall,
     private readonly describe: (error: QuickJSHandle) => GameError,
+    private readonly low: LowLevel,
   ) {}
 
   /** Host value → new guest handle (caller disposes). Host functions get slots in `scope` (or forever). */
@@ -88,7 +91,7 @@ export class Marshal {
       case "symbol":
         return ctx.undefined;
       case "string":
-        return ctx.newString(v);
+        return this.low.newString(v);
       case "number":
         return ctx.newNumber(v);
       case "boolean":
@@ -116,7 +119,7 @@ export class Marshal {
 
   /** One JSON.stringify on the host and one JSON.parse in the guest. */
   private viaJson(v: unknown): QuickJSHandle {
-    const json = this.ctx.newString(JSON.stringify(v));
+    const json = this.low.newString(JSON.stringify(v));
     try {
       return this.unwrap(this.callHelper(this.helpers.decode, [json]));
     } finally {
@@ -171,6 +174,25 @@ export class Marshal {
   /** Guest value → host value. Does not dispose `h`. */
   toHost(h: QuickJSHandle, opts: ToHostOptions = {}): unknown {
     const ctx = this.ctx;
+    // Common primitives read straight from memory (see internals.ts): no typeof crossing.
+    const ptr = h.value as unknown as number;
+    switch (this.low.tagOf(ptr)) {
+      case Tag.string: {
+        const s = this.low.readLatin1(ptr);
+        if (s !== undefined) return s;
+        return ctx.getString(h);
+      }
+      case Tag.int:
+        return this.low.intOf(ptr);
+      case Tag.bool:
+        return this.low.intOf(ptr) !== 0;
+      case Tag.null:
+        return null;
+      case Tag.undefined:
+        return undefined;
+      default:
+        break;
+    }
     switch (ctx.typeof(h)) {
       case "string":
         return ctx.getString(h);

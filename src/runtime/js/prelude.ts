@@ -11,6 +11,8 @@
 // - makeError(message, code): an Error with a `code` property, thrown into the guest for host failures.
 // - freezeGlobals(): the js_read_only_globals policy (see README.md "Read-only globals").
 // - defineGlobal(name, value): installs a host object (contents frozen) as a global.
+// - freezeData(value): deep-freezes plain data (objects and arrays reached through own enumerable keys),
+//   e.g. a kept ctx, with the captured Object.freeze (a bundle replacing Object.freeze cannot skip it).
 
 /** Marker key used by encode() and understood by marshal.ts. */
 export const MARK = "\u0000";
@@ -169,6 +171,16 @@ export const PRELUDE = String.raw`(function (hostCall) {
 
   function decode(json) { return parseJson(json); }
 
+  function freezeData(o) {
+    if (typeof o !== "object" || o === null || isFrozen(o)) return;
+    freeze(o);
+    var k = keys(o);
+    for (var i = 0; i < k.length; i++) {
+      var v = o[k[i]];
+      if (typeof v === "object" && v !== null) freezeData(v);
+    }
+  }
+
   return { makeHostFn: makeHostFn, encode: encode, decode: decode, errorInfo: errorInfo, makeError: makeError,
-           freezeGlobals: freezeGlobals, defineGlobal: defineGlobal };
+           freezeGlobals: freezeGlobals, defineGlobal: defineGlobal, freezeData: freezeData };
 })`;

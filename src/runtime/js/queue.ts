@@ -24,12 +24,19 @@ export class CallQueue {
     const idle = this.active === 0;
     this.active++; // before the task starts: a call it makes itself must queue behind it
     if (idle) {
+      let out: T | Promise<T>;
       try {
-        const out = task();
-        result = out instanceof Promise ? out : Promise.resolve(out);
+        out = task();
       } catch (err) {
-        result = Promise.reject(err);
+        this.active--;
+        return Promise.reject(err);
       }
+      // Finished synchronously (the common call): nothing to chain behind, no settle hop.
+      if (!(out instanceof Promise)) {
+        this.active--;
+        return Promise.resolve(out);
+      }
+      result = out;
     } else {
       this.waiting++;
       result = this.tail.then(() => {

@@ -150,6 +150,29 @@ describe("js refs: ownership", () => {
     await vm.dispose();
   });
 
+  it("deep-freezes a value built with makeRef(value, { frozen: true }), even if the bundle replaced Object.freeze", async () => {
+    const src = `
+      Object.freeze = function (o) { return o; };
+      function write(o) {
+        o.top = "changed"; o.nested.inner = "changed"; o.list.push("x"); o.list[0] = "changed"; o.added = 1;
+        return JSON.stringify(o);
+      }
+      function strictWrite(o) { "use strict"; try { o.nested.inner = "changed"; return "writable"; } catch (e) { return e.name; } }
+      function frozen(o) { return [Object.isFrozen(o), Object.isFrozen(o.nested), Object.isFrozen(o.list)]; }`;
+    const vm = await makeVm(await engine(), src);
+    const value = { top: "t", nested: { inner: "i" }, list: ["a", "b"], n: 1 };
+    const ref = await vm.makeRef(value, { frozen: true });
+    assert.deepEqual(await vm.callGlobal("frozen", [ref]), [true, true, true]);
+    await assert.rejects(vm.callGlobal("write", [ref]), (err: unknown) => err instanceof GameError);
+    assert.equal(await vm.callGlobal("strictWrite", [ref]), "TypeError");
+    assert.deepEqual(await vm.read(ref), value);
+    const plain = await vm.makeRef({ a: { b: 1 } });
+    assert.deepEqual(await vm.callGlobal("frozen", [plain]), [false, true, true]); // no nested/list: isFrozen(undefined)
+    ref.release();
+    plain.release();
+    await vm.dispose();
+  });
+
   it("expires host functions passed as call arguments when the call ends", async () => {
     const vm = await makeVm(await engine(), `
       var kept = [];

@@ -40,6 +40,11 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+export interface MakeRefOptions {
+  /** Deep-freeze the built value (plain data: objects and arrays through their own enumerable keys). */
+  frozen?: boolean;
+}
+
 export type JsVmHealth = { ok: true } | { ok: false; reason: string };
 
 export interface JsVmStats {
@@ -62,7 +67,7 @@ export interface JsVm {
   /** Copies the value behind a ref out to the host. */
   read(ref: JsRef): Promise<unknown>;
   /** Builds a guest value once and keeps it (e.g. a dispatcher object reused every tick). */
-  makeRef(value: unknown): Promise<JsRef>;
+  makeRef(value: unknown, opts?: MakeRefOptions): Promise<JsRef>;
   /** Bytes QuickJS currently holds for this VM. */
   memoryUsed(): Promise<number>;
   /** Not ok after a wasm-level failure or an uncaught out-of-memory error: replace the VM. */

@@ -15,10 +15,11 @@ import { CallQueue } from "./queue.js";
 import { RefTable } from "./refs.js";
 import { isJsRef } from "./refs.js";
 import type { JsRef } from "./refs.js";
+import { Tag, UNKNOWN_TAG } from "./internals.js";
 import type { Settled } from "./internals.js";
-import type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats } from "./vm-types.js";
+import type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats, MakeRefOptions } from "./vm-types.js";
 
-export type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats } from "./vm-types.js";
+export type { CallOptions, JsVm, JsVmHealth, JsVmOptions, JsVmStats, MakeRefOptions } from "./vm-types.js";
 import { consoleObject, processObject } from "./host-globals.js";
 
 /** Creates a VM and evaluates the bundle in it. Load errors are GuestErrors naming file and line. */
@@ -110,13 +111,14 @@ class Vm implements JsVm {
         makeError: get("makeError"),
         freezeGlobals: get("freezeGlobals"),
         defineGlobal: get("defineGlobal"),
+        freezeData: get("freezeData"),
       };
       obj.dispose();
     } finally {
       trampoline.dispose();
     }
     this.bridge.helpers = this.helpers;
-    this.marshal = new Marshal(this.ctx, this.helpers, this.refs, this.hostFns, this.bridge.callHelper, this.bridge.describe);
+    this.marshal = new Marshal(this.ctx, this.helpers, this.refs, this.hostFns, this.bridge.callHelper, this.bridge.describe, this.ec.low);
     this.bridge.marshal = this.marshal;
   }
 
@@ -166,10 +168,18 @@ class Vm implements JsVm {
     return this.exec(async () => this.bounded(() => this.marshal.toHost(this.refs.entry(ref).handle)));
   }
 
-  makeRef(value: unknown): Promise<JsRef> {
+  makeRef(value: unknown, opts: MakeRefOptions = {}): Promise<JsRef> {
     return this.exec(async () =>
       this.bounded(() => {
         const h = this.marshal.toGuest(value, undefined);
+        if (opts.frozen === true) {
+          try {
+            this.marshal.unwrap(this.bridge.callHelper(this.helpers!.freezeData, [h])).dispose();
+          } catch (err) {
+            h.dispose();
+            throw err;
+          }
+        }
         return this.refs.create(h, this.ctx.typeof(h) === "function" ? "function" : "value", true);
       }),
     );
@@ -278,8 +288,8 @@ class Vm implements JsVm {
           argHs.push(h);
         }
       }
-      const called = b.call(fn, thisArg, argHs);
-      const out = called instanceof Promise ? called.then((s) => this.complete(s, opts)) : this.complete(called, opts);
+      const called = b.callRaw(fn, thisArg, argHs);
+      const out = typeof called === "number" ? this.completeRaw(called, opts) : called.then((p) => this.completeRaw(p, opts));
       if (out instanceof Promise) {
         async = true;
         return out.finally(cleanup);
@@ -288,6 +298,22 @@ class Vm implements JsVm {
     } finally {
       if (!async) cleanup();
     }
+  }
+
+  /**
+   * From the raw result pointer. The common RPC answer, a Latin-1 string with no promise job left
+   * behind, is read straight from memory and freed: no handle, no typeof/getString crossings.
+   */
+  private completeRaw(ptr: number, opts: CallOptions): unknown {
+    const low = this.ec.low;
+    if (opts.result !== "ref" && low.tagOf(ptr) === Tag.string && !this.bridge.state.timedOut && !low.hasPendingJob()) {
+      const s = low.readLatin1(ptr);
+      if (s !== undefined) {
+        low.free(ptr);
+        return s;
+      }
+    }
+    return this.complete(low.settle(ptr), opts);
   }
 
   /** From the guest function's return: settle a returned promise, run the jobs left, convert the result. */
@@ -316,6 +342,8 @@ class Vm implements JsVm {
   /** If the call returned a promise, runs jobs until it settles (synchronous when it already has). */
   private settle(s: Settled): Settled | Promise<Settled> {
     if (s.error) return s;
+    const tag = this.ec.low.tagOf(s.value.value);
+    if (tag !== UNKNOWN_TAG && tag !== Tag.object) return s; // not a promise
     const first = this.ctx.getPromiseState(s.value);
     if (first.type === "fulfilled" && first.notAPromise) return s;
     if (first.type !== "pending") {
