@@ -38,6 +38,7 @@ function fakeFactory(opts: { fail?: boolean; unusableAfter?: number } = {}): Fak
     return {
       kind: "lua",
       keys: () => ["rpc:x"],
+      storageIndexes: () => [],
       async call(c) {
         inFlight++;
         fake.maxInFlight = Math.max(fake.maxInFlight, inFlight);
@@ -139,7 +140,7 @@ describe("runtime VM pool actor", () => {
   it("fails waiting calls with UNAVAILABLE when no VM can be created", async () => {
     const kernel = createKernel({ log: silentLogger() });
     const fake = fakeFactory({ fail: true });
-    const vm: EngineVm = { kind: "lua", keys: () => [], call: async () => "x", usable: () => false, close: async () => undefined };
+    const vm: EngineVm = { kind: "lua", keys: () => [], storageIndexes: () => [], call: async () => "x", usable: () => false, close: async () => undefined };
     const pool = poolStarter(kernel.root)(fake.factory, vm, { min: 0, max: 1, queueSize: 10, askTimeoutMs: 2000 });
     assert.equal(await pool.call(call("rpc:x")), "x"); // the first VM answers, then asks to be replaced
     await assert.rejects(pool.call(call("rpc:x")), (e: unknown) => e instanceof GameError && e.code === Code.UNAVAILABLE && /factory broken/.test(e.message));

@@ -25,7 +25,7 @@ export interface EngineVm {
   /** Registration keys, in registration order. */
   keys(): string[];
   /** The storage indexes InitModule registered (data, not keys). */
-  storageIndexes?(): StorageIndexSpec[];
+  storageIndexes(): StorageIndexSpec[];
   /** Calls the function registered under `call.key`; resolves with its (first) result. */
   call(call: GuestCall): Promise<unknown>;
   /** False when the engine says the VM must be replaced (e.g. its memory limit was hit). */

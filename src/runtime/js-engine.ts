@@ -14,7 +14,7 @@ import { createJsEngine, createJsVm, isJsRef, type HostFn, type JsEngine, type J
 import { jsLoggerObject } from "./logger.js";
 import { configViewJs } from "./nk/config-view.js";
 import type { NkBinding, NkDeps } from "./nk/types.js";
-import { Registrations } from "./registry.js";
+import { Registrations, type StorageIndexSpec } from "./registry.js";
 
 export interface JsEngineOptions {
   readonly file: string;
@@ -67,6 +67,10 @@ class JsEngineVm implements EngineVm {
 
   keys(): string[] {
     return this.regs.keys();
+  }
+
+  storageIndexes(): StorageIndexSpec[] {
+    return [...this.regs.storageIndexes.values()];
   }
 
   call(call: GuestCall): Promise<unknown> {

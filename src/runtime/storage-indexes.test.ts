@@ -1,23 +1,18 @@
 // Tests the runtime's side of storage indexes: gathering every engine's registered indexes with native >
-// Lua > JS precedence (also from an engine that only keeps a Registrations table), the names that have a
-// filter function, and the filter call's shapes per engine and its boolean rule.
+// Lua > JS precedence, the names that have a filter function, and the filter call's shapes per engine and its boolean rule.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createLogger } from "../log.js";
 import type { EngineVm } from "./engine.js";
-import { RegKind, regKey, Registrations, resolveOwnership, type EngineKind, type StorageIndexSpec } from "./registry.js";
+import { RegKind, regKey, resolveOwnership, type EngineKind, type StorageIndexSpec } from "./registry.js";
 import { filteredIndexes, gatherStorageIndexes, storageIndexFilter } from "./storage-indexes.js";
 
 function spec(name: string, collection: string): StorageIndexSpec {
   return { name, collection, key: "", fields: ["a"], sortableFields: [], maxEntries: 10, indexOnly: false };
 }
 
-function vm(kind: EngineKind, specs: StorageIndexSpec[], viaMethod: boolean): EngineVm {
-  const base = { kind, keys: () => [], call: async () => undefined, usable: () => true, close: async () => undefined };
-  if (viaMethod) return { ...base, storageIndexes: () => specs };
-  const regs = new Registrations();
-  for (const s of specs) regs.addStorageIndex("test", s);
-  return Object.assign(base, { regs });
+function vm(kind: EngineKind, specs: StorageIndexSpec[]): EngineVm {
+  return { kind, keys: () => [], storageIndexes: () => specs, call: async () => undefined, usable: () => true, close: async () => undefined };
 }
 
 describe("runtime storage indexes", () => {
@@ -25,9 +20,9 @@ describe("runtime storage indexes", () => {
     const lines: Array<Record<string, unknown>> = [];
     const log = createLogger({ level: "info", destination: { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) } });
     const got = gatherStorageIndexes({
-      js: vm("js", [spec("shared", "from-js"), spec("js_only", "j")], false),
-      lua: vm("lua", [spec("shared", "from-lua")], true),
-      native: vm("native", [spec("native_only", "n")], true),
+      js: vm("js", [spec("shared", "from-js"), spec("js_only", "j")]),
+      lua: vm("lua", [spec("shared", "from-lua")]),
+      native: vm("native", [spec("native_only", "n")]),
     }, log);
     assert.deepEqual(got.map((s) => [s.name, s.collection]), [["native_only", "n"], ["shared", "from-lua"], ["js_only", "j"]]);
     assert.deepEqual(lines.map((l) => [l.index, l.winner, l.ignored]), [["shared", "lua", "js"]]);

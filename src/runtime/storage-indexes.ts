@@ -14,25 +14,14 @@ import type { Logger } from "../log.js";
 import type { IndexedObject, StorageIndexFilter } from "../services/storage/index.js";
 import { ExecutionMode, systemContext, type ContextBase } from "./context.js";
 import type { EngineVm } from "./engine.js";
-import { PRECEDENCE, RegKind, regKey, Registrations, type EngineKind, type Ownership, type StorageIndexSpec } from "./registry.js";
+import { PRECEDENCE, RegKind, regKey, type EngineKind, type Ownership, type StorageIndexSpec } from "./registry.js";
 import type { Runtime } from "./runtime.js";
-
-/**
- * The indexes a VM registered. Engines expose them with `storageIndexes()`; for one that does not yet
- * (the JS engine keeps its table in a private `regs` field), that table is read when it is a Registrations.
- */
-function specsOf(vm: EngineVm | undefined): StorageIndexSpec[] {
-  if (vm === undefined) return [];
-  if (vm.storageIndexes !== undefined) return vm.storageIndexes();
-  const regs = (vm as unknown as { regs?: unknown }).regs;
-  return regs instanceof Registrations ? [...regs.storageIndexes.values()] : [];
-}
 
 /** Every engine's indexes, one per name: the first engine in precedence order keeps a name (logged). */
 export function gatherStorageIndexes(vms: Partial<Record<EngineKind, EngineVm>>, log: Logger): StorageIndexSpec[] {
   const byName = new Map<string, { spec: StorageIndexSpec; engine: EngineKind }>();
   for (const engine of PRECEDENCE) {
-    for (const spec of specsOf(vms[engine])) {
+    for (const spec of vms[engine]?.storageIndexes() ?? []) {
       const held = byName.get(spec.name);
       if (held === undefined) byName.set(spec.name, { spec, engine });
       else log.info({ index: spec.name, winner: held.engine, ignored: engine }, `storage index "${spec.name}" is registered by ${held.engine} and ${engine}: the ${held.engine} one wins`);
