@@ -23,7 +23,7 @@ const BUILD = arg("js-build", "asyncify") === "sync" ? "sync" : "asyncify";
 const settings: MatchSettings = {
   node: "n1", inputQueueSize: 8, callQueueSize: 8, signalQueueSize: 2, joinAttemptQueueSize: 2, deferredQueueSize: 2,
   joinMarkerDeadlineMs: 1000, maxEmptySec: 0, callWaitMs: 1000, shutdownGraceSec: 0, callTimeoutMs: 2000,
-  jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: BUILD,
+  jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: BUILD, jsModuleGroupSize: 8,
 };
 
 const bodies: Record<string, string> = {

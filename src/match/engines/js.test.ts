@@ -13,7 +13,7 @@ import { MatchCoreFactory } from "./index.js";
 const settings: MatchSettings = {
   node: "n1", inputQueueSize: 8, callQueueSize: 8, signalQueueSize: 2, joinAttemptQueueSize: 2, deferredQueueSize: 2,
   joinMarkerDeadlineMs: 1000, maxEmptySec: 0, callWaitMs: 1000, shutdownGraceSec: 0, callTimeoutMs: 2000,
-  jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: "asyncify",
+  jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: "asyncify", jsModuleGroupSize: 8,
 };
 
 const U1 = "00000000-0000-4000-8000-000000000001";

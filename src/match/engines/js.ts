@@ -12,7 +12,8 @@
 // HELPER and shapes.ts jsBroadcasts), so a relay tick crosses the VM boundary once.
 //
 // The VM uses the asyncify build by default (settings.jsBuild): nk functions may be asynchronous
-// (storage, matchCreate…) and look synchronous to handler code, as in Nakama.
+// (storage, matchCreate…) and look synchronous to handler code, as in Nakama. Match VMs share wasm
+// modules, settings.jsModuleGroupSize per module (see src/runtime/js/engine.ts).
 import { CallSlot } from "../../runtime/engine.js";
 import { ExecutionMode, jsContext, systemContext, type RuntimeContext } from "../../runtime/context.js";
 import { jsInitializer } from "../../runtime/initializer.js";
@@ -390,7 +391,7 @@ export async function jsMatchCore(src: JsMatchSource, engine: JsEngine, d: Match
   const vm = await createJsVm({
     source: src.source + HELPER, file: src.file, globals: {}, callTimeoutMs: s.callTimeoutMs, memoryLimitBytes: s.jsMemoryLimitBytes,
     log: d.log, engine, env: { ...d.base.env }, readOnlyGlobals: s.jsReadOnlyGlobals, initFunction: "__troupe_match_boot",
-    build: s.jsBuild,
+    build: s.jsBuild, moduleGroupSize: s.jsModuleGroupSize,
   });
   try {
     const broadcasts = jsBroadcasts(d.dispatch);
