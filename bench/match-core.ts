@@ -2,7 +2,7 @@
 // actors or sessions: CPU µs per tick for a few handler bodies (empty tick, relay of 2 messages, …), so
 // the VM-side cost of a tick can be compared before/after a change without a full match run.
 //
-//   npm run bench -- match-core [--js-build asyncify|sync] [--ticks 20000] [--cores K] [--only NAME]
+//   npm run bench -- match-core [--js-build asyncify|sync] [--js-group G] [--ticks 20000] [--cores K] [--only NAME]
 // With --cores K, K matches run the same handler and ticks go round-robin over them (cold caches, as
 // in a server with many matches).
 import { silentLogger } from "../src/log.js";
@@ -23,7 +23,7 @@ const BUILD = arg("js-build", "asyncify") === "sync" ? "sync" : "asyncify";
 const settings: MatchSettings = {
   node: "n1", inputQueueSize: 8, callQueueSize: 8, signalQueueSize: 2, joinAttemptQueueSize: 2, deferredQueueSize: 2,
   joinMarkerDeadlineMs: 1000, maxEmptySec: 0, callWaitMs: 1000, shutdownGraceSec: 0, callTimeoutMs: 2000,
-  jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: BUILD,
+  jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: BUILD, jsModuleGroupSize: Number(arg("js-group", "8")),
 };
 
 const bodies: Record<string, string> = {

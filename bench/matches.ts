@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const settings: MatchSettings = {
     node: "bench", inputQueueSize: 128, callQueueSize: 128, signalQueueSize: 10, joinAttemptQueueSize: 128, deferredQueueSize: 128,
     joinMarkerDeadlineMs: 15_000, maxEmptySec: 0, callWaitMs: 10_000, shutdownGraceSec: 0, callTimeoutMs: 5000,
-    jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: arg("js-build", "asyncify") === "sync" ? "sync" : "asyncify",
+    jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: arg("js-build", "asyncify") === "sync" ? "sync" : "asyncify", jsModuleGroupSize: Number(arg("js-group", "8")),
   };
   const src = await handlers();
   const host = startMatchHost(kernel.root, { settings, log, realtime: core, handlers: () => src, bindings: () => [] });

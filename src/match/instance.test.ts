@@ -15,7 +15,7 @@ import type { JoinCaller, MatchCore, MatchDispatch, MatchMessage, MatchPresence 
 const settings: MatchSettings = {
   node: "n1", inputQueueSize: 3, callQueueSize: 8, signalQueueSize: 2, joinAttemptQueueSize: 2, deferredQueueSize: 2,
   joinMarkerDeadlineMs: 1000, maxEmptySec: 0, callWaitMs: 1000, shutdownGraceSec: 0, callTimeoutMs: 1000,
-  jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: "asyncify",
+  jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: "asyncify", jsModuleGroupSize: 8,
 };
 
 type Step = (tick: number, arg: unknown, d: MatchDispatch) => boolean | Promise<boolean>;

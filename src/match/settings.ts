@@ -32,6 +32,11 @@ export interface MatchSettings {
    * (measured in bench/matches.ts; no config key yet).
    */
   readonly jsBuild: "asyncify" | "sync";
+  /**
+   * match.js_vms_per_module: match VMs sharing one wasm module (default 8; 1 = a module per match). Saves
+   * ≈0.3 MB per match; calls into a module wait while one of its VMs is suspended (src/runtime/js/engine.ts).
+   */
+  readonly jsModuleGroupSize: number;
 }
 
 export function matchSettingsFrom(config: Config): MatchSettings {
@@ -51,5 +56,6 @@ export function matchSettingsFrom(config: Config): MatchSettings {
     jsMemoryLimitBytes: config.runtime.js_memory_limit_bytes,
     jsReadOnlyGlobals: config.runtime.js_read_only_globals,
     jsBuild: "asyncify",
+    jsModuleGroupSize: m.js_vms_per_module,
   });
 }

@@ -10,7 +10,7 @@ import type { EngineKind } from "../../runtime/registry.js";
 import type { NativeMatchHandlers } from "../../runtime/types/native.js";
 import type { MatchCore } from "../types.js";
 import type { MatchCoreDeps } from "./deps.js";
-import { jsMatchCore, type JsMatchSource } from "./js.js";
+import { jsMatchCore, jsNkTable, type JsMatchSource, type NkTable } from "./js.js";
 import { luaMatchCore } from "./lua.js";
 import { nativeMatchCore } from "./native.js";
 
@@ -29,6 +29,8 @@ export interface MatchHandlerSource {
 export class MatchCoreFactory {
   private readonly chunks = new LuaChunkCache();
   private jsEngine: Promise<JsEngine> | null = null;
+  /** JS nk tables by bindings list (one list per server): built once, not per match. */
+  private readonly nkTables = new WeakMap<object, NkTable>();
 
   constructor(private readonly log: Logger) {}
 
@@ -46,8 +48,14 @@ export class MatchCoreFactory {
     if (native !== undefined) return nativeMatchCore(native, d);
     if (src.lua.has(d.handlerName)) return luaMatchCore({ modules: src.lua, chunks: this.chunks }, d);
     const js = src.js(d.handlerName);
-    if (js !== undefined) return jsMatchCore(js, await this.engine(), d);
+    if (js !== undefined) return jsMatchCore(js, await this.engine(), d, this.nkTable(d));
     throw new GameError(Code.NOT_FOUND, "not found");
+  }
+
+  private nkTable(d: MatchCoreDeps): NkTable {
+    let t = this.nkTables.get(d.bindings);
+    if (t === undefined) this.nkTables.set(d.bindings, (t = jsNkTable(d.bindings)));
+    return t;
   }
 
   private engine(): Promise<JsEngine> {

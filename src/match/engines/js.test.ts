@@ -13,7 +13,7 @@ import { MatchCoreFactory } from "./index.js";
 const settings: MatchSettings = {
   node: "n1", inputQueueSize: 8, callQueueSize: 8, signalQueueSize: 2, joinAttemptQueueSize: 2, deferredQueueSize: 2,
   joinMarkerDeadlineMs: 1000, maxEmptySec: 0, callWaitMs: 1000, shutdownGraceSec: 0, callTimeoutMs: 2000,
-  jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: "asyncify",
+  jsMemoryLimitBytes: 16 << 20, jsReadOnlyGlobals: true, jsBuild: "asyncify", jsModuleGroupSize: 8,
 };
 
 const U1 = "00000000-0000-4000-8000-000000000001";
@@ -52,7 +52,7 @@ function InitModule(ctx, logger, nk, initializer) { initializer.registerMatch("m
 `;
 }
 
-async function core(body: string, rec: Recorder, over: Partial<MatchSettings> = {}): Promise<MatchCore> {
+async function core(body: string, rec: Recorder, over: Partial<MatchSettings> = {}, more: NkBinding[] = []): Promise<MatchCore> {
   const log = silentLogger();
   // One nk function that records its call in the same list (to check order against broadcasts).
   const note: NkBinding = { js: "note", callJs: (_c, args) => void rec.lines.push(`nk ${String(args[0])}`) };
@@ -62,7 +62,7 @@ async function core(body: string, rec: Recorder, over: Partial<MatchSettings> = 
     { native: () => undefined, lua: new Map(), js: (n) => (n === "m" ? source : undefined) },
     {
       matchId: "mid", node: "n1", base: { env: {}, node: "n1", version: "t" }, handlerName: "m", dispatch: rec,
-      nk: {} as NkDeps, bindings: [note], settings: { ...settings, ...over }, log,
+      nk: {} as NkDeps, bindings: [note, ...more], settings: { ...settings, ...over }, log,
     },
   );
   await c.init({});
@@ -173,6 +173,30 @@ describe("JS match engine: dispatcher", () => {
       { s: sender, op: 3, d: [], ab: true, r: true, t: 1234 },
       { s: sender, op: 4, d: [...big], ab: true, r: true, t: 1234 },
     ]);
+    await c.close();
+  });
+});
+
+describe("JS match engine: nk", () => {
+  test("handlers see every JS binding; arguments, async results and errors cross as in any nk call", async () => {
+    const rec = new Recorder();
+    const more: NkBinding[] = [
+      { js: "later", callJs: async (_c, args) => ({ got: args }) },
+      { js: "fail", callJs: () => Promise.reject(Object.assign(new Error("nope"), { code: 5 })) },
+      { lua: "lua_only", callLua: () => [] },
+    ];
+    const c = await core(`
+      var keys = Object.keys(nk).sort().join(",");
+      var r = nk.later(1, "two", { three: [3] }, undefined);
+      var err = "";
+      try { nk.fail(); } catch (e) { err = e.message; }
+      nk.note("n");
+      dispatcher.broadcastMessage(0, JSON.stringify({ keys: keys, r: r, err: err, none: typeof nk.call }));
+      return { state: state };`, rec, {}, more);
+    await c.loop(0, []);
+    assert.equal(rec.lines[0], "nk n");
+    const text = Buffer.from(JSON.parse(rec.lines[1].split(" ")[2]) as number[]).toString();
+    assert.deepEqual(JSON.parse(text), { keys: "fail,later,note", r: { got: [1, "two", { three: [3] }, null] }, err: "nope", none: "undefined" });
     await c.close();
   });
 });

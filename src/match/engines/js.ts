@@ -12,13 +12,16 @@
 // HELPER and shapes.ts jsBroadcasts), so a relay tick crosses the VM boundary once.
 //
 // The VM uses the asyncify build by default (settings.jsBuild): nk functions may be asynchronous
-// (storage, matchCreate…) and look synchronous to handler code, as in Nakama.
+// (storage, matchCreate…) and look synchronous to handler code, as in Nakama. Match VMs share wasm
+// modules, settings.jsModuleGroupSize per module (see src/runtime/js/engine.ts).
+import { Code, GameError } from "../../errors.js";
 import { CallSlot } from "../../runtime/engine.js";
 import { ExecutionMode, jsContext, systemContext, type RuntimeContext } from "../../runtime/context.js";
 import { jsInitializer } from "../../runtime/initializer.js";
 import { createJsVm, isJsRef, type HostFn, type JsEngine, type JsRef, type JsVm } from "../../runtime/js/index.js";
 import { jsLoggerObject } from "../../runtime/logger.js";
 import { configViewJs } from "../../runtime/nk/config-view.js";
+import type { NkBinding } from "../../runtime/nk/types.js";
 import { Registrations } from "../../runtime/registry.js";
 import { matchError, type JoinCaller, type MatchCore, type MatchMessage, type MatchPresence } from "../types.js";
 import { logFields, type MatchCoreDeps } from "./deps.js";
@@ -52,13 +55,14 @@ const HELPER = `
     initializer.registerMatch(name, h);
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
-  var box = { h: null, s: null, c: null, l: logger, n: nk, d: null, take: function () { return null; }, f: function () {}, p: [], j: Function.prototype.call.bind(Array.prototype.join) };
-  var wrapped = {};
-  Object.keys(nk).forEach(function (name) {
-    var fn = nk[name];
-    wrapped[name] = typeof fn !== "function" ? fn : function () {
+  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function () { return null; }, f: function () {}, p: [], j: Function.prototype.call.bind(Array.prototype.join) };
+  var wrapped = {}, nkCall = nk.call;
+  nk.names.split(",").forEach(function (name) {
+    wrapped[name] = function () {
       box.f();
-      return fn.apply(this, arguments);
+      var a = [name];
+      for (var i = 0; i < arguments.length; i++) a.push(arguments[i]);
+      return nkCall.apply(null, a);
     };
   });
   box.n = wrapped;
@@ -83,7 +87,7 @@ const HELPER = `
       },
       drain: function () { return box.take(); } };
   };
-  var r = InitModule(ctx, logger, nk, shim);
+  var r = InitModule(ctx, logger, wrapped, shim);
   return r && typeof r.then === "function" ? r.then(done) : done();
 }
 function __troupe_match_set(box, k, v) { box[k] = v; }
@@ -351,23 +355,40 @@ class JsMatchCore implements MatchCore {
   }
 }
 
-function nkObject(d: MatchCoreDeps, slot: CallSlot): Record<string, HostFn> {
-  const out: Record<string, HostFn> = {};
-  for (const b of d.bindings) {
-    const impl = b.callJs;
-    if (b.js !== undefined && impl !== undefined) out[b.js] = (args) => impl({ deps: d.nk, ctx: slot.ctx }, args);
-  }
+/**
+ * nk for a match VM: ONE host function `call(name, ...args)` plus the names, which the boot helper turns
+ * into the guest's nk object (one small guest closure per name). A host function per nk binding per
+ * match cost ≈60 KB of wasm heap and ≈90 KB of JS heap per match.
+ */
+function nkEntry(d: MatchCoreDeps, slot: CallSlot, table: NkTable): { call: HostFn; names: string } {
+  return {
+    call: (args) => {
+      const impl = table.get(args[0] as string);
+      if (impl === undefined) throw new GameError(Code.NOT_FOUND, `nk function ${String(args[0])} not found`);
+      return impl({ deps: d.nk, ctx: slot.ctx }, args.slice(1));
+    },
+    names: [...table.keys()].join(","),
+  };
+}
+
+/** nk bindings available to JS by name (built once per bindings list: see jsNkTable). */
+export type NkTable = ReadonlyMap<string, NonNullable<NkBinding["callJs"]>>;
+
+/** The JS-visible nk bindings of `bindings`, by name. */
+export function jsNkTable(bindings: readonly NkBinding[]): NkTable {
+  const out = new Map<string, NonNullable<NkBinding["callJs"]>>();
+  for (const b of bindings) if (b.js !== undefined && b.callJs !== undefined) out.set(b.js, b.callJs);
   return out;
 }
 
 /** Runs InitModule in the VM through the boot helper; returns the box of the handlers named `d.handlerName`. */
-async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBroadcasts): Promise<Refs> {
+async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBroadcasts, table: NkTable): Promise<Refs> {
   // Registrations made by InitModule in a match VM are checked as usual, then forgotten.
   const regs = new Registrations<JsRef | Record<string, JsRef>>();
   const fns = { isFunction: (v: unknown): v is JsRef => isJsRef(v) && v.kind === "function", keep: (f: JsRef) => f };
   const initializer = jsInitializer({ regs, log: d.log, fns }, { getConfig: () => configViewJs(d.nk.config), runOnce: () => undefined });
   const logger = await vm.makeRef(jsLoggerObject(slot));
-  const nk = await vm.makeRef(nkObject(d, slot));
+  const nk = await vm.makeRef(nkEntry(d, slot, table));
   const initCtx = systemContext(d.base, ExecutionMode.INIT_MODULE);
   const out = (await vm.callGlobal("__troupe_match_boot", [jsContext(initCtx), logger, nk, initializer, d.handlerName.toLowerCase()], {
     refKeys: ["box", "call", "detail", "set", "dispatcher", "loop", "drain"],
@@ -384,17 +405,17 @@ async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBr
 }
 
 /** Creates the match's VM, runs InitModule in it and finds the handlers registered under the match name. */
-export async function jsMatchCore(src: JsMatchSource, engine: JsEngine, d: MatchCoreDeps): Promise<MatchCore> {
+export async function jsMatchCore(src: JsMatchSource, engine: JsEngine, d: MatchCoreDeps, table = jsNkTable(d.bindings)): Promise<MatchCore> {
   const slot = new CallSlot(d.log, d.base, "js");
   const s = d.settings;
   const vm = await createJsVm({
     source: src.source + HELPER, file: src.file, globals: {}, callTimeoutMs: s.callTimeoutMs, memoryLimitBytes: s.jsMemoryLimitBytes,
     log: d.log, engine, env: { ...d.base.env }, readOnlyGlobals: s.jsReadOnlyGlobals, initFunction: "__troupe_match_boot",
-    build: s.jsBuild,
+    build: s.jsBuild, moduleGroupSize: s.jsModuleGroupSize,
   });
   try {
     const broadcasts = jsBroadcasts(d.dispatch);
-    return new JsMatchCore(vm, d, slot, await boot(vm, d, slot, broadcasts), broadcasts);
+    return new JsMatchCore(vm, d, slot, await boot(vm, d, slot, broadcasts, table), broadcasts);
   } catch (err) {
     await vm.dispose().catch(() => undefined);
     throw err;

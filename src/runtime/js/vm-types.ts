@@ -27,6 +27,11 @@ export interface JsVmOptions {
   readOnlyGlobals?: boolean;
   /** The global whose successful callGlobal ends initialisation. Default "InitModule". */
   initFunction?: string;
+  /**
+   * Above 1: share a wasm module with up to this many VMs of the same build, memory limit and group size
+   * (less memory per VM; see engine.ts for what sharing changes). Default 1: a module of its own.
+   */
+  moduleGroupSize?: number;
   /** Time limit for evaluating the bundle. Default max(callTimeoutMs, 10 s). */
   loadTimeoutMs?: number;
 }

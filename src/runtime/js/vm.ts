@@ -30,10 +30,10 @@ export async function createJsVm(opts: JsVmOptions): Promise<JsVm> {
     opts.log.warn({ requested: opts.memoryLimitBytes, applied: MIN_MEMORY_LIMIT_BYTES }, "javascript memory limit raised to the 16 MiB minimum");
   }
   const engine = opts.engine ?? (await createJsEngine({ log: opts.log }));
-  const ec = await engine.newContext(opts.build ?? "asyncify", opts.memoryLimitBytes);
+  const ec = await engine.newContext(opts.build ?? "asyncify", opts.memoryLimitBytes, opts.moduleGroupSize);
   const vm = new Vm(ec, opts);
   try {
-    await vm.init();
+    await (ec.gate === undefined ? vm.init() : ec.gate.run(() => vm.init()));
   } catch (err) {
     await vm.dispose().catch(() => undefined);
     throw err instanceof GameError ? err : new GameError(Code.INTERNAL, `javascript vm failed to start: ${String(err)}`, { cause: err });
@@ -191,7 +191,8 @@ class Vm implements JsVm {
 
   health(): JsVmHealth {
     if (this.disposing) return { ok: false, reason: "disposed" };
-    if (this.broken) return { ok: false, reason: this.broken };
+    const broken = this.broken ?? this.ec.moduleBroken();
+    if (broken) return { ok: false, reason: broken };
     if (this.bridge.memoryExhausted) return { ok: false, reason: "memory limit exceeded" };
     return { ok: true };
   }
@@ -217,16 +218,20 @@ class Vm implements JsVm {
     if (this.bridge.inHostFn) {
       return Promise.reject(new GameError(Code.FAILED_PRECONDITION, "re-entrant call into a javascript vm from its own host function"));
     }
-    return this.queue.run(() => {
-      if (this.broken) throw brokenError(this.broken);
-      let out: T | Promise<T>;
-      try {
-        out = task();
-      } catch (err) {
-        throw this.failure(err);
-      }
-      return out instanceof Promise ? out.catch((err: unknown) => Promise.reject(this.failure(err))) : out;
-    });
+    const gate = this.ec.gate;
+    return this.queue.run(gate === undefined ? () => this.start(task) : () => gate.run(() => this.start(task)));
+  }
+
+  private start<T>(task: () => T | Promise<T>): T | Promise<T> {
+    this.broken ??= this.ec.moduleBroken();
+    if (this.broken) throw brokenError(this.broken);
+    let out: T | Promise<T>;
+    try {
+      out = task();
+    } catch (err) {
+      throw this.failure(err);
+    }
+    return out instanceof Promise ? out.catch((err: unknown) => Promise.reject(this.failure(err))) : out;
   }
 
   /** What a failed task rejects with: GameErrors as they are, anything else breaks the VM. */
@@ -241,6 +246,7 @@ class Vm implements JsVm {
   private markBroken(err: unknown): GameError {
     this.broken = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     this.log.error({ err }, "javascript vm broken");
+    this.ec.fail(this.broken);
     return brokenError(this.broken);
   }
 
@@ -401,6 +407,17 @@ class Vm implements JsVm {
   private async teardown(): Promise<void> {
     this.queue.close(disposedError);
     await this.queue.idle();
+    // A broken shared module is left alone (it may be corrupt); it is freed once its VMs drop it.
+    if (this.ec.moduleBroken() !== undefined) return this.ec.release();
+    const gate = this.ec.gate;
+    try {
+      await (gate === undefined ? this.free() : gate.run(() => this.free()));
+    } finally {
+      this.ec.release();
+    }
+  }
+
+  private free(): void {
     try {
       this.refs.releaseAll();
       this.hostFns.clear();
