@@ -75,10 +75,15 @@ async function readGroup(db: Db, reads: readonly WindowRead[]): Promise<Array<Ou
 const READS_IN_FLIGHT = 4;
 /** Most windows in one statement. */
 const GROUP_READS = 64;
+/** Reads submitted in one event-loop turn share a statement even while slots are free. Measured at 1M
+ * records, 32 connections (loaded machine, alternated): without it ≈75% of statements carried one window
+ * (avg 4 per statement); with it avg 12.5 per statement, server CPU per listing ≈5–10% and PostgreSQL's
+ * ≈20% lower. */
+const GATHER_TURN = true;
 
 export type WindowCoalescer = Coalescer<WindowRead, RecordRow[]>;
 
 /** The window read coalescer a long-lived leaderboard core keeps. */
 export function windowCoalescer(db: Db): WindowCoalescer {
-  return new Coalescer<WindowRead, RecordRow[]>((reads) => readGroup(db, reads), READS_IN_FLIGHT, GROUP_READS);
+  return new Coalescer<WindowRead, RecordRow[]>((reads) => readGroup(db, reads), READS_IN_FLIGHT, GROUP_READS, { gatherTurn: GATHER_TURN });
 }
