@@ -265,6 +265,18 @@ for (const engine of engines()) {
       assert.deepEqual(list.records.map((r) => r.owner_id), [owners[4], owners[5], late]);
     });
 
+    test("record times are the stored times truncated to whole seconds", async () => {
+      const id = boardId("times");
+      await leaderboardCreate(core, { id, authoritative: false });
+      const o = owner();
+      await write(core, id, o, 1);
+      // Just below a whole second, the case a rounding conversion would get wrong.
+      await t.db.query("UPDATE leaderboard_record SET create_time = '2031-05-06 07:08:09.999999+00', update_time = '1969-12-31 23:59:58.000001+00' WHERE leaderboard_id = $1", [id]);
+      const [r] = (await leaderboardRecordsList(core, id, { ownerIds: [o], limit: null, cursor: "", overrideExpiry: 0 })).owner_records;
+      assert.equal(r.create_time?.toISOString(), "2031-05-06T07:08:09.000Z");
+      assert.equal(r.update_time?.toISOString(), "1969-12-31T23:59:58.000Z");
+    });
+
     test("a reset schedule starts a new period; old periods stay readable by expiry", async () => {
       const id = boardId("reset");
       await leaderboardCreate(core, { id, authoritative: false, resetSchedule: "* * * * *", enableRanks: true });
