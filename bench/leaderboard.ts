@@ -9,8 +9,11 @@
 // (the wire load alone, on any server: npm run bench -- load leaderboard …)
 // TROUPE_BENCH_LB_REUSE=1 uses the database the URL names itself and keeps it: the board's records are
 // seeded only up to [records] (the first run seeds, later runs start at once with the same million).
+// TROUPE_BENCH_LB_PHASES=around (or write) runs only that phase. Each phase also reports the CPU of the
+// PostgreSQL backends serving the database (processes titled "postgres: <user> <database> …", read from
+// /proc, so only when PostgreSQL runs on this machine) per operation.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { silentLogger } from "../src/log.js";
@@ -108,6 +111,25 @@ async function sqlRanks(db: Db, owners: readonly string[]): Promise<Latencies> {
   return lat;
 }
 
+/** CPU seconds of each PostgreSQL backend serving `database` on this machine (by process title). */
+function backendCpu(database: string): Map<number, number> {
+  const ticks = 100;
+  const out = new Map<number, number>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const title = readFileSync(`/proc/${name}/cmdline`, "utf8");
+      const words = title.split(" ");
+      if (words[0] !== "postgres:" || words[2] !== database) continue;
+      const f = readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1].split(" ");
+      out.set(Number(name), (Number(f[11]) + Number(f[12])) / ticks);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const url = process.env.TROUPE_TEST_DATABASE_URL;
   if (!url) throw new Error("set TROUPE_TEST_DATABASE_URL (PostgreSQL)");
@@ -142,10 +164,15 @@ async function main(): Promise<void> {
     api.close();
     const loaded = await child.stats();
 
+    const database = (await pg.db.query<{ d: string }>("SELECT current_database() AS d")).rows[0].d;
     const runs: RunResult[] = [];
     for (const connections of connectionCounts) {
-      const opts = loadOptions("leaderboard", { size: 32, concurrency: connections, duration: seconds, warmup: 1, board: BOARD }, { owners });
-      runs.push({ ...(await runWorkload(target, opts)), target: `${connections} connections` });
+      const phases = process.env.TROUPE_BENCH_LB_PHASES;
+      const opts = loadOptions("leaderboard", {
+        size: 32, concurrency: connections, duration: seconds, warmup: 1, board: BOARD, ...(phases ? { phases } : {}),
+      }, { owners });
+      const otherCpu = [{ label: "PostgreSQL", sample: () => backendCpu(database) }];
+      runs.push({ ...(await runWorkload(target, opts, { otherCpu })), target: `${connections} connections` });
     }
     const after = await child.stats();
     console.log(`\nLeaderboard, ${fmt(n, 0)} records (${seeded ? `seeded in ${fmt(seedSeconds, 0)} s` : "seeded earlier"}), ${seconds} s per phase, PostgreSQL ${pgVersion(await pg.db.query<{ v: string }>("SHOW server_version"))}\n`);

@@ -70,6 +70,8 @@ interface Open {
   errors: number;
   firstError?: string;
   extra: Record<string, number | string>;
+  /** Per extra CPU source: CPU seconds per process at the start. */
+  others0: Array<ReadonlyMap<number, number>>;
 }
 
 export function percentile(sorted: readonly number[], p: number): number | null {
@@ -92,6 +94,9 @@ export interface RecorderOptions {
   readonly serverPid?: number;
   /** Called about once a second while a phase or a status is active. */
   readonly onProgress?: (p: Progress) => void;
+  /** Further processes whose CPU per operation each phase reports as an extra column (e.g. the database's
+   * backends): `sample` returns CPU seconds per pid; processes that appear during a phase count in full. */
+  readonly otherCpu?: ReadonlyArray<{ readonly label: string; readonly sample: () => ReadonlyMap<number, number> }>;
 }
 
 export class Recorder {
@@ -121,7 +126,7 @@ export class Recorder {
     if (this.open !== null) this.end();
     this.open = {
       name, unit, seconds, t0: performance.now(), cpu0: this.serverCpu(), self0: process.cpuUsage(),
-      buckets: [], ops: 0, errors: 0, extra: {},
+      buckets: [], ops: 0, errors: 0, extra: {}, others0: (this.opts.otherCpu ?? []).map((c) => c.sample()),
     };
     this.statusText = "";
     this.ensureTimer();
@@ -160,6 +165,11 @@ export class Recorder {
     const cpu1 = this.serverCpu();
     const self = process.cpuUsage(o.self0);
     const cpu = o.cpu0 !== null && cpu1 !== null ? cpu1 - o.cpu0 : null;
+    (this.opts.otherCpu ?? []).forEach((c, i) => {
+      let used = 0;
+      for (const [pid, secs] of c.sample()) used += secs - (o.others0[i].get(pid) ?? 0);
+      if (o.ops > 0) o.extra[`${c.label} CPU µs/op`] = (used / o.ops) * 1e6;
+    });
     const all: number[] = [];
     const timeline: Second[] = o.buckets.map((b, t) => {
       const lat = (b?.lat ?? []).sort((x, y) => x - y);

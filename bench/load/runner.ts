@@ -2,7 +2,7 @@
 // use), and a whole report — targets opened (a local server started where asked), the rounds run
 // (compare mode alternates A, B, A, B…), targets closed, the comparison computed.
 import { randomBytes } from "node:crypto";
-import { Recorder, type Progress } from "./recorder.js";
+import { Recorder, type Progress, type RecorderOptions } from "./recorder.js";
 import { compareRuns, machine, type Report, type RunResult } from "./report.js";
 import { openTarget, type OpenedTarget, type Target, type TargetSpec } from "./target.js";
 import type { LoadOptions } from "./types.js";
@@ -12,11 +12,14 @@ export interface RunHooks {
   readonly onProgress?: (p: Progress) => void;
   /** Called before each run starts (e.g. "round 2, B"). */
   readonly onRun?: (label: string) => void;
+  /** Further processes to report CPU per operation for (see RecorderOptions.otherCpu). */
+  readonly otherCpu?: RecorderOptions["otherCpu"];
 }
 
 /** Runs `opts.workload` once against `target`. */
 export async function runWorkload(target: Target, opts: LoadOptions, hooks: RunHooks = {}, side?: { side: "A" | "B"; round: number }): Promise<RunResult> {
-  const rec = new Recorder({ ...(target.pid !== undefined ? { serverPid: target.pid } : {}), ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}) });
+  const rec = new Recorder({ ...(target.pid !== undefined ? { serverPid: target.pid } : {}), ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+    ...(hooks.otherCpu ? { otherCpu: hooks.otherCpu } : {}) });
   const startedAt = new Date().toISOString();
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
   try {

@@ -13,6 +13,7 @@ import { currentExpiry } from "./deadlines.js";
 import { neighbourCoalescer, type NeighbourCoalescer } from "./neighbours.js";
 import { RankCache } from "./rank-cache.js";
 import { recordWriteCoalescer, type RecordWriteCoalescer } from "./record-upsert.js";
+import { windowCoalescer, type WindowCoalescer } from "./window-read.js";
 import type { Board, Operator, SortOrder } from "./types.js";
 
 export interface LeaderboardCoreDeps {
@@ -35,6 +36,8 @@ export interface LeaderboardCore {
   readonly writes?: RecordWriteCoalescer;
   /** Concurrent around-owner reads grouped into shared statements (neighbours.ts); absent = one each. */
   readonly haystacks?: NeighbourCoalescer;
+  /** Concurrent around-owner window reads (picked by the rank index) grouped likewise (window-read.ts). */
+  readonly windows?: WindowCoalescer;
   /** Registers a listener for board creation/deletion; returns its removal. */
   onBoardsChanged(fn: () => void): () => void;
   /** Tells the listeners (called by create/delete). */
@@ -53,6 +56,7 @@ export function createLeaderboardCore(deps: LeaderboardCoreDeps): LeaderboardCor
     ranks: new RankCache({ db: deps.db, log, blacklist: deps.rankCacheBlacklist ?? [], now }),
     writes: recordWriteCoalescer(deps.db),
     haystacks: neighbourCoalescer(deps.db),
+    windows: windowCoalescer(deps.db),
     onBoardsChanged(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);

@@ -232,6 +232,51 @@ for (const engine of engines()) {
       assert.deepEqual(alone[asks.length - 2].records, []);
     });
 
+    test("around owner from the rank index equals the listing read around the owner in SQL", async () => {
+      // The same core, except that its rank cache never picks a window: every listing goes the SQL way.
+      const viaSql: LeaderboardCore = { ...core, ranks: Object.assign(Object.create(core.ranks) as typeof core.ranks, { neighbourhood: async () => null }) };
+      for (const sortOrder of [SortOrder.DESCENDING, SortOrder.ASCENDING]) {
+        const id = boardId("hay-same");
+        await leaderboardCreate(core, { id, authoritative: false, sortOrder, enableRanks: true });
+        // Ties on score and on subscore, so owner ids decide part of the order.
+        const owners = Array.from({ length: 23 }, () => owner());
+        for (const [i, o] of owners.entries()) await write(core, id, o, i % 5, { subscore: BigInt(i % 2), metadata: `{"i":${i}}` });
+        for (const o of owners) {
+          for (const limit of [1, 2, 3, 4, 5, 8, 11, 22, 23, 100]) {
+            const fast = await leaderboardRecordsHaystack(core, id, o, limit, "", 0);
+            assert.deepEqual(fast, await leaderboardRecordsHaystack(viaSql, id, o, limit, "", 0), `${sortOrder} ${limit}`);
+            assert.ok(fast.records.some((r) => r.owner_id === o));
+          }
+        }
+      }
+    });
+
+    test("around owner: a record the rank index does not know yet is still listed", async () => {
+      const id = boardId("hay-stale");
+      await leaderboardCreate(core, { id, authoritative: false, enableRanks: true });
+      const owners = Array.from({ length: 10 }, () => owner());
+      for (const [i, o] of owners.entries()) await write(core, id, o, 100 - 10 * i);
+      assert.equal((await leaderboardRecordsHaystack(core, id, owners[5], 3, "", 0)).records.length, 3);
+      // Another process (its own core and rank cache) writes next to owner 5; this core never hears of it.
+      const other = testCore(t.db, clock);
+      const late = owner();
+      await write(other, id, late, 49);
+      const list = await leaderboardRecordsHaystack(core, id, owners[5], 3, "", 0);
+      assert.deepEqual(list.records.map((r) => r.owner_id), [owners[4], owners[5], late]);
+    });
+
+    test("record times are the stored times truncated to whole seconds", async () => {
+      const id = boardId("times");
+      await leaderboardCreate(core, { id, authoritative: false });
+      const o = owner();
+      await write(core, id, o, 1);
+      // Just below a whole second, the case a rounding conversion would get wrong.
+      await t.db.query("UPDATE leaderboard_record SET create_time = '2031-05-06 07:08:09.999999+00', update_time = '1969-12-31 23:59:58.000001+00' WHERE leaderboard_id = $1", [id]);
+      const [r] = (await leaderboardRecordsList(core, id, { ownerIds: [o], limit: null, cursor: "", overrideExpiry: 0 })).owner_records;
+      assert.equal(r.create_time?.toISOString(), "2031-05-06T07:08:09.000Z");
+      assert.equal(r.update_time?.toISOString(), "1969-12-31T23:59:58.000Z");
+    });
+
     test("a reset schedule starts a new period; old periods stay readable by expiry", async () => {
       const id = boardId("reset");
       await leaderboardCreate(core, { id, authoritative: false, resetSchedule: "* * * * *", enableRanks: true });

@@ -1,6 +1,7 @@
 // Owns reading records in rank order, for leaderboards and tournaments alike: a page of the ranking with
 // next/prev cursors (ranks counted from the cursor), the records of given owners (ranks from the rank
-// cache), records around an owner (Nakama's "haystack"), and a cursor that starts at a given rank.
+// cache), records around an owner (Nakama's "haystack": the window picked by the rank index when the period
+// has ranks, else read around the owner in SQL), and a cursor that starts at a given rank.
 // Every query walks the primary key (leaderboard_id, expiry_time, score, subscore, owner_id), so a page
 // costs the same at rank 10 as at rank 900,000. Measured: the keyset condition must be written on
 // (score, subscore, owner_id) after the two equalities; spelled over all five key columns (as Nakama does)
@@ -15,6 +16,8 @@ import {
   type RecordCursor, type RecordRow,
 } from "./record-rows.js";
 import { readNeighbours } from "./neighbours.js";
+import { toScore } from "./rank-index.js";
+import { readWindow, type WindowRead } from "./window-read.js";
 import { lbError, Reason, SortOrder, type Board } from "./types.js";
 
 export interface RecordsListInput {
@@ -114,24 +117,20 @@ export async function recordsList(core: LeaderboardCore, b: Board, input: Record
   return out;
 }
 
+/** The part of an around-owner listing shown: a run of consecutive records and whether more lie beyond it. */
+interface HaystackWindow<T> {
+  window: T[];
+  morePrev: boolean;
+  moreNext: boolean;
+}
+
 /**
- * Records around `ownerId`: the owner's record with up to `limit` records in total, about half of them
- * above it (fewer near the top, where the rest come from below). No record → an empty list. With a cursor
- * this is an ordinary ranked page.
+ * Nakama's around-owner window from the records ranked before the owner (`above`, nearest first, up to
+ * limit + 1) and after it (`below`, nearest first, up to limit + 1): about half of `limit` above the owner,
+ * fewer near the top, where the rest come from below.
  */
-export async function recordsHaystack(
-  core: LeaderboardCore, b: Board, ownerId: string, limit: number, cursor: string, overrideExpiry: number,
-): Promise<api.LeaderboardRecordList> {
-  const { expiry, possible } = listingExpiry(b, overrideExpiry, nowSec(core));
-  if (!possible) return emptyRecordList();
-  if (cursor !== "") return recordsList(core, b, { ownerIds: [], limit, cursor, overrideExpiry: expiry });
-  const read = { boardId: b.id, expiry, ownerId, n: limit + 1 };
-  const { me, greater, smaller } = core.haystacks === undefined ? await readNeighbours(core.db, read) : await core.haystacks.submit(read, 1);
-  if (me === undefined) return emptyRecordList();
-  const asc = b.sortOrder === SortOrder.ASCENDING;
-  // Nearest first: "above" ranks better than the owner, "below" worse.
-  const first = asc ? smaller : greater;
-  const below = asc ? greater : smaller;
+function haystackWindow<T>(above: T[], me: T, below: readonly T[], limit: number): HaystackWindow<T> {
+  const first = above;
   let morePrev = false;
   if (first.length > limit) {
     morePrev = true;
@@ -149,18 +148,75 @@ export async function recordsHaystack(
   let start = all.length - limit;
   if (start < 0 || first.length < secondLimit) start = 0;
   if (start > 0) morePrev = true;
-  const window = all.slice(start, start + limit);
-  const records = window.map((r) => recordFromRow(b.id, expiry, r));
-  const rankCount = await core.ranks.fill(b, expiry, records);
+  return { window: all.slice(start, start + limit), morePrev, moreNext };
+}
+
+/** The listing of a window whose records carry their ranks (`ranks` null: from the rank cache). */
+async function haystackList(
+  core: LeaderboardCore, b: Board, expiry: number, w: HaystackWindow<RecordRow>, ranks: { first: number; count: number } | null,
+): Promise<api.LeaderboardRecordList> {
+  const { window } = w;
+  const records = window.map((r, i) => recordFromRow(b.id, expiry, r, ranks === null ? 0 : ranks.first + i));
+  const rankCount = ranks === null ? await core.ranks.fill(b, expiry, records) : ranks.count;
   const out = emptyRecordList();
   out.records = records;
   out.rank_count = String(rankCount);
-  if (morePrev) out.prev_cursor = encodeRecordCursor(cursorOf(b, expiry, window[0], false, Number(records[0].rank)));
-  if (moreNext) {
+  if (w.morePrev) out.prev_cursor = encodeRecordCursor(cursorOf(b, expiry, window[0], false, Number(records[0].rank)));
+  if (w.moreNext) {
     const last = window.length - 1;
     out.next_cursor = encodeRecordCursor(cursorOf(b, expiry, window[last], true, Number(records[last].rank)));
   }
   return out;
+}
+
+/**
+ * The around-owner listing with the rank index picking the window: only the window's records are read,
+ * by one range scan from its lowest key. Null (the caller reads around the owner in SQL instead) when the
+ * period has no ranks, the owner is not ranked, or the database's rows in that range are not exactly the
+ * index's (a write landing meanwhile, or records another process wrote).
+ */
+async function haystackFromRanks(core: LeaderboardCore, b: Board, expiry: number, ownerId: string, limit: number): Promise<api.LeaderboardRecordList | null> {
+  const hood = await core.ranks.neighbourhood(b, expiry, ownerId, limit + 1);
+  if (hood === null) return null;
+  const { entries } = hood;
+  const at = hood.rank - hood.first;
+  const w = haystackWindow(entries.slice(0, at).reverse(), entries[at], entries.slice(at + 1), limit);
+  const firstRank = hood.first + entries.indexOf(w.window[0]);
+  // Rank order is descending key order on a descending board; the scan reads ascending keys.
+  const descending = b.sortOrder === SortOrder.DESCENDING;
+  const low = descending ? w.window[w.window.length - 1] : w.window[0];
+  const read: WindowRead = {
+    boardId: b.id, expiry, score: String(low.score), subscore: String(low.subscore), ownerId: low.owner, n: w.window.length,
+  };
+  const rows = core.windows === undefined ? await readWindow(core.db, read) : await core.windows.submit(read, 1);
+  if (rows.length !== w.window.length) return null;
+  if (descending) rows.reverse();
+  for (let i = 0; i < rows.length; i++) {
+    const [r, e] = [rows[i], w.window[i]];
+    if (r.owner_id !== e.owner || toScore(r.score) !== e.score || toScore(r.subscore) !== e.subscore) return null;
+  }
+  return haystackList(core, b, expiry, { ...w, window: rows }, { first: firstRank, count: hood.size });
+}
+
+/**
+ * Records around `ownerId`: the owner's record with up to `limit` records in total, about half of them
+ * above it (fewer near the top, where the rest come from below). No record → an empty list. With a cursor
+ * this is an ordinary ranked page.
+ */
+export async function recordsHaystack(
+  core: LeaderboardCore, b: Board, ownerId: string, limit: number, cursor: string, overrideExpiry: number,
+): Promise<api.LeaderboardRecordList> {
+  const { expiry, possible } = listingExpiry(b, overrideExpiry, nowSec(core));
+  if (!possible) return emptyRecordList();
+  if (cursor !== "") return recordsList(core, b, { ownerIds: [], limit, cursor, overrideExpiry: expiry });
+  const ranked = await haystackFromRanks(core, b, expiry, ownerId, limit);
+  if (ranked !== null) return ranked;
+  const read = { boardId: b.id, expiry, ownerId, n: limit + 1 };
+  const { me, greater, smaller } = core.haystacks === undefined ? await readNeighbours(core.db, read) : await core.haystacks.submit(read, 1);
+  if (me === undefined) return emptyRecordList();
+  // Nearest first: "above" ranks better than the owner, "below" worse.
+  const asc = b.sortOrder === SortOrder.ASCENDING;
+  return haystackList(core, b, expiry, haystackWindow(asc ? smaller : greater, me, asc ? greater : smaller, limit), null);
 }
 
 /** nk leaderboardRecordsListCursorFromRank: a cursor whose next page starts at `rank` (needs ranks). */

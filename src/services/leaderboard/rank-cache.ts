@@ -32,6 +32,18 @@ export interface RankCacheOptions {
   pageSize?: number;
 }
 
+/** Records around an owner, as the rank index orders them. */
+export interface Neighbourhood {
+  /** The owner's rank. */
+  rank: number;
+  /** Rank of entries[0]. */
+  first: number;
+  /** Ranked records in the period. */
+  size: number;
+  /** Consecutive ranks from `first`, best first. */
+  entries: RankEntry[];
+}
+
 interface RankRow {
   owner_id: string;
   score: string;
@@ -81,6 +93,20 @@ export class RankCache {
       if (rank > 0) r.rank = String(rank);
     }
     return slot.index.size;
+  }
+
+  /**
+   * The owner's rank and the records ranked up to `span` places before and after it (best first, the
+   * owner's own entry included), with the period's record count; null when ranks are off for the period or
+   * the owner has no entry.
+   */
+  async neighbourhood(b: Board, expiry: number, owner: string, span: number): Promise<Neighbourhood | null> {
+    const slot = this.slot(b, expiry);
+    if (slot === null || !(await slot.ready)) return null;
+    const rank = slot.index.rankOf(owner);
+    if (rank === 0) return null;
+    const first = Math.max(1, rank - span);
+    return { rank, first, size: slot.index.size, entries: slot.index.slice(first, rank + span) };
   }
 
   /** The record at a rank (for cursors built from a rank). */

@@ -1,6 +1,6 @@
 // Unit tests of the rank index: ranks agree with a plain sort under random upserts and deletes (both
 // orders, block splits included), generations keep the newer record, bulk loads merge with live writes,
-// and int64 scores beyond 2^53 order exactly.
+// slices of consecutive ranks, and int64 scores beyond 2^53 order exactly.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RankIndex, toScore, type RankEntry } from "./rank-index.js";
@@ -47,6 +47,13 @@ for (const desc of [true, false]) {
     });
     assert.equal(idx.at(0), undefined);
     assert.equal(idx.at(order.length + 1), undefined);
+    // Slices across block boundaries and clipped at both ends.
+    for (let k = 0; k < 200; k++) {
+      const from = Math.floor(rand() * (order.length + 20)) - 10;
+      const to = from + Math.floor(rand() * 1200) - 5;
+      const want = order.slice(Math.max(0, from - 1), Math.max(0, Math.min(order.length, to)));
+      assert.deepEqual(idx.slice(from, to).map((e) => e.owner), want, `${from}..${to}`);
+    }
   });
 }
 

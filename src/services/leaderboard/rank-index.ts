@@ -89,6 +89,29 @@ export class RankIndex {
   /** The record at a 1-based rank. */
   at(rank: number): RankEntry | undefined {
     if (rank < 1 || rank > this.owners.size) return undefined;
+    const [bi, pos] = this.locate(rank);
+    return this.blocks[bi][pos];
+  }
+
+  /** The records ranked `from`..`to` (1-based, inclusive, clipped to the index), best first. */
+  slice(from: number, to: number): RankEntry[] {
+    const first = Math.max(1, from);
+    const last = Math.min(this.owners.size, to);
+    const out: RankEntry[] = [];
+    if (first > last) return out;
+    let [bi, pos] = this.locate(first);
+    for (let left = last - first + 1; left > 0; left--) {
+      while (pos >= this.blocks[bi].length) {
+        bi++;
+        pos = 0;
+      }
+      out.push(this.blocks[bi][pos++]);
+    }
+    return out;
+  }
+
+  /** Block and position of a 1-based rank within 1..size. */
+  private locate(rank: number): [number, number] {
     let bi = 0;
     let rest = rank;
     // Fenwick descent: the first block whose prefix count reaches `rank`.
@@ -101,7 +124,7 @@ export class RankIndex {
         rest -= this.tree[next];
       }
     }
-    return this.blocks[bi][rest - 1];
+    return [bi, rest - 1];
   }
 
   /**

@@ -5,10 +5,13 @@ import type { api } from "../../../proto/index.js";
 import { lbError, Reason } from "./types.js";
 
 /** Times come as whole unix seconds (INT8 text): the API wants seconds, and parsing timestamp text for
- * every row was a tenth of an around-owner listing's CPU. */
+ * every row was a tenth of an around-owner listing's CPU. date_part (float8) rather than extract (numeric
+ * since PostgreSQL 14) costs PostgreSQL less per row; its floor is exact for microsecond timestamps (one
+ * rounding of micros / 1e6 stays within 1e-6 of the true value until year 2242; checked equal to
+ * extract's on 2,000,000 random times up to 2223, .999999 fractions included). */
 export const RECORD_COLUMNS =
   "owner_id, username, score, subscore, num_score, max_num_score, metadata::text AS metadata, " +
-  "floor(extract(epoch FROM create_time))::INT8 AS create_time, floor(extract(epoch FROM update_time))::INT8 AS update_time";
+  "floor(date_part('epoch', create_time))::INT8 AS create_time, floor(date_part('epoch', update_time))::INT8 AS update_time";
 
 /** The names RECORD_COLUMNS selects, in order. */
 export const RECORD_NAMES = [
