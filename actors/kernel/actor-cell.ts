@@ -125,14 +125,19 @@ export class ActorCell<Msg, State> extends Cell implements CtxHost<Msg>, Wakeabl
     this.endTurn();
   }
 
+  // Never rejects (deliver's promises do not; anything else is a kernel bug, logged).
   private async turnAsync(pending: Promise<void>, budget: number): Promise<void> {
-    await pending;
-    while (budget > 0 && this.status === Status.RUNNING && this.mbox.length > 0) {
-      budget--;
-      const next = this.deliver(this.take());
-      if (next !== undefined) await next;
+    try {
+      await pending;
+      while (budget > 0 && this.status === Status.RUNNING && this.mbox.length > 0) {
+        budget--;
+        const next = this.deliver(this.take());
+        if (next !== undefined) await next;
+      }
+      this.endTurn();
+    } catch (err) {
+      this.kernel.log.error({ actor: this.path, err }, "kernel bug: an actor turn failed");
     }
-    this.endTurn();
   }
 
   private endTurn(): void {
