@@ -45,6 +45,8 @@ export function vmActorSpec(vm: EngineVm, pool: ActorRef<PoolMsg>, slot: number)
     name: `vm-${slot}`,
     restart: "temporary",
     mailbox: { capacity: 4, overflow: "reject" },
+    // A call starts right after the code that sent it, not one event-loop turn later.
+    eager: true,
     init: () => ({ vm }),
     handle: (state, msg) => run(state, msg, pool, slot),
     onStop: (state) => state.vm.close(),
