@@ -178,6 +178,8 @@ export function poolActorSpec(setup: PoolSetup): ActorSpec<PoolMsg, PoolState> {
     name: `${setup.name}-pool`,
     restart: "permanent",
     mailbox: { capacity: 1_000_000, overflow: "reject" },
+    // A call reaches its VM right after the code that made it, not one event-loop turn later.
+    eager: true,
     init: (ctx) => {
       const s: PoolState = { slots: new Map(), idle: [], queue: [], head: 0, creating: 0, growCheck: false, nextSlot: 1 };
       setup.stats.busy = 0;
