@@ -2,7 +2,8 @@
 // an echo RPC called through the real Lua VM pool (pool actor, VM actors, kernel) with a socket
 // session's frozen context, `--inflight` calls outstanding at a time as the socket load keeps them.
 // CPU time of this process per call, best of several runs (a loaded machine only adds time).
-//   npm run bench -- rpc-path [--calls 200000] [--inflight 128] [--payload 64] [--runs 5] [--vms 1]
+// --direct calls one engine VM without the pool (the VM's own share).
+//   npm run bench -- rpc-path [--calls 200000] [--inflight 128] [--payload 64] [--runs 5] [--vms 1] [--direct]
 import { parseArgs } from "node:util";
 import { poolStarter } from "../actors/runtime/index.js";
 import { createKernel } from "../actors/kernel/index.js";
@@ -20,6 +21,7 @@ const { values: o } = parseArgs({
     payload: { type: "string", default: "64" },
     runs: { type: "string", default: "5" },
     vms: { type: "string", default: "1" },
+    direct: { type: "boolean", default: false },
   },
 });
 const calls = Number(o.calls);
@@ -37,7 +39,9 @@ const factory = luaEngineFactory({
   callTimeoutMs: 15_000,
 });
 const kernel = createKernel({ log: silentLogger() });
-const pool = poolStarter(kernel.root)(factory, await factory.create(), { min: vms, max: vms, queueSize: 100_000, askTimeoutMs: 15_000 });
+const firstVm = await factory.create();
+const pool = poolStarter(kernel.root)(factory, firstVm, { min: vms, max: vms, queueSize: 100_000, askTimeoutMs: 15_000 });
+const target = o.direct ? firstVm : pool;
 while (pool.stats().vms < vms) await new Promise((r) => setTimeout(r, 5));
 
 const call = Object.freeze(emptyContext({ userId: "8e4bd0a5-3c7e-4d2a-9f51-2b8f3c1d7e60", username: "bench", sessionId: "s1", expiry: 2e9, clientIp: "127.0.0.1", clientPort: "5000" }));
@@ -53,7 +57,7 @@ async function run(n: number): Promise<number> {
     const next = (): void => {
       if (started >= n) return;
       started++;
-      pool.call(guest).then((out) => {
+      target.call(guest).then((out) => {
         if (out !== payload) reject(new Error(`unexpected result ${String(out)}`));
         if (++done === n) resolve();
         else next();
@@ -69,6 +73,6 @@ await run(Math.min(calls, 20_000)); // warm-up
 const results: number[] = [];
 for (let i = 0; i < Number(o.runs); i++) results.push(await run(calls));
 results.sort((a, b) => a - b);
-process.stdout.write(`Lua echo through the pool, ${inflight} in flight, ${vms} VM(s): best ${results[0].toFixed(2)} µs CPU per call, median ${results[results.length >> 1].toFixed(2)} (${results.map((r) => r.toFixed(2)).join(" ")})\n`);
+process.stdout.write(`Lua echo ${o.direct ? "straight into one VM" : "through the pool"}, ${inflight} in flight, ${vms} VM(s): best ${results[0].toFixed(2)} µs CPU per call, median ${results[results.length >> 1].toFixed(2)} (${results.map((r) => r.toFixed(2)).join(" ")})\n`);
 await pool.stop();
 await kernel.shutdown();
