@@ -28,7 +28,17 @@ function run(state: VmState, msg: VmMsg, release: ReleaseVm, slot: number): VmSt
   if (msg.replyTo.settled) return free();
   let out: Promise<unknown>;
   try {
-    out = state.vm.call(msg.call);
+    if (state.vm.callNow === undefined) {
+      out = state.vm.call(msg.call);
+    } else {
+      // A guest that finishes synchronously is answered within this turn (a sync handler: no promise hops).
+      const value = state.vm.callNow(msg.call);
+      if (!(value instanceof Promise)) {
+        msg.replyTo.ok(value);
+        return free();
+      }
+      out = value;
+    }
   } catch (err) {
     out = Promise.reject(err);
   }
