@@ -95,7 +95,9 @@ export interface ActorSpec<Msg, State> {
    * instead of on the next event-loop turn ("eager"). Messages are still handled one at a time, in order;
    * a turn that spends its batch budget yields to the event loop as usual. For actors with short
    * handlers fed one call at a time (a runtime VM), where waiting a whole event-loop turn per message
-   * costs more than the message. Default false.
+   * costs more than the message. Eager turns run before the event loop moves on, so eager actors must not
+   * keep messaging each other without end (each exchange has to be bounded by work that came from I/O
+   * or a timer, like a call and its answer). Default false.
    */
   eager?: boolean;
   /** Default "permanent". */
