@@ -42,12 +42,15 @@ export class ActorCell<Msg, State> extends Cell implements CtxHost<Msg>, Wakeabl
   private ending: Promise<void> | null = null;
   private readonly capacity: number;
   private readonly overflow: Overflow;
+  /** Set for eager actors only (types.ts ActorSpec.eager): no closure for the others. */
+  private readonly eagerTurn: (() => void) | null;
 
   constructor(kernel: Kernel, parent: Cell, private readonly spec: ActorSpec<Msg, State>, node: NactNode) {
     super(kernel, parent, spec.name, node, spec.restart ?? "permanent");
     const mb = spec.mailbox ?? defaultMailbox;
     this.capacity = Math.max(1, mb.capacity);
     this.overflow = mb.overflow;
+    this.eagerTurn = spec.eager === true ? () => this.runEager() : null;
   }
 
   get kind(): "actor" {
@@ -110,7 +113,17 @@ export class ActorCell<Msg, State> extends Cell implements CtxHost<Msg>, Wakeabl
   private schedule(): void {
     if (this.scheduled || this.status !== Status.RUNNING) return;
     this.scheduled = true;
-    this.kernel.host.wake(this.node, this);
+    if (this.eagerTurn !== null) queueMicrotask(this.eagerTurn);
+    else this.kernel.host.wake(this.node, this);
+  }
+
+  // An eager actor's turn, started in a microtask (an async turn never rejects).
+  private runEager(): void {
+    try {
+      void this.turn();
+    } catch (err) {
+      this.kernel.log.error({ actor: this.path, err }, "kernel bug: an actor turn threw");
+    }
   }
 
   // ---- the drain (called by nact, one turn at a time) ----------------------------------------
@@ -125,14 +138,19 @@ export class ActorCell<Msg, State> extends Cell implements CtxHost<Msg>, Wakeabl
     this.endTurn();
   }
 
+  // Never rejects (deliver's promises do not; anything else is a kernel bug, logged).
   private async turnAsync(pending: Promise<void>, budget: number): Promise<void> {
-    await pending;
-    while (budget > 0 && this.status === Status.RUNNING && this.mbox.length > 0) {
-      budget--;
-      const next = this.deliver(this.take());
-      if (next !== undefined) await next;
+    try {
+      await pending;
+      while (budget > 0 && this.status === Status.RUNNING && this.mbox.length > 0) {
+        budget--;
+        const next = this.deliver(this.take());
+        if (next !== undefined) await next;
+      }
+      this.endTurn();
+    } catch (err) {
+      this.kernel.log.error({ actor: this.path, err }, "kernel bug: an actor turn failed");
     }
-    this.endTurn();
   }
 
   private endTurn(): void {

@@ -1,4 +1,5 @@
-// Tests the ring buffer and the bounded mailbox's overflow policies (drop-newest, drop-oldest, reject).
+// Tests the ring buffer, the bounded mailbox's overflow policies (drop-newest, drop-oldest, reject) and
+// eager actors (turn in a microtask, still one message at a time, in order).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Code, GameError } from "../../src/errors.js";
@@ -138,5 +139,43 @@ test("own messages (piped results, ticks) bypass the capacity and are never shed
   await seen.count(4);
   assert.deepEqual(seen.seen, ["start", "piped:42", "n:4", "n:5"]);
   assert.equal(dropCount(ref), 3);
+  await kernel.shutdown();
+});
+
+test("eager actor: a message to an idle actor is handled before the next event-loop turn, one at a time, in order", async () => {
+  const kernel = createKernel({ log: silentLogger() });
+  const seen: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const gate = new Gate();
+  const ref = kernel.spawn(kernel.root, {
+    name: "eager",
+    eager: true,
+    init: () => 0,
+    handle: async (s: number, m: { type: "n"; n: number; wait: boolean }) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      seen.push(`start ${m.n}`);
+      if (m.wait) await gate.wait;
+      seen.push(`end ${m.n}`);
+      inFlight--;
+      return s + 1;
+    },
+  });
+  const immediate = new Promise<string>((resolve) => setImmediate(() => resolve(seen.join(","))));
+  tell(ref, { type: "n", n: 1, wait: false });
+  assert.deepEqual(seen, [], "not handled inside tell");
+  assert.equal(await immediate, "start 1,end 1");
+  tell(ref, { type: "n", n: 2, wait: true });
+  tell(ref, { type: "n", n: 3, wait: false });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(seen.slice(2), ["start 2"], "the next message waits for the async handler");
+  gate.open();
+  const done = new Probe<number>();
+  const poll = (): void => void (seen.length >= 6 ? done.push(1) : setImmediate(poll));
+  poll();
+  await done.count(1);
+  assert.deepEqual(seen.slice(2), ["start 2", "end 2", "start 3", "end 3"]);
+  assert.equal(maxInFlight, 1);
   await kernel.shutdown();
 });

@@ -1,8 +1,11 @@
-// Owns every use of nact (the only nact importer in Troupe). nact supplies the actor tree (system,
-// named children unique among siblings, paths, recursive stop) and the scheduling of a cell's turns
-// (nact's one-message-at-a-time dispatch, each on its own setImmediate). Messages themselves never
-// travel through nact: a cell keeps its own bounded mailbox and sends nact one "wake" per batch,
-// which amortises nact's ~1-2 µs dispatch cost (see bench/mailbox.ts).
+// Owns every use of nact (the only nact importer in Troupe) and the scheduling of cells' turns. nact
+// supplies the actor tree (system, named children unique among siblings, paths, recursive stop).
+// Messages never travel through nact: a cell keeps its own bounded mailbox and asks for one turn at a
+// time (a "wake"; the cell's own `scheduled` flag keeps its turns one after another, async ones
+// included). Wakes go to one run queue drained on a single setImmediate per event-loop turn, in wake
+// order, like the one-setImmediate-per-dispatch nact did (a cell woken during a drain runs in the next
+// one), without nact's per-dispatch context (a copy of the node's children map), sender object and
+// promise hops (see bench/mailbox.ts).
 import nact from "nact";
 import { Code, GameError } from "../../src/errors.js";
 import type { Logger } from "../../src/log.js";
@@ -10,7 +13,10 @@ import type { Logger } from "../../src/log.js";
 /** An opaque nact actor reference. */
 export type NactNode = { readonly __nact: true };
 
-/** What nact runs: one turn of a cell's mailbox. May return a promise; nact waits for it. */
+/**
+ * One turn of a cell's mailbox. May return a promise (an async handler), which never rejects: the cell
+ * does not ask for another turn until it has settled, so the run queue does not wait for it.
+ */
 export interface Wakeable {
   turn(): void | Promise<void>;
 }
@@ -24,15 +30,21 @@ export function checkName(name: string): void {
   }
 }
 
-// Shared by every node: a wake carries the cell to run.
-const runTurn = (_state: unknown, cell: Wakeable): void | Promise<void> => cell.turn();
+// nact nodes only hold the tree: nothing is ever dispatched to them.
+const neverDispatched = (state: unknown): unknown => state;
 const noop = (): void => undefined;
 
 export class NactHost {
   private readonly system: NactNode;
   private readonly props: object;
+  /** Cells woken since the last drain, in wake order. */
+  private queue: Wakeable[] = [];
+  /** The array swapped in while a drain runs (reused). */
+  private spare: Wakeable[] = [];
+  private drainScheduled = false;
+  private readonly drain = (): void => this.runQueued();
 
-  constructor(log: Logger) {
+  constructor(private readonly log: Logger) {
     this.system = nact.start() as unknown as NactNode;
     // Cells catch their own failures, so this only fires on a kernel bug; it replaces nact's console
     // default and resumes the node so its queue keeps moving.
@@ -47,7 +59,7 @@ export class NactHost {
   spawn(parent: NactNode | null, name: string): NactNode {
     checkName(name);
     try {
-      return nact.spawn((parent ?? this.system) as never, runTurn as never, name, this.props) as unknown as NactNode;
+      return nact.spawn((parent ?? this.system) as never, neverDispatched as never, name, this.props) as unknown as NactNode;
     } catch (err) {
       const taken = err instanceof Error && err.message.includes("already exists");
       if (taken) throw new GameError(Code.ALREADY_EXISTS, `an actor named ${name} already exists here`, { cause: err });
@@ -55,9 +67,36 @@ export class NactHost {
     }
   }
 
-  /** Schedules one turn of `cell` on `node` (nact queues it behind a running turn). */
-  wake(node: NactNode, cell: Wakeable): void {
-    nact.dispatch(node, cell as never);
+  /** Schedules one turn of `cell` (the cell asks again only once that turn has ended). */
+  wake(_node: NactNode, cell: Wakeable): void {
+    this.queue.push(cell);
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(this.drain);
+    }
+  }
+
+  // Runs the turns woken before this drain began; wakes made meanwhile wait for the next setImmediate.
+  private runQueued(): void {
+    const batch = this.queue;
+    this.queue = this.spare;
+    this.drainScheduled = false;
+    for (let i = 0; i < batch.length; i++) {
+      const cell = batch[i];
+      batch[i] = undefined as unknown as Wakeable;
+      try {
+        void cell.turn(); // an async turn never rejects (actor-cell.ts catches its own failures)
+      } catch (err) {
+        // Cells catch their own failures, so this only fires on a kernel bug.
+        this.log.error({ err }, "kernel bug: an actor turn threw");
+      }
+    }
+    batch.length = 0;
+    this.spare = batch;
+    if (this.queue.length > 0 && !this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(this.drain);
+    }
   }
 
   stop(node: NactNode): void {

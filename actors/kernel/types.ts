@@ -90,6 +90,16 @@ export interface ActorSpec<Msg, State> {
   handle(state: State, msg: Msg, ctx: ActorContext<Msg>): State | Promise<State>;
   /** Default { capacity: 10_000, overflow: "reject" }. */
   mailbox?: MailboxSpec;
+  /**
+   * When a message finds the actor idle, its turn starts in a microtask right after the sending code
+   * instead of on the next event-loop turn ("eager"). Messages are still handled one at a time, in order;
+   * a turn that spends its batch budget yields to the event loop as usual. For actors with short
+   * handlers fed one call at a time (a runtime VM), where waiting a whole event-loop turn per message
+   * costs more than the message. Eager turns run before the event loop moves on, so eager actors must not
+   * keep messaging each other without end (each exchange has to be bounded by work that came from I/O
+   * or a timer, like a call and its answer). Default false.
+   */
+  eager?: boolean;
   /** Default "permanent". */
   restart?: RestartType;
   /** How this actor supervises its own children. Default one-for-one, 10 restarts in 10 s. */

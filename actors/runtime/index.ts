@@ -4,7 +4,7 @@
 import { ask, spawn, stop, type Parent } from "../kernel/index.js";
 import { emptyStats, type StartPool, type VmPool } from "../../src/runtime/pool.js";
 import type { EngineVm } from "../../src/runtime/engine.js";
-import { poolActorSpec } from "./pool.actor.js";
+import { callIdle, poolActorSpec, type PoolSetup } from "./pool.actor.js";
 import type { PoolMsg } from "./pool.messages.js";
 
 /** A StartPool spawning pool actors under `parent`. */
@@ -12,7 +12,7 @@ export function poolStarter(parent: Parent): StartPool {
   return (factory, first, limits): VmPool => {
     const stats = emptyStats();
     let firstVm: EngineVm | undefined = first;
-    const ref = spawn(parent, poolActorSpec({
+    const setup: PoolSetup = {
       name: factory.kind,
       factory,
       limits,
@@ -22,10 +22,16 @@ export function poolStarter(parent: Parent): StartPool {
         firstVm = undefined;
         return vm;
       },
-    }));
+      current: null,
+      nextSlot: 1,
+    };
+    const ref = spawn(parent, poolActorSpec(setup));
     return {
       engine: factory.kind,
-      call: (call) => ask<PoolMsg, PoolMsg>(ref, (replyTo) => ({ type: "call", call, replyTo }), limits.askTimeoutMs),
+      // Straight to an idle VM actor when nothing waits; otherwise through the pool actor.
+      call: (call) =>
+        callIdle(setup, ref, call, limits.askTimeoutMs) ??
+        ask<PoolMsg, PoolMsg>(ref, (replyTo) => ({ type: "call", call, replyTo }), limits.askTimeoutMs),
       stats: () => stats,
       stop: () => stop(ref),
     };

@@ -6,10 +6,17 @@
 // creation cost and memory but no throughput; VMs held by calls waiting on the database do.) VMs
 // up to the minimum are created in the background after start, one at a time, so start stays fast. A
 // VM whose engine reports it unusable (memory limit hit) is stopped and replaced.
+//
+// Fast path (callIdle / releaseVm): while no call waits and the pool's mailbox is empty, a call goes
+// straight to an idle VM actor as its message, and a VM that finishes goes straight back to the idle
+// list, without a turn of the pool actor in between; the idle list and counters are the pool state's,
+// changed synchronously, so the pool actor sees them as if it had made the change itself. Anything else
+// (a call while every VM is busy, an unusable VM, a queue to serve) goes through the pool actor.
 import { Code, GameError } from "../../src/errors.js";
 import type { EngineFactory, EngineVm } from "../../src/runtime/engine.js";
 import type { PoolLimits, PoolStats } from "../../src/runtime/pool.js";
-import { stop, tell, type ActorContext, type ActorRef, type ActorSpec, type Result } from "../kernel/index.js";
+import type { GuestCall } from "../../src/runtime/engine.js";
+import { ask, mailboxDepth, stop, tell, type ActorContext, type ActorRef, type ActorSpec, type Result } from "../kernel/index.js";
 import type { PoolMsg, VmMsg } from "./pool.messages.js";
 import { vmActorSpec } from "./vm.actor.js";
 
@@ -37,7 +44,6 @@ interface PoolState {
   creating: number;
   /** A "grow" check is scheduled. */
   growCheck: boolean;
-  nextSlot: number;
 }
 
 export interface PoolSetup {
@@ -48,6 +54,10 @@ export interface PoolSetup {
   readonly stats: PoolStats;
   /** The VM created at load; taken by the first incarnation only. */
   takeFirst(): EngineVm | undefined;
+  /** The running incarnation's state (null before init and once it ends), for the fast path. */
+  current: PoolState | null;
+  /** Next VM slot id, never reused across incarnations (a late release of an old VM matches nothing). */
+  nextSlot: number;
 }
 
 function queued(s: PoolState): number {
@@ -78,8 +88,9 @@ function dispatch(setup: PoolSetup, s: PoolState, id: number, msg: CallMsg): voi
 }
 
 function addVm(setup: PoolSetup, s: PoolState, vm: EngineVm, ctx: ActorContext<PoolMsg>): void {
-  const id = s.nextSlot++;
-  s.slots.set(id, { ref: ctx.spawn(vmActorSpec(vm, ctx.self, id)), busy: false });
+  const id = setup.nextSlot++;
+  const pool = ctx.self;
+  s.slots.set(id, { ref: ctx.spawn(vmActorSpec(vm, (slot, usable) => releaseVm(setup, pool, slot, usable), id)), busy: false });
   setup.stats.vms = s.slots.size;
   setup.stats.created++;
   const next = dequeue(s);
@@ -173,13 +184,45 @@ function onWarm(setup: PoolSetup, s: PoolState, ctx: ActorContext<PoolMsg>): Poo
   return s;
 }
 
+/**
+ * The fast path of a call: when a VM is idle, no call waits and the pool's mailbox is empty, the call
+ * goes to that VM actor as its message; otherwise undefined (send it to the pool).
+ */
+export function callIdle(setup: PoolSetup, pool: ActorRef<PoolMsg>, call: GuestCall, timeoutMs: number): Promise<unknown> | undefined {
+  const s = setup.current;
+  if (s === null || s.idle.length === 0 || queued(s) > 0 || mailboxDepth(pool) > 0) return undefined;
+  const slot = s.slots.get(s.idle.pop() as number) as Slot;
+  slot.busy = true;
+  setup.stats.busy++;
+  setup.stats.calls++;
+  return ask(slot.ref, (replyTo) => ({ type: "run", call, replyTo }), timeoutMs);
+}
+
+/** A VM actor finished a call: straight back to the idle list when nothing waits, else a "done" to the pool. */
+function releaseVm(setup: PoolSetup, pool: ActorRef<PoolMsg>, id: number, usable: boolean): void {
+  const s = setup.current;
+  if (usable && s !== null && queued(s) === 0 && mailboxDepth(pool) === 0) {
+    const slot = s.slots.get(id);
+    if (slot !== undefined && slot.busy) {
+      slot.busy = false;
+      setup.stats.busy--;
+      s.idle.push(id);
+      return;
+    }
+  }
+  tell(pool, { type: "done", slot: id, usable });
+}
+
 export function poolActorSpec(setup: PoolSetup): ActorSpec<PoolMsg, PoolState> {
   return {
     name: `${setup.name}-pool`,
     restart: "permanent",
     mailbox: { capacity: 1_000_000, overflow: "reject" },
+    // A call reaches its VM right after the code that made it, not one event-loop turn later.
+    eager: true,
     init: (ctx) => {
-      const s: PoolState = { slots: new Map(), idle: [], queue: [], head: 0, creating: 0, growCheck: false, nextSlot: 1 };
+      const s: PoolState = { slots: new Map(), idle: [], queue: [], head: 0, creating: 0, growCheck: false };
+      setup.current = s;
       setup.stats.busy = 0;
       setup.stats.vms = 0;
       const first = setup.takeFirst();
@@ -205,6 +248,9 @@ export function poolActorSpec(setup: PoolSetup): ActorSpec<PoolMsg, PoolState> {
           grow(setup, s, ctx);
           return s;
       }
+    },
+    onStop: (s) => {
+      if (setup.current === s) setup.current = null;
     },
   };
 }

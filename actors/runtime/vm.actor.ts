@@ -1,10 +1,14 @@
 // Owns one runtime VM as an actor: it serves one call at a time (the kernel runs one message at a time,
 // async handlers included), answers the caller directly, then tells its pool it is free again and
-// whether its engine still considers the VM usable. Stopping the actor closes the VM.
+// whether its engine still considers the VM usable (`release`: pool.actor.ts puts it straight back on
+// the idle list when nothing waits, else sends the pool a "done"). Stopping the actor closes the VM.
 import { GameError, toGameError } from "../../src/errors.js";
 import type { EngineVm } from "../../src/runtime/engine.js";
-import { tell, type ActorRef, type ActorSpec } from "../kernel/index.js";
-import type { PoolMsg, VmMsg } from "./pool.messages.js";
+import type { ActorSpec } from "../kernel/index.js";
+import type { VmMsg } from "./pool.messages.js";
+
+/** Hands the VM of `slot` back to its pool; `usable` false means replace it. */
+export type ReleaseVm = (slot: number, usable: boolean) => void;
 
 interface VmState {
   readonly vm: EngineVm;
@@ -15,16 +19,26 @@ function failure(err: unknown): GameError {
 }
 
 // A promise chain, not an async function: one promise hop less per call (this is every guest call's path).
-function run(state: VmState, msg: VmMsg, pool: ActorRef<PoolMsg>, slot: number): VmState | Promise<VmState> {
+function run(state: VmState, msg: VmMsg, release: ReleaseVm, slot: number): VmState | Promise<VmState> {
   const free = (): VmState => {
-    tell(pool, { type: "done", slot, usable: state.vm.usable() });
+    release(slot, state.vm.usable());
     return state;
   };
   // The ask may have expired while the call waited in the pool's queue: nobody is listening any more.
   if (msg.replyTo.settled) return free();
   let out: Promise<unknown>;
   try {
-    out = state.vm.call(msg.call);
+    if (state.vm.callNow === undefined) {
+      out = state.vm.call(msg.call);
+    } else {
+      // A guest that finishes synchronously is answered within this turn (a sync handler: no promise hops).
+      const value = state.vm.callNow(msg.call);
+      if (!(value instanceof Promise)) {
+        msg.replyTo.ok(value);
+        return free();
+      }
+      out = value;
+    }
   } catch (err) {
     out = Promise.reject(err);
   }
@@ -40,13 +54,15 @@ function run(state: VmState, msg: VmMsg, pool: ActorRef<PoolMsg>, slot: number):
   );
 }
 
-export function vmActorSpec(vm: EngineVm, pool: ActorRef<PoolMsg>, slot: number): ActorSpec<VmMsg, VmState> {
+export function vmActorSpec(vm: EngineVm, release: ReleaseVm, slot: number): ActorSpec<VmMsg, VmState> {
   return {
     name: `vm-${slot}`,
     restart: "temporary",
     mailbox: { capacity: 4, overflow: "reject" },
+    // A call starts right after the code that sent it, not one event-loop turn later.
+    eager: true,
     init: () => ({ vm }),
-    handle: (state, msg) => run(state, msg, pool, slot),
+    handle: (state, msg) => run(state, msg, release, slot),
     onStop: (state) => state.vm.close(),
   };
 }

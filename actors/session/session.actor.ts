@@ -80,6 +80,10 @@ export function sessionSpec(rt: SessionRuntime, handle: SessionHandle): ActorSpe
     name: handle.id,
     restart: "temporary",
     mailbox: { capacity: 64, overflow: "reject" },
+    // A frame is handled right after the transport hands it over, and the frame an RPC held back right
+    // after its answer, not one event-loop turn later each (the answers of a socket's pipelined requests
+    // then leave in one flush).
+    eager: true,
     init: (ctx) => {
       ctx.scheduleRepeat(rt.core.settings.pingPeriodMs, TICK);
       return { handle, busy: false, deadlineArmed: false };

@@ -107,6 +107,14 @@ class LuaEngineVm implements EngineVm {
     return this.vm.call(fn, [this.#contexts.get(call.ctx), ...call.args]).then(firstResult);
   }
 
+  callNow(call: GuestCall): unknown {
+    const fn = this.regs.get(call.key);
+    if (!(fn instanceof LuaRef)) throw new GameError(Code.NOT_FOUND, `no Lua function registered for ${call.key}`);
+    this.slot.enter(call);
+    const out = this.vm.callNow(fn, [this.#contexts.get(call.ctx), ...call.args]);
+    return Array.isArray(out) ? firstResult(out) : out.then(firstResult);
+  }
+
   usable(): boolean {
     return !this.vm.closed;
   }

@@ -1,4 +1,5 @@
-// Tests asynchronous host functions (Lua sees synchronous calls) and the per-VM call queue.
+// Tests asynchronous host functions (Lua sees synchronous calls), the per-VM call queue, and callNow
+// (results without a promise when the code finishes synchronously, queued like call otherwise).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { GameError } from "../../errors.js";
@@ -131,5 +132,32 @@ describe("call queue", () => {
     await assert.rejects(queued, (e: GameError) => e.code === Code.UNAVAILABLE);
     await assert.rejects(running, (e: GameError) => e.code === Code.UNAVAILABLE);
     await assert.rejects(t.run("return 3"), /closed/);
+  });
+});
+
+describe("callNow", () => {
+  it("answers synchronous code directly, suspending code with a promise, and stays serial with call", async () => {
+    const marks: string[] = [];
+    const gate = deferred<void>();
+    const t = await testVm({ host: { mark: ([m]) => void marks.push(m as string), gate: () => gate.promise } });
+    const evalRef = await t.vm.requireModule("__eval");
+    assert.deepEqual(t.vm.callNow(evalRef, ["return 1 + 1, 'x'"]), [2, "x"]);
+    const suspended = t.vm.callNow(evalRef, ['local nk = require("nakama") nk.mark("a1") nk.gate() nk.mark("a2") return "a"']);
+    assert.ok(suspended instanceof Promise);
+    // While the first call waits on its host promise, the next one (either way in) waits its turn.
+    const next = t.vm.callNow(evalRef, ['require("nakama").mark("b") return "b"']);
+    const viaCall = t.vm.call(evalRef, ['require("nakama").mark("c") return "c"']);
+    assert.ok(next instanceof Promise);
+    await turns(3);
+    assert.deepEqual(marks, ["a1"]);
+    gate.resolve();
+    assert.deepEqual(await Promise.all([suspended, next, viaCall]), [["a"], ["b"], ["c"]]);
+    assert.deepEqual(marks, ["a1", "a2", "b", "c"]);
+    // Errors are thrown with the code call would reject with; the VM stays usable.
+    const viaCallError = await t.vm.call(evalRef, ['error("boom")']).then(() => null, (e: GameError) => e);
+    assert.throws(() => t.vm.callNow(evalRef, ['error("boom")']), (e: GameError) => e.code === viaCallError?.code && e.message === viaCallError.message);
+    assert.deepEqual(t.vm.callNow(evalRef, ["return 3"]), [3]);
+    t.vm.close();
+    await assert.rejects(Promise.resolve(t.vm.callNow(evalRef, ["return 4"])), /closed/);
   });
 });

@@ -21,6 +21,18 @@ export class SerialQueue {
     });
   }
 
+  /** A task is running. */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  /** Takes the idle queue for `started`, a task already started outside it, until it settles. */
+  adopt<T>(started: Promise<T>): Promise<T> {
+    this.#busy = true;
+    void started.then(this.#done, this.#done);
+    return started;
+  }
+
   /** Rejects every task that has not started yet. */
   failPending(error: () => unknown): void {
     for (const w of this.#waiting.splice(0)) w.fail(error());

@@ -59,6 +59,12 @@ export interface LuaVm {
   requireModule(name: string): Promise<LuaRef>;
   /** Calls a Lua function captured earlier; resolves with its converted results. */
   call(fn: LuaRef, args?: readonly unknown[], opts?: LuaCallOptions): Promise<unknown[]>;
+  /**
+   * As `call`, but when the VM is idle the call starts at once and, if the Lua code finishes without
+   * waiting on a host promise, its results come back directly (no promise); otherwise a promise as `call`
+   * gives. May throw what `call` would reject with.
+   */
+  callNow(fn: LuaRef, args?: readonly unknown[], opts?: LuaCallOptions): unknown[] | Promise<unknown[]>;
   /** Raw field of a table held by ref: functions and tables come back as LuaRef, others as JS values. */
   getField(table: LuaRef, key: string | number): unknown;
   /** Converts the value held by a ref to JS (tables with Nakama's rules). */
@@ -198,6 +204,15 @@ class Vm implements LuaVm, HostBridge {
   call(fn: LuaRef, args: readonly unknown[] = [], opts: LuaCallOptions = {}): Promise<unknown[]> {
     if (fn.owner !== this.#owner) return Promise.reject(new GameError(Code.INTERNAL, "LuaRef belongs to another Lua VM"));
     return this.#run((L) => fn.pushOnto(L), args, opts);
+  }
+
+  callNow(fn: LuaRef, args: readonly unknown[] = [], opts: LuaCallOptions = {}): unknown[] | Promise<unknown[]> {
+    if (fn.owner !== this.#owner) throw new GameError(Code.INTERNAL, "LuaRef belongs to another Lua VM");
+    const push = (L: LuaState): void => fn.pushOnto(L);
+    if (this.#closed || this.#running || this.#queue.busy) return this.#run(push, args, opts);
+    const r = this.#execute(push, args, opts);
+    // Suspended on a host promise: the VM stays taken until the call settles, as `call` keeps it.
+    return Array.isArray(r) ? r : this.#queue.adopt(r);
   }
 
   getField(table: LuaRef, key: string | number): unknown {
