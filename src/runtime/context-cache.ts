@@ -7,6 +7,12 @@
 // is dropped (and released) past `max`; contexts larger than `maxChars` are never kept.
 import type { RuntimeContext } from "./context.js";
 
+/**
+ * Contexts kept per VM. A pool whose calls finish synchronously sends nearly every call to the same idle
+ * VM, so that VM sees every caller: this covers a few hundred concurrent callers (sockets, HTTP clients).
+ */
+export const CONTEXTS_PER_VM = 256;
+
 export interface ContextCacheOptions<T> {
   /** Entries kept. */
   readonly max: number;

@@ -5,7 +5,7 @@
 // costs far more than the call itself (a JSON.parse and a deep freeze inside QuickJS: ≈100 µs CPU for a
 // socket session's ctx with upgrade headers, against ≈3 µs for an echo call), so reuse is what makes
 // repeated calls cheap.
-import { ContextCache } from "./context-cache.js";
+import { ContextCache, CONTEXTS_PER_VM } from "./context-cache.js";
 import { jsContext, type RuntimeContext } from "./context.js";
 import type { JsRef, JsVm } from "./js/index.js";
 
@@ -19,7 +19,7 @@ export interface ContextHandle {
 }
 
 export class JsContextCache {
-  readonly #cache = new ContextCache<ContextHandle>({ max: 64, maxChars: 8192, release: (h) => h.ref.release() });
+  readonly #cache = new ContextCache<ContextHandle>({ max: CONTEXTS_PER_VM, maxChars: 8192, release: (h) => h.ref.release() });
 
   private constructor(private readonly vm: JsVm) {}
 

@@ -5,7 +5,7 @@
 import { Code, GameError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { ExecutionMode, luaContext, systemContext, type ContextBase, type RuntimeContext } from "./context.js";
-import { ContextCache } from "./context-cache.js";
+import { ContextCache, CONTEXTS_PER_VM } from "./context-cache.js";
 import { CallSlot, RunOnce, type EngineFactory, type EngineVm, type GuestCall } from "./engine.js";
 import { ModuleLoadError } from "./errors.js";
 import { luaRegisterFunctions, type InitializerTarget } from "./initializer.js";
@@ -64,7 +64,7 @@ class LuaContexts {
     private readonly env: LuaRef,
   ) {
     this.#cache = new ContextCache<LuaRef>({
-      max: 64, maxChars: 8192, release: (ref) => ref.release(), usable: (ref) => vm.pristine(ref),
+      max: CONTEXTS_PER_VM, maxChars: 8192, release: (ref) => ref.release(), usable: (ref) => vm.pristine(ref),
     });
   }
 
