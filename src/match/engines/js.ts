@@ -40,15 +40,15 @@ import { dispatcherFunctions, guestPresence, guestPresences, jsBroadcasts, SENDE
  * sees every broadcast in call order. Anything else goes to the generic functions, which check and
  * report as usual. nk functions are wrapped to hand `q` over first.
  *
- * `loop(tick, n, bytes, add, reset)` is matchLoop's entry: n messages in one ArrayBuffer (per message two
- * float64: op code, receive time; then per message three int32: sender slot, payload length or -1,
- * reliable; then the payloads end to end); `add` the JSON of senders new to the VM ([userId, sessionId,
+ * `loop(tick, n, bytes, add, reset)` is matchLoop's entry: n messages in one ArrayBuffer (per message five
+ * float64: op code, receive time, sender slot, payload length or -1, reliable 1/0; then the payloads end
+ * to end: one typed-array view per tick); `add` the JSON of senders new to the VM ([userId, sessionId,
  * username, node] each, appended to the slot table `p`), `reset` empties that table first. Each message
  * gets its own sender object and data ArrayBuffer, as before.
  */
 const HELPER = `
 ;function __troupe_match_boot(ctx, logger, nk, initializer, want) {
-  var found = false, handlers = null, shim = {}, parse = JSON.parse, F64 = Float64Array, I32 = Int32Array;
+  var found = false, handlers = null, shim = {}, parse = JSON.parse, F64 = Float64Array;
   var slice = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
   for (var k in initializer) shim[k] = initializer[k];
   shim.registerMatch = function (name, h) {
@@ -75,11 +75,11 @@ const HELPER = `
         if (reset === true) box.p = [];
         if (add !== undefined) { var ps = parse(add); for (var k = 0; k < ps.length; k++) box.p.push(ps[k]); }
         if (n > 0) {
-          var f = new F64(bytes, 0, 2 * n), w = new I32(bytes, 16 * n, 3 * n), off = 28 * n, p = box.p;
-          for (var i = 0; i < n; i++) {
-            var t = p[w[3 * i]], len = w[3 * i + 1];
-            msgs.push({ sender: { userId: t[0], sessionId: t[1], username: t[2], node: t[3] }, opCode: f[2 * i],
-              data: len < 0 ? null : slice(bytes, off, off + len), reliable: w[3 * i + 2] === 1, receiveTimeMs: f[2 * i + 1] });
+          var f = new F64(bytes, 0, 5 * n), off = 40 * n, p = box.p;
+          for (var i = 0, j = 0; i < n; i++, j += 5) {
+            var t = p[f[j + 2]], len = f[j + 3];
+            msgs.push({ sender: { userId: t[0], sessionId: t[1], username: t[2], node: t[3] }, opCode: f[j],
+              data: len < 0 ? null : slice(bytes, off, off + len), reliable: f[j + 4] === 1, receiveTimeMs: f[j + 1] });
             if (len > 0) off += len;
           }
         }
@@ -295,8 +295,8 @@ class JsMatchCore implements MatchCore {
     if (this.pendingLabel !== null) await this.sync();
     this.enter(this.ctx);
     if (messages.length === 0) return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick])));
-    // One buffer: per message two float64 (op code, receive time), then per message three int32 (sender
-    // slot, payload length or -1, reliable), then the payloads end to end. Senders are numbered per
+    // One buffer: per message five float64 (op code, receive time, sender slot, payload length or -1,
+    // reliable), then the payloads end to end (the guest needs one view). Senders are numbered per
     // match: new ones travel as JSON beside it, the guest keeps them and builds each message's own
     // sender object from its slot (see HELPER).
     const n = messages.length;
@@ -306,14 +306,13 @@ class JsMatchCore implements MatchCore {
       reset = true;
     }
     let added: string[] | undefined;
-    let size = 28 * n;
+    let size = 40 * n;
     for (const m of messages) if (m.data !== null) size += m.data.byteLength;
     const buf = new ArrayBuffer(size);
-    const f = new Float64Array(buf, 0, 2 * n);
-    const w = new Int32Array(buf, 16 * n, 3 * n);
+    const f = new Float64Array(buf, 0, 5 * n);
     const u = new Uint8Array(buf);
-    let off = 28 * n;
-    for (let i = 0; i < n; i++) {
+    let off = 40 * n;
+    for (let i = 0, j = 0; i < n; i++, j += 5) {
       const m = messages[i];
       let slot = this.senders.get(m.sender);
       if (slot === undefined) {
@@ -321,11 +320,11 @@ class JsMatchCore implements MatchCore {
         this.senders.set(m.sender, slot);
         (added ??= []).push(JSON.stringify([m.sender.userId, m.sender.sessionId, m.sender.username, m.sender.node]));
       }
-      f[2 * i] = m.opCode;
-      f[2 * i + 1] = m.receiveTimeMs;
-      w[3 * i] = slot;
-      w[3 * i + 1] = m.data === null ? -1 : m.data.byteLength;
-      w[3 * i + 2] = m.reliable ? 1 : 0;
+      f[j] = m.opCode;
+      f[j + 1] = m.receiveTimeMs;
+      f[j + 2] = slot;
+      f[j + 3] = m.data === null ? -1 : m.data.byteLength;
+      f[j + 4] = m.reliable ? 1 : 0;
       if (m.data !== null) {
         u.set(m.data, off);
         off += m.data.byteLength;
