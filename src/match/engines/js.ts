@@ -55,7 +55,7 @@ const HELPER = `
     initializer.registerMatch(name, h);
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
-  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function () { return null; }, f: function () {}, p: [], j: Function.prototype.call.bind(Array.prototype.join) };
+  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function () { return null; }, f: function () {}, p: [], cs: [], ct: [], ci: 0, j: Function.prototype.call.bind(Array.prototype.join) };
   var wrapped = {}, nkCall = nk.call;
   nk.names.split(",").forEach(function (name) {
     wrapped[name] = function () {
@@ -75,14 +75,17 @@ const HELPER = `
         if (reset === true) box.p = [];
         if (add !== undefined) { var ps = parse(add); for (var k = 0; k < ps.length; k++) box.p.push(ps[k]); }
         if (n > 0) {
-          var f = new F64(bytes, 0, 5 * n), off = 40 * n, p = box.p;
+          var f = new F64(bytes, 0, 5 * n), off = 40 * n, p = box.p, cs = box.cs, ct = box.ct;
           for (var i = 0, j = 0; i < n; i++, j += 5) {
-            var t = p[f[j + 2]], len = f[j + 3];
-            msgs.push({ sender: { userId: t[0], sessionId: t[1], username: t[2], node: t[3] }, opCode: f[j],
+            var t = p[f[j + 2]], len = f[j + 3], s = { userId: t[0], sessionId: t[1], username: t[2], node: t[3] };
+            msgs.push({ sender: s, opCode: f[j],
               data: len < 0 ? null : slice(bytes, off, off + len), reliable: f[j + 4] === 1, receiveTimeMs: f[j + 1] });
+            cs[i] = s; ct[i] = t;
             if (len > 0) off += len;
           }
         }
+        if (box.cs.length > n) { box.cs.length = n; box.ct.length = n; }
+        box.ci = 0;
         return __troupe_match_call(box, "matchLoop", tick, msgs);
       },
       drain: function () { return box.take(); } };
@@ -92,7 +95,7 @@ const HELPER = `
 }
 function __troupe_match_set(box, k, v) { box[k] = v; }
 function __troupe_match_dispatcher(box, h) {
-  var q = [], known = Object.create(null), next = 1, fromCharCode = String.fromCharCode, U8 = Uint8Array, AB = ArrayBuffer, join = box.j;
+  var q = [], known = Object.create(null), next = 1, gen = 1, fromCharCode = String.fromCharCode, U8 = Uint8Array, AB = ArrayBuffer, join = box.j;
   box.take = function () {
     if (q.length === 0) return null;
     var t = join(q, "");
@@ -115,12 +118,24 @@ function __troupe_match_dispatcher(box, h) {
         if (payload.indexOf("\\u0000") >= 0) payload = payload.split("\\u0000").join("\\u0100");
       } else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; }
       else { box.f(); generic(op, data, presences, sender, reliable); return; }
+      var t = null, same = false;
       if (sender != null) {
-        if (typeof sender !== "object" || typeof sender.userId !== "string" || typeof sender.sessionId !== "string" ||
-          typeof sender.username !== "string") { box.f(); generic(op, data, presences, sender, reliable); return; }
-        key = sender.userId + "|" + sender.sessionId + "|" + sender.username;
-        if (key.indexOf("\\u0000") >= 0) { box.f(); generic(op, data, presences, sender, reliable); return; }
-        slot = known[key];
+        // The sender object of the current loop's next (or last) message, fields unchanged: its slot-table
+        // entry remembers the slot the host gave that sender (t[4], valid while t[5] is this generation).
+        var ci = box.ci, cs = box.cs;
+        if (cs[ci] === sender) t = box.ct[ci];
+        else if (ci > 0 && cs[ci - 1] === sender) t = box.ct[--ci];
+        same = t !== null && sender.userId === t[0] && sender.sessionId === t[1] && sender.username === t[2];
+        if (same) box.ci = ci + 1;
+        if (same && t[5] === gen) slot = t[4];
+        else {
+          if (typeof sender !== "object" || typeof sender.userId !== "string" || typeof sender.sessionId !== "string" ||
+            typeof sender.username !== "string") { box.f(); generic(op, data, presences, sender, reliable); return; }
+          key = sender.userId + "|" + sender.sessionId + "|" + sender.username;
+          if (key.indexOf("\\u0000") >= 0) { box.f(); generic(op, data, presences, sender, reliable); return; }
+          slot = known[key];
+          if (same && slot !== undefined) { t[4] = slot; t[5] = gen; }
+        }
       }
       if (payload !== null) n = payload.length;
       if (!deferred && slot !== undefined && op >= 0 && op < 0xD7FF && n < 0xD7FF) {
@@ -130,10 +145,14 @@ function __troupe_match_dispatcher(box, h) {
         return;
       }
       box.f();
-      var fresh = key !== null && slot === undefined;
-      if (fresh && next >= ${SENDER_SLOTS}) { known = Object.create(null); next = 1; }
+      if (key === null && sender != null) key = t[0] + "|" + t[1] + "|" + t[2];
+      var fresh = slot === undefined && key !== null;
+      if (fresh && next >= ${SENDER_SLOTS}) { known = Object.create(null); next = 1; gen++; }
       h.fast(op, kind, payload, key, reliable !== false, deferred, fresh ? next : 0);
-      if (fresh) known[key] = next++;
+      if (fresh) {
+        if (same) { t[4] = next; t[5] = gen; }
+        known[key] = next++;
+      }
     };
   };
   box.d = Object.freeze({
