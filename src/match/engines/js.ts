@@ -55,7 +55,7 @@ const HELPER = `
     initializer.registerMatch(name, h);
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
-  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function () { return null; }, f: function () {}, p: [], cs: [], ct: [], ci: 0, j: Function.prototype.call.bind(Array.prototype.join) };
+  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function (prefix) { return null; }, f: function () {}, p: [], cs: [], ct: [], ci: 0, j: Function.prototype.call.bind(Array.prototype.join) };
   var wrapped = {}, nkCall = nk.call;
   nk.names.split(",").forEach(function (name) {
     wrapped[name] = function () {
@@ -88,21 +88,24 @@ const HELPER = `
         box.ci = 0;
         return __troupe_match_call(box, "matchLoop", tick, msgs);
       },
-      drain: function () { return box.take(); } };
+      drain: function () { return box.take(""); } };
   };
   var r = InitModule(ctx, logger, wrapped, shim);
   return r && typeof r.then === "function" ? r.then(done) : done();
 }
 function __troupe_match_set(box, k, v) { box[k] = v; }
 function __troupe_match_dispatcher(box, h) {
-  var q = [], known = Object.create(null), next = 1, gen = 1, fromCharCode = String.fromCharCode, U8 = Uint8Array, AB = ArrayBuffer, join = box.j;
-  box.take = function () {
-    if (q.length === 0) return null;
+  var q = [""], known = Object.create(null), next = 1, gen = 1, fromCharCode = String.fromCharCode, U8 = Uint8Array, AB = ArrayBuffer, join = box.j;
+  // q[0] is the slot of the prefix take() puts before the records (a result's code), so the text is
+  // built by one join.
+  box.take = function (prefix) {
+    if (q.length === 1) return null;
+    q[0] = prefix;
     var t = join(q, "");
-    q = [];
+    q = [""];
     return t;
   };
-  box.f = function () { if (q.length > 0) h.batch(box.take()); };
+  box.f = function () { if (q.length > 1) h.batch(box.take("")); };
   // Bytes travel as a latin1 string (one char per byte, fast to build); the VM boundary copies strings up
   // to a NUL, so NUL bytes travel as U+0100, which latin1 decoding turns back into 0.
   var make = function (deferred) {
@@ -140,8 +143,8 @@ function __troupe_match_dispatcher(box, h) {
       if (payload !== null) n = payload.length;
       if (!deferred && slot !== undefined && op >= 0 && op < 0xD7FF && n < 0xD7FF) {
         // A batch record (see shapes.ts jsBroadcasts): every value + 1, so that no char is NUL.
-        q.push(n > 0 ? fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1) + payload
-          : fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, 1));
+        if (n > 0) q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1), payload);
+        else q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, 1));
         return;
       }
       box.f();
@@ -171,8 +174,8 @@ function __troupe_match_keep(box, r) {
 }
 // A code, or the code followed by the JSON text of the broadcasts still to hand over.
 function __troupe_match_result(box, code) {
-  var t = box.take();
-  return t === null ? code : code + t;
+  var t = box.take(code);
+  return t === null ? code : t;
 }
 function __troupe_match_call(box, name, tick, arg) {
   var r = box.h[name](box.c, box.l, box.n, box.d, tick, box.s, arg);
@@ -183,7 +186,7 @@ function __troupe_match_call(box, name, tick, arg) {
 function __troupe_match_detail(box, name, ctx, a, b, c) {
   var r = name === "matchInit" ? box.h.matchInit(box.c, box.l, box.n, a) : box.h[name](ctx || box.c, box.l, box.n, box.d, a, box.s, b, c);
   var done = function (v) {
-    var code = __troupe_match_keep(box, v), q = box.take();
+    var code = __troupe_match_keep(box, v), q = box.take("");
     if (code === 0 || code === 2) return { code: code, q: q };
     return { code: code, q: q, accept: v.accept, rejectMessage: v.rejectMessage, data: v.data, tickRate: v.tickRate, label: v.label };
   };
