@@ -175,6 +175,34 @@ describe("JS match engine: dispatcher", () => {
     ]);
     await c.close();
   });
+
+  test("a relayed sender is the sender object as it is at the call: changed fields, repeats, other ticks, deferred", async () => {
+    const rec = new Recorder();
+    const U2 = "00000000-0000-4000-8000-000000000002";
+    const c = await core(`
+      if (state.kept === undefined) state.kept = messages[0].sender;
+      for (var i = 0; i < messages.length; i++) {
+        var m = messages[i];
+        dispatcher.broadcastMessage(m.opCode, null, null, m.sender);
+        dispatcher.broadcastMessage(m.opCode, null, null, m.sender);
+        if (m.opCode === 2) { m.sender.username = "bob"; dispatcher.broadcastMessage(m.opCode, null, null, m.sender); }
+        if (m.opCode === 3) { m.sender.userId = "${U2}"; dispatcher.broadcastMessage(m.opCode, null, null, m.sender); }
+        if (m.opCode === 4) { m.sender.userId = "bad"; try { dispatcher.broadcastMessage(m.opCode, null, null, m.sender); } catch (e) {} }
+      }
+      dispatcher.broadcastMessage(9, null, null, state.kept);
+      if (messages.length > 0) dispatcher.broadcastMessageDeferred(8, null, null, messages[messages.length - 1].sender);
+      return { state: state };`, rec);
+    await c.loop(0, [msg(null, 1), msg(null, 2)]);
+    await c.loop(1, [msg(null, 3), msg(null, 4), msg(null, 1)]);
+    const who = (l: string): string => `${l.split(" ")[1]} ${l.split(" ")[4]}`;
+    const a = `${U1}/${S1}/ann|x`;
+    assert.deepEqual(rec.lines.filter((l) => !l.startsWith("deferred")).map(who), [
+      `1 ${a}`, `1 ${a}`, `2 ${a}`, `2 ${a}`, `2 ${U1}/${S1}/bob`, `9 ${a}`,
+      `3 ${a}`, `3 ${a}`, `3 ${U2}/${S1}/ann|x`, `4 ${a}`, `4 ${a}`, `1 ${a}`, `1 ${a}`, `9 ${a}`,
+    ]);
+    assert.deepEqual(rec.lines.filter((l) => l.startsWith("deferred")).map(who), [`8 ${U1}/${S1}/bob`, `8 ${a}`]);
+    await c.close();
+  });
 });
 
 describe("JS match engine: nk", () => {

@@ -40,22 +40,22 @@ import { dispatcherFunctions, guestPresence, guestPresences, jsBroadcasts, SENDE
  * sees every broadcast in call order. Anything else goes to the generic functions, which check and
  * report as usual. nk functions are wrapped to hand `q` over first.
  *
- * `loop(tick, n, bytes, add, reset)` is matchLoop's entry: n messages in one ArrayBuffer (per message two
- * float64: op code, receive time; then per message three int32: sender slot, payload length or -1,
- * reliable; then the payloads end to end); `add` the JSON of senders new to the VM ([userId, sessionId,
+ * `loop(tick, n, bytes, add, reset)` is matchLoop's entry: n messages in one ArrayBuffer (per message five
+ * float64: op code, receive time, sender slot, payload length or -1, reliable 1/0; then the payloads end
+ * to end: one typed-array view per tick); `add` the JSON of senders new to the VM ([userId, sessionId,
  * username, node] each, appended to the slot table `p`), `reset` empties that table first. Each message
  * gets its own sender object and data ArrayBuffer, as before.
  */
 const HELPER = `
 ;function __troupe_match_boot(ctx, logger, nk, initializer, want) {
-  var found = false, handlers = null, shim = {}, parse = JSON.parse, F64 = Float64Array, I32 = Int32Array;
+  var found = false, handlers = null, shim = {}, parse = JSON.parse, F64 = Float64Array;
   var slice = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
   for (var k in initializer) shim[k] = initializer[k];
   shim.registerMatch = function (name, h) {
     initializer.registerMatch(name, h);
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
-  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function () { return null; }, f: function () {}, p: [], j: Function.prototype.call.bind(Array.prototype.join) };
+  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function (prefix) { return null; }, f: function () {}, p: [], cs: [], ct: [], ci: 0, j: Function.prototype.call.bind(Array.prototype.join) };
   var wrapped = {}, nkCall = nk.call;
   nk.names.split(",").forEach(function (name) {
     wrapped[name] = function () {
@@ -75,31 +75,37 @@ const HELPER = `
         if (reset === true) box.p = [];
         if (add !== undefined) { var ps = parse(add); for (var k = 0; k < ps.length; k++) box.p.push(ps[k]); }
         if (n > 0) {
-          var f = new F64(bytes, 0, 2 * n), w = new I32(bytes, 16 * n, 3 * n), off = 28 * n, p = box.p;
-          for (var i = 0; i < n; i++) {
-            var t = p[w[3 * i]], len = w[3 * i + 1];
-            msgs.push({ sender: { userId: t[0], sessionId: t[1], username: t[2], node: t[3] }, opCode: f[2 * i],
-              data: len < 0 ? null : slice(bytes, off, off + len), reliable: w[3 * i + 2] === 1, receiveTimeMs: f[2 * i + 1] });
+          var f = new F64(bytes, 0, 5 * n), off = 40 * n, p = box.p, cs = box.cs, ct = box.ct;
+          for (var i = 0, j = 0; i < n; i++, j += 5) {
+            var t = p[f[j + 2]], len = f[j + 3], s = { userId: t[0], sessionId: t[1], username: t[2], node: t[3] };
+            msgs.push({ sender: s, opCode: f[j],
+              data: len < 0 ? null : slice(bytes, off, off + len), reliable: f[j + 4] === 1, receiveTimeMs: f[j + 1] });
+            cs[i] = s; ct[i] = t;
             if (len > 0) off += len;
           }
         }
+        if (box.cs.length > n) { box.cs.length = n; box.ct.length = n; }
+        box.ci = 0;
         return __troupe_match_call(box, "matchLoop", tick, msgs);
       },
-      drain: function () { return box.take(); } };
+      drain: function () { return box.take(""); } };
   };
   var r = InitModule(ctx, logger, wrapped, shim);
   return r && typeof r.then === "function" ? r.then(done) : done();
 }
 function __troupe_match_set(box, k, v) { box[k] = v; }
 function __troupe_match_dispatcher(box, h) {
-  var q = [], known = Object.create(null), next = 1, fromCharCode = String.fromCharCode, U8 = Uint8Array, AB = ArrayBuffer, join = box.j;
-  box.take = function () {
-    if (q.length === 0) return null;
+  var q = [""], known = Object.create(null), next = 1, gen = 1, fromCharCode = String.fromCharCode, U8 = Uint8Array, AB = ArrayBuffer, join = box.j;
+  // q[0] is the slot of the prefix take() puts before the records (a result's code), so the text is
+  // built by one join.
+  box.take = function (prefix) {
+    if (q.length === 1) return null;
+    q[0] = prefix;
     var t = join(q, "");
-    q = [];
+    q = [""];
     return t;
   };
-  box.f = function () { if (q.length > 0) h.batch(box.take()); };
+  box.f = function () { if (q.length > 1) h.batch(box.take("")); };
   // Bytes travel as a latin1 string (one char per byte, fast to build); the VM boundary copies strings up
   // to a NUL, so NUL bytes travel as U+0100, which latin1 decoding turns back into 0.
   var make = function (deferred) {
@@ -115,25 +121,41 @@ function __troupe_match_dispatcher(box, h) {
         if (payload.indexOf("\\u0000") >= 0) payload = payload.split("\\u0000").join("\\u0100");
       } else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; }
       else { box.f(); generic(op, data, presences, sender, reliable); return; }
+      var t = null, same = false;
       if (sender != null) {
-        if (typeof sender !== "object" || typeof sender.userId !== "string" || typeof sender.sessionId !== "string" ||
-          typeof sender.username !== "string") { box.f(); generic(op, data, presences, sender, reliable); return; }
-        key = sender.userId + "|" + sender.sessionId + "|" + sender.username;
-        if (key.indexOf("\\u0000") >= 0) { box.f(); generic(op, data, presences, sender, reliable); return; }
-        slot = known[key];
+        // The sender object of the current loop's next (or last) message, fields unchanged: its slot-table
+        // entry remembers the slot the host gave that sender (t[4], valid while t[5] is this generation).
+        var ci = box.ci, cs = box.cs;
+        if (cs[ci] === sender) t = box.ct[ci];
+        else if (ci > 0 && cs[ci - 1] === sender) t = box.ct[--ci];
+        same = t !== null && sender.userId === t[0] && sender.sessionId === t[1] && sender.username === t[2];
+        if (same) box.ci = ci + 1;
+        if (same && t[5] === gen) slot = t[4];
+        else {
+          if (typeof sender !== "object" || typeof sender.userId !== "string" || typeof sender.sessionId !== "string" ||
+            typeof sender.username !== "string") { box.f(); generic(op, data, presences, sender, reliable); return; }
+          key = sender.userId + "|" + sender.sessionId + "|" + sender.username;
+          if (key.indexOf("\\u0000") >= 0) { box.f(); generic(op, data, presences, sender, reliable); return; }
+          slot = known[key];
+          if (same && slot !== undefined) { t[4] = slot; t[5] = gen; }
+        }
       }
       if (payload !== null) n = payload.length;
       if (!deferred && slot !== undefined && op >= 0 && op < 0xD7FF && n < 0xD7FF) {
         // A batch record (see shapes.ts jsBroadcasts): every value + 1, so that no char is NUL.
-        q.push(n > 0 ? fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1) + payload
-          : fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, 1));
+        if (n > 0) q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1), payload);
+        else q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, 1));
         return;
       }
       box.f();
-      var fresh = key !== null && slot === undefined;
-      if (fresh && next >= ${SENDER_SLOTS}) { known = Object.create(null); next = 1; }
+      if (key === null && sender != null) key = t[0] + "|" + t[1] + "|" + t[2];
+      var fresh = slot === undefined && key !== null;
+      if (fresh && next >= ${SENDER_SLOTS}) { known = Object.create(null); next = 1; gen++; }
       h.fast(op, kind, payload, key, reliable !== false, deferred, fresh ? next : 0);
-      if (fresh) known[key] = next++;
+      if (fresh) {
+        if (same) { t[4] = next; t[5] = gen; }
+        known[key] = next++;
+      }
     };
   };
   box.d = Object.freeze({
@@ -152,8 +174,8 @@ function __troupe_match_keep(box, r) {
 }
 // A code, or the code followed by the JSON text of the broadcasts still to hand over.
 function __troupe_match_result(box, code) {
-  var t = box.take();
-  return t === null ? code : code + t;
+  var t = box.take(code);
+  return t === null ? code : t;
 }
 function __troupe_match_call(box, name, tick, arg) {
   var r = box.h[name](box.c, box.l, box.n, box.d, tick, box.s, arg);
@@ -164,7 +186,7 @@ function __troupe_match_call(box, name, tick, arg) {
 function __troupe_match_detail(box, name, ctx, a, b, c) {
   var r = name === "matchInit" ? box.h.matchInit(box.c, box.l, box.n, a) : box.h[name](ctx || box.c, box.l, box.n, box.d, a, box.s, b, c);
   var done = function (v) {
-    var code = __troupe_match_keep(box, v), q = box.take();
+    var code = __troupe_match_keep(box, v), q = box.take("");
     if (code === 0 || code === 2) return { code: code, q: q };
     return { code: code, q: q, accept: v.accept, rejectMessage: v.rejectMessage, data: v.data, tickRate: v.tickRate, label: v.label };
   };
@@ -295,8 +317,8 @@ class JsMatchCore implements MatchCore {
     if (this.pendingLabel !== null) await this.sync();
     this.enter(this.ctx);
     if (messages.length === 0) return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick])));
-    // One buffer: per message two float64 (op code, receive time), then per message three int32 (sender
-    // slot, payload length or -1, reliable), then the payloads end to end. Senders are numbered per
+    // One buffer: per message five float64 (op code, receive time, sender slot, payload length or -1,
+    // reliable), then the payloads end to end (the guest needs one view). Senders are numbered per
     // match: new ones travel as JSON beside it, the guest keeps them and builds each message's own
     // sender object from its slot (see HELPER).
     const n = messages.length;
@@ -306,14 +328,13 @@ class JsMatchCore implements MatchCore {
       reset = true;
     }
     let added: string[] | undefined;
-    let size = 28 * n;
+    let size = 40 * n;
     for (const m of messages) if (m.data !== null) size += m.data.byteLength;
     const buf = new ArrayBuffer(size);
-    const f = new Float64Array(buf, 0, 2 * n);
-    const w = new Int32Array(buf, 16 * n, 3 * n);
+    const f = new Float64Array(buf, 0, 5 * n);
     const u = new Uint8Array(buf);
-    let off = 28 * n;
-    for (let i = 0; i < n; i++) {
+    let off = 40 * n;
+    for (let i = 0, j = 0; i < n; i++, j += 5) {
       const m = messages[i];
       let slot = this.senders.get(m.sender);
       if (slot === undefined) {
@@ -321,11 +342,11 @@ class JsMatchCore implements MatchCore {
         this.senders.set(m.sender, slot);
         (added ??= []).push(JSON.stringify([m.sender.userId, m.sender.sessionId, m.sender.username, m.sender.node]));
       }
-      f[2 * i] = m.opCode;
-      f[2 * i + 1] = m.receiveTimeMs;
-      w[3 * i] = slot;
-      w[3 * i + 1] = m.data === null ? -1 : m.data.byteLength;
-      w[3 * i + 2] = m.reliable ? 1 : 0;
+      f[j] = m.opCode;
+      f[j + 1] = m.receiveTimeMs;
+      f[j + 2] = slot;
+      f[j + 3] = m.data === null ? -1 : m.data.byteLength;
+      f[j + 4] = m.reliable ? 1 : 0;
       if (m.data !== null) {
         u.set(m.data, off);
         off += m.data.byteLength;
