@@ -14,8 +14,12 @@
 // - Timers: fixed rate; while a repeat timer's tick is queued or running, further ticks are skipped
 //   (counted), never piled up. Own messages (ticks, piped results) bypass the capacity and are never
 //   shed; those of an ended incarnation are discarded.
-// - Scheduling: each actor has its own mailbox and asks nact for one turn at a time (one "wake"), then
-//   handles up to `batch` messages per turn; nact's ~1 µs dispatch is paid per turn, not per message.
+// - Scheduling: each actor has its own mailbox and asks for one turn at a time (one "wake"), then
+//   handles up to `batch` messages per turn. Wakes go to one run queue drained per setImmediate
+//   (nact-host.ts): nact holds the tree (names, paths, recursive stop) but no longer dispatches turns,
+//   since its per-dispatch context copy and promise hops cost more than most handlers (a departure from
+//   ARCHITECTURE.md's "turns through nact", measured in bench/mailbox.ts). `eager` actors (runtime VMs
+//   and pools, sessions) start a turn in a microtask when a message finds them idle.
 export { createKernel, Kernel } from "./kernel.js";
 export { tell, ask, stop, stopChildren, spawn, supervisor, mailboxDepth, dropCount, isAlive, whenStopped } from "./ops.js";
 export type { AskResult, ReplyTypeOf } from "./ops.js";
