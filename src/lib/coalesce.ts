@@ -142,3 +142,36 @@ export async function outcomeOf<O>(fn: () => Promise<O>): Promise<Outcome<O>> {
     return { ok: false, error };
   }
 }
+
+/**
+ * A GroupRunner for reads that share one statement only when they share a key (e.g. a board period):
+ * each key's items run as `one(item)` when alone, else as `many(items)` (results in item order); a
+ * failure of a shared statement is every one of its items' outcome.
+ */
+export function groupedBy<I, O>(
+  keyOf: (item: I) => string,
+  one: (item: I) => Promise<O>,
+  many: (items: readonly I[]) => Promise<O[]>,
+): GroupRunner<I, O> {
+  return async (items) => {
+    const out = new Array<Outcome<O>>(items.length);
+    const parts = new Map<string, number[]>();
+    items.forEach((item, i) => {
+      const key = keyOf(item);
+      const list = parts.get(key);
+      if (list === undefined) parts.set(key, [i]);
+      else list.push(i);
+    });
+    await Promise.all([...parts.values()].map(async (idx) => {
+      if (idx.length === 1) {
+        out[idx[0]] = await outcomeOf(() => one(items[idx[0]]));
+        return;
+      }
+      const result = await outcomeOf(() => many(idx.map((i) => items[i])));
+      idx.forEach((i, k) => {
+        out[i] = result.ok ? { ok: true, value: result.value[k] } : result;
+      });
+    }));
+    return out;
+  };
+}

@@ -5,7 +5,7 @@
 // logging which one won a collision.
 import { Code, GameError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { storageIndexDefinitionError } from "../services/storage/index.js";
+import { storageIndexDefinitionError, type StorageIndexDefinition } from "../services/storage/index.js";
 
 /** What a key names. The key itself is `<kind>:<lower-cased id>` ("rpc:echo", "before:getaccount"). */
 export const RegKind = {
@@ -47,20 +47,8 @@ export function describeKey(key: string): string {
   return id === "" ? kind.replace(/_/g, " ") : `${kind === "rpc" ? "RPC" : kind.replace(/_/g, " ")} "${id}"`;
 }
 
-/**
- * A storage index declared by module code (data, not a function). `key` "" = every key; `fields` the
- * top-level value fields entries keep; listings may order by `sortableFields`; `maxEntries` ≥ 1;
- * `indexOnly` answers listings from the index instead of the storage table.
- */
-export interface StorageIndexSpec {
-  readonly name: string;
-  readonly collection: string;
-  readonly key: string;
-  readonly fields: readonly string[];
-  readonly sortableFields: readonly string[];
-  readonly maxEntries: number;
-  readonly indexOnly: boolean;
-}
+/** A storage index declared by module code (data, not a function): the storage service's definition. */
+export type StorageIndexSpec = StorageIndexDefinition;
 
 /**
  * One VM's registrations: key → that VM's function reference (a LuaRef, JsRef, native function, or for

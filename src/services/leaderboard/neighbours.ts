@@ -5,7 +5,7 @@
 // alone. Rows come back nearest first on each side: `greater` ascending from the owner, `smaller`
 // descending.
 import type { Db } from "../../storage/db.js";
-import { Coalescer, outcomeOf, type Outcome } from "../../lib/coalesce.js";
+import { Coalescer, groupedBy, type GroupRunner } from "../../lib/coalesce.js";
 import { RECORD_COLUMNS, RECORD_NAMES, type RecordRow } from "./record-rows.js";
 
 export interface NeighbourRead {
@@ -79,27 +79,8 @@ async function readMany(db: Db, reads: readonly NeighbourRead[]): Promise<Neighb
   return per.map(split);
 }
 
-async function readGroup(db: Db, reads: readonly NeighbourRead[]): Promise<Array<Outcome<Neighbours>>> {
-  const out = new Array<Outcome<Neighbours>>(reads.length);
-  const parts = new Map<string, number[]>();
-  reads.forEach((r, i) => {
-    const key = `${r.boardId}\u0000${r.expiry}\u0000${r.n}`;
-    const list = parts.get(key);
-    if (list === undefined) parts.set(key, [i]);
-    else list.push(i);
-  });
-  await Promise.all([...parts.values()].map(async (idx) => {
-    if (idx.length === 1) {
-      out[idx[0]] = await outcomeOf(() => readNeighbours(db, reads[idx[0]]));
-      return;
-    }
-    const result = await outcomeOf(() => readMany(db, idx.map((i) => reads[i])));
-    idx.forEach((i, k) => {
-      out[i] = result.ok ? { ok: true, value: result.value[k] } : result;
-    });
-  }));
-  return out;
-}
+const readGroup = (db: Db): GroupRunner<NeighbourRead, Neighbours> =>
+  groupedBy((r) => `${r.boardId}\u0000${r.expiry}\u0000${r.n}`, (r) => readNeighbours(db, r), (rs) => readMany(db, rs));
 
 /** Haystack reads running at once before further ones wait and go together. */
 const READS_IN_FLIGHT = 4;
@@ -110,5 +91,5 @@ export type NeighbourCoalescer = Coalescer<NeighbourRead, Neighbours>;
 
 /** The haystack read coalescer a long-lived leaderboard core keeps. */
 export function neighbourCoalescer(db: Db): NeighbourCoalescer {
-  return new Coalescer<NeighbourRead, Neighbours>((reads) => readGroup(db, reads), READS_IN_FLIGHT, GROUP_READS);
+  return new Coalescer<NeighbourRead, Neighbours>(readGroup(db), READS_IN_FLIGHT, GROUP_READS);
 }

@@ -5,7 +5,7 @@
 // core coalesces concurrent window reads of one board period into ONE statement (the windows as arrays,
 // each with its own lateral scan); every read gets exactly the rows it would have read alone.
 import type { Db } from "../../storage/db.js";
-import { Coalescer, outcomeOf, type Outcome } from "../../lib/coalesce.js";
+import { Coalescer, groupedBy, type GroupRunner } from "../../lib/coalesce.js";
 import { RECORD_COLUMNS, type RecordRow } from "./record-rows.js";
 
 export interface WindowRead {
@@ -49,27 +49,8 @@ async function readMany(db: Db, reads: readonly WindowRead[]): Promise<RecordRow
   return per;
 }
 
-async function readGroup(db: Db, reads: readonly WindowRead[]): Promise<Array<Outcome<RecordRow[]>>> {
-  const out = new Array<Outcome<RecordRow[]>>(reads.length);
-  const parts = new Map<string, number[]>();
-  reads.forEach((r, i) => {
-    const key = `${r.boardId}\u0000${r.expiry}`;
-    const list = parts.get(key);
-    if (list === undefined) parts.set(key, [i]);
-    else list.push(i);
-  });
-  await Promise.all([...parts.values()].map(async (idx) => {
-    if (idx.length === 1) {
-      out[idx[0]] = await outcomeOf(() => readWindow(db, reads[idx[0]]));
-      return;
-    }
-    const result = await outcomeOf(() => readMany(db, idx.map((i) => reads[i])));
-    idx.forEach((i, k) => {
-      out[i] = result.ok ? { ok: true, value: result.value[k] } : result;
-    });
-  }));
-  return out;
-}
+const readGroup = (db: Db): GroupRunner<WindowRead, RecordRow[]> =>
+  groupedBy((r) => `${r.boardId}\u0000${r.expiry}`, (r) => readWindow(db, r), (rs) => readMany(db, rs));
 
 /** Window reads running at once before further ones wait and go together. */
 const READS_IN_FLIGHT = 4;
@@ -85,5 +66,5 @@ export type WindowCoalescer = Coalescer<WindowRead, RecordRow[]>;
 
 /** The window read coalescer a long-lived leaderboard core keeps. */
 export function windowCoalescer(db: Db): WindowCoalescer {
-  return new Coalescer<WindowRead, RecordRow[]>((reads) => readGroup(db, reads), READS_IN_FLIGHT, GROUP_READS, { gatherTurn: GATHER_TURN });
+  return new Coalescer<WindowRead, RecordRow[]>(readGroup(db), READS_IN_FLIGHT, GROUP_READS, { gatherTurn: GATHER_TURN });
 }
