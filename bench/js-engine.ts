@@ -1,11 +1,12 @@
-// Owns the JS engine micro-benchmarks (run: `npx tsx src/runtime/js/js-engine.bench.ts`): VM creation
+// Owns the JS engine micro-benchmarks (run: `npm run bench -- js-engine [--time-limit]`): VM creation
 // time and memory per build, host→guest call overhead, guest→host (sync and suspending) host calls,
-// guest compute speed, and the two marshalling strategies in each direction. Builds are measured
-// alternately in rounds and the median round is printed, because this machine is noisy.
+// guest compute speed, the time limit's cost on compute (`--time-limit` prints only that), and the two
+// marshalling strategies in each direction. Builds are measured alternately in rounds and the median
+// round is printed, because this machine is noisy.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
-import { newQuickJSWASMModule, RELEASE_SYNC } from "quickjs-emscripten";
+import { newQuickJSAsyncWASMModule, newQuickJSWASMModule, RELEASE_ASYNC, RELEASE_SYNC } from "quickjs-emscripten";
 import { silentLogger } from "../src/log.js";
 import { createJsEngine } from "../src/runtime/js/engine.js";
 import type { JsBuild, JsEngine } from "../src/runtime/js/engine.js";
@@ -167,6 +168,48 @@ async function guestToHostStrategies(): Promise<Record<string, number>> {
   return medianOf(rounds);
 }
 
+/** CPU ms of one call, in this process's user+system time (not wall time: the machine is shared). */
+async function cpuMsOf(fn: () => unknown): Promise<number> {
+  const t0 = process.cpuUsage();
+  await fn();
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1000;
+}
+
+/**
+ * The time limit's cost on compute: fib(FIB_N) in a Troupe VM (interrupt handler installed, a deadline set
+ * for every call) against the same build's bare context with no interrupt handler at all. Alternated
+ * call by call, median of many, so drift hits both sides alike.
+ */
+async function timeLimitCost(engine: JsEngine, build: JsBuild): Promise<Record<string, number>> {
+  const FIB_N = 24;
+  const vm = await createJsVm(vmOptions(engine, build));
+  const mod = build === "sync" ? await newQuickJSWASMModule(RELEASE_SYNC) : await newQuickJSAsyncWASMModule(RELEASE_ASYNC);
+  const ctx = mod.newContext();
+  const fib = ctx.unwrapResult(ctx.evalCode(`(${SRC.split("\n").find((l) => l.startsWith("function fib"))?.replace(/;$/, "")})`));
+  const bare = () => {
+    const n = ctx.newNumber(FIB_N);
+    const r = ctx.unwrapResult(ctx.callFunction(fib, ctx.undefined, n));
+    const v = ctx.getNumber(r);
+    n.dispose();
+    r.dispose();
+    return v;
+  };
+  const limited: number[] = [];
+  const unlimited: number[] = [];
+  if (bare() !== (await vm.callGlobal("fib", [FIB_N]))) throw new Error("fib differs between the VM and the bare context");
+  for (let i = 0; i < 15; i++) {
+    limited.push(await cpuMsOf(() => vm.callGlobal("fib", [FIB_N])));
+    unlimited.push(await cpuMsOf(bare));
+  }
+  fib.dispose();
+  ctx.dispose();
+  await vm.dispose();
+  const l = median(limited);
+  const u = median(unlimited);
+  return { [`fib(${FIB_N}) CPU ms, time-limited VM`]: l, [`fib(${FIB_N}) CPU ms, bare, no limit`]: u, "time limit overhead %": ((l - u) / u) * 100 };
+}
+
 function medianOf(rounds: Array<Record<string, number>>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const k of Object.keys(rounds[0])) out[k] = median(rounds.map((r) => r[k]));
@@ -191,6 +234,13 @@ if (process.argv[2] === "--create") {
   out(JSON.stringify(await creation(engine, process.argv[3] as JsBuild, 100)));
   process.exit(0);
 }
+if (process.argv[2] === "--time-limit") {
+  print("Time limit cost on compute (CPU time, median of 15 alternated calls)", {
+    asyncify: await timeLimitCost(engine, "asyncify"),
+    sync: await timeLimitCost(engine, "sync"),
+  });
+  process.exit(0);
+}
 const create: Record<string, Array<Record<string, number>>> = { asyncify: [], sync: [] };
 const call: Record<string, Array<Record<string, number>>> = { asyncify: [], sync: [] };
 for (let r = 0; r < ROUNDS; r++) {
@@ -199,6 +249,10 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 print("VM creation (100 VMs per round in a fresh process, median of rounds)", { asyncify: medianOf(create.asyncify), sync: medianOf(create.sync) });
 print("Calls (median of rounds)", { asyncify: medianOf(call.asyncify), sync: medianOf(call.sync) });
+print("Time limit cost on compute (CPU time, median of 15 alternated calls)", {
+  asyncify: await timeLimitCost(engine, "asyncify"),
+  sync: await timeLimitCost(engine, "sync"),
+});
 print("Baseline and guest→host marshalling strategies (sync build, bare context)", {
   sync: { ...(await rawBaseline()), ...(await guestToHostStrategies()) },
 });
