@@ -102,7 +102,8 @@ function writeRaw(socket: Duplex, f: FinalResponse): void {
   let head = `HTTP/1.1 ${f.status} ${reasonPhrase(f.status)}\r\n`;
   for (const [k, v] of Object.entries(wireHeaders({ ...f, close: true }))) head += `${k}: ${String(v)}\r\n`;
   head += `Date: ${new Date().toUTCString()}\r\n\r\n`;
-  socket.end(f.sendBody ? Buffer.concat([Buffer.from(head, "latin1"), f.body]) : Buffer.from(head, "latin1"));
+  const body = typeof f.body === "string" ? Buffer.from(f.body) : f.body;
+  socket.end(f.sendBody ? Buffer.concat([Buffer.from(head, "latin1"), body]) : Buffer.from(head, "latin1"));
 }
 
 function serveHttp<D>(pipeline: HttpPipeline<D>, log: Logger, req: IncomingMessage, res: ServerResponse): void {

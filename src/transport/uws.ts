@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import type * as Uws from "@rjweb/uws";
 import { BodyCollector } from "./body.js";
 import { HttpPipeline } from "./pipeline.js";
-import { addHeader, reasonPhrase } from "./request.js";
+import { addHeader, normalizeAddress } from "./request.js";
 import type { RequestHead } from "./request.js";
 import type { FinalResponse } from "./response.js";
 import { BaseConn, CLOSE_GOING_AWAY, CLOSE_TOO_BIG } from "./ws-conn.js";
@@ -15,6 +15,9 @@ import type { Logger } from "../log.js";
 import type { Transport, WsHooks } from "./types.js";
 
 export type UwsModule = typeof Uws;
+
+/** "00" … "ff". */
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /** Loads the native binary; throws when this platform/Node ABI has none. */
 export function loadUws(): UwsModule {
@@ -108,16 +111,44 @@ function readHead(req: Uws.HttpRequest, res: Uws.HttpResponse): RequestHead {
     path: req.getUrl(),
     rawQuery: query ?? "",
     headers,
-    peerAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+    peerAddress: peerAddress(res),
   };
+}
+
+/**
+ * The peer's address as normalizeAddress would print uWS's text form, formatted from the binary form
+ * (cheaper than the text form plus decoding): IPv4 and IPv4-mapped IPv6 dotted, other IPv6 as uWS
+ * prints it (eight groups of four lower-case hex digits).
+ */
+function peerAddress(res: Uws.HttpResponse): string {
+  const b = new Uint8Array(res.getRemoteAddress());
+  if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+  if (b.length !== 16) return normalizeAddress(Buffer.from(res.getRemoteAddressAsText()).toString());
+  let mapped = b[10] === 0xff && b[11] === 0xff;
+  for (let i = 0; mapped && i < 10; i++) mapped = b[i] === 0;
+  if (mapped) return `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  let text = "";
+  for (let i = 0; i < 16; i += 2) {
+    if (i > 0) text += ":";
+    text += HEX2[b[i]] + HEX2[b[i + 1]];
+  }
+  return text;
+}
+
+/**
+ * ES2024's String#toWellFormed (Node 20 has it, our lib setting does not): uWS would write a lone
+ * surrogate as its raw 3-byte form where Buffer.from and node:http write U+FFFD.
+ */
+interface WellFormable {
+  toWellFormed(): string;
 }
 
 function write(res: Uws.HttpResponse, state: ResState, f: FinalResponse): void {
   if (state.finished) return;
   state.finished = true;
   res.cork(() => {
-    res.writeStatus(`${f.status} ${reasonPhrase(f.status)}`);
-    for (const [k, v] of f.headers) res.writeHeader(k, v);
+    // The status line and every header in one call: uWS writes the text as given, each native call costs.
+    res.writeStatus(f.head);
     if (!f.sendBody) {
       // endWithoutBody(length) leaves the response open in this build; write the length ourselves.
       if (f.contentLength !== null) res.writeHeader("Content-Length", String(f.contentLength));
@@ -125,7 +156,8 @@ function write(res: Uws.HttpResponse, state: ResState, f: FinalResponse): void {
     } else if (f.contentLength === null) {
       res.endWithoutBody();
     } else {
-      res.end(f.body, f.close); // closeConnection also writes "Connection: close"
+      // A string goes to uWS as is (no Buffer made for it); closeConnection also writes "Connection: close".
+      res.end(typeof f.body === "string" ? (f.body as unknown as WellFormable).toWellFormed() : f.body, f.close);
     }
   });
 }
