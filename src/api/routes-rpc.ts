@@ -22,12 +22,21 @@ export interface RpcRouteDeps {
   readonly rpc: () => Pick<RpcRegistry, "call" | "has"> | undefined;
 }
 
-const JSON_TYPE = { "content-type": "application/json" };
+/** Frozen: the transport then recognises the same headers object answer after answer. */
+const JSON_TYPE: Readonly<Record<string, string>> = Object.freeze({ "content-type": "application/json" });
 
 /** Go's json.Marshal escapes these in strings (HTML safety); JSON.stringify does not. */
 const GO_ESCAPES = /[<>&\u2028\u2029]/g;
 function goJson(value: unknown): string {
   return JSON.stringify(value).replace(GO_ESCAPES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** What makes a JSON string more than its text in quotes: controls, quote, backslash, Go's escapes, surrogates. */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\<>&\u2028\u2029\ud800-\udfff]/;
+
+/** goJson({ payload }), without serializing when the text needs no escaping (the common case). */
+function payloadJson(payload: string): string {
+  return NEEDS_ESCAPE.test(payload) ? goJson({ payload }) : `{"payload":"${payload}"}`;
 }
 
 function fixed(status: number, entry: CatalogueEntry): HttpResponse {
@@ -179,7 +188,7 @@ async function handle(req: HttpRequest, rawId: string, deps: RpcRouteDeps, state
   } catch (err) {
     return failure(err, deps, id);
   }
-  if (!unwrap) return { status: 200, headers: JSON_TYPE, body: goJson({ payload: result }) };
+  if (!unwrap) return { status: 200, headers: JSON_TYPE, body: payloadJson(result) };
   return { status: 200, headers: { "content-type": req.headers["content-type"] ?? "text/plain" }, body: result };
 }
 

@@ -112,6 +112,8 @@ const LAYOUTS_MAX = 512;
  */
 export class ResponseFinisher {
   private readonly layouts = new Map<string, Layout>();
+  /** Layouts by shape for frozen headers objects (constants handlers answer with again and again). */
+  private readonly byObject = new WeakMap<object, Map<number, Layout>>();
 
   constructor(private readonly responseHeaders: ReadonlyArray<readonly [string, string]>) {}
 
@@ -125,16 +127,30 @@ export class ResponseFinisher {
     const origin = req.headers["origin"];
     const cors = origin !== undefined && origin !== "";
     const candidate = sendBody && length >= COMPRESS_MIN_BYTES ? chooseEncoding(req.headers["accept-encoding"]) : null;
-    let key = `${status}|${cors ? "o" : "-"}${length === 0 ? "0" : text ? "t" : "b"}${candidate ?? "-"}`;
+    // Everything besides the headers that decides the layout, as one number.
+    const shape =
+      status * 32 + (cors ? 16 : 0) + (length === 0 ? 0 : text ? 4 : 8) + (candidate === null ? 0 : candidate === "gzip" ? 1 : 2);
     const given = res.headers;
-    if (given !== undefined) {
-      for (const k in given) if (Object.hasOwn(given, k)) key += `\0${k}\0${given[k]}`;
-    }
-    let layout = this.layouts.get(key);
+    let layout: Layout | undefined;
+    // A frozen headers object cannot have changed since it was last seen: its shape's layout is remembered on it.
+    const frozen = given !== undefined && Object.isFrozen(given);
+    if (frozen) layout = this.byObject.get(given)?.get(shape);
     if (layout === undefined) {
-      layout = this.layout(status, given, cors, length, text, candidate);
-      if (this.layouts.size >= LAYOUTS_MAX) this.layouts.clear();
-      this.layouts.set(key, layout);
+      let key = String(shape);
+      if (given !== undefined) {
+        for (const k in given) if (Object.hasOwn(given, k)) key += `\0${k}\0${given[k]}`;
+      }
+      layout = this.layouts.get(key);
+      if (layout === undefined) {
+        layout = this.layout(status, given, cors, length, text, candidate);
+        if (this.layouts.size >= LAYOUTS_MAX) this.layouts.clear();
+        this.layouts.set(key, layout);
+      }
+      if (frozen) {
+        let shapes = this.byObject.get(given);
+        if (shapes === undefined) this.byObject.set(given, (shapes = new Map()));
+        if (shapes.size < LAYOUTS_MAX) shapes.set(shape, layout);
+      }
     }
     const body = raw === undefined ? EMPTY : raw;
     const noLength = status === 204 || status === 304;

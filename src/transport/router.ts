@@ -49,6 +49,9 @@ function decode(s: string): string {
   }
 }
 
+/** Remembered matches per router. */
+const FOUND_MAX = 1024;
+
 const PARAM = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const TAIL = /^\{([A-Za-z_][A-Za-z0-9_]*):\.\*\}$/;
 
@@ -57,6 +60,8 @@ export type RequestObserver = (req: HttpRequest, next: (req: HttpRequest) => Pro
 
 export class Router {
   private readonly root = newNode();
+  /** Found matches by "METHOD path"; starts over past FOUND_MAX (paths carrying ids are many). */
+  private readonly found = new Map<string, Match & { kind: "found" }>();
   private readonly log: Logger;
   /** The router as the transport's HTTP handler. */
   readonly handle: HttpHandler;
@@ -71,6 +76,7 @@ export class Router {
   /** Registers a route, e.g. add("GET", "/v2/group/{group_id}/user", h) or "/v2/rpc/{id:.*}". */
   add(method: Method, pattern: string, handler: RouteHandler): this {
     if (!pattern.startsWith("/")) throw new Error(`route pattern must start with "/": ${pattern}`);
+    this.found.clear();
     const segs = pattern.split("/").slice(1);
     const names: string[] = [];
     let node = this.root;
@@ -104,8 +110,25 @@ export class Router {
     return this;
   }
 
-  /** Finds the handler: literal segments beat `{param}`, which beats a catch-all; HEAD falls back to GET. */
+  /**
+   * Finds the handler: literal segments beat `{param}`, which beats a catch-all; HEAD falls back to GET.
+   * Found matches are remembered by method and path (frozen: they are shared by later requests).
+   */
   match(method: string, path: string): Match {
+    const key = `${method} ${path}`;
+    const known = this.found.get(key);
+    if (known !== undefined) return known;
+    const m = this.search(method, path);
+    if (m.kind === "found") {
+      Object.freeze(m.params);
+      Object.freeze(m);
+      if (this.found.size >= FOUND_MAX) this.found.clear();
+      this.found.set(key, m);
+    }
+    return m;
+  }
+
+  private search(method: string, path: string): Match {
     const segs = path.split("/").slice(1);
     const values: string[] = [];
     const pick = (eps: Map<string, Endpoint>): Endpoint | undefined =>

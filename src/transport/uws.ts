@@ -189,6 +189,13 @@ class AnswerBatch {
 
   constructor(private readonly log: Logger) {}
 
+  /** Writes the answer in the batch once it is ready. */
+  reply(res: Uws.HttpResponse, state: ResState, p: Promise<FinalResponse>): void {
+    p.then((f) => this.add(res, state, f), this.failed);
+  }
+
+  private readonly failed = (err: unknown): void => this.log.error({ err }, "uws response failed");
+
   add(res: Uws.HttpResponse, state: ResState, f: FinalResponse): void {
     this.res.push(res);
     this.states.push(state);
@@ -204,21 +211,15 @@ function copy(ab: ArrayBuffer): Buffer {
   return Buffer.copyBytesFrom(new Uint8Array(ab));
 }
 
-function serveHttp<D>(pipeline: HttpPipeline<D>, log: Logger, batch: AnswerBatch, res: Uws.HttpResponse, req: Uws.HttpRequest): void {
+function serveHttp<D>(pipeline: HttpPipeline<D>, batch: AnswerBatch, res: Uws.HttpResponse, req: Uws.HttpRequest): void {
   const head = readHead(req, res);
   const state: ResState = { finished: false };
   res.onAborted(() => {
     state.finished = true;
   });
-  const reply = (p: Promise<FinalResponse>): void => {
-    p.then(
-      (f) => batch.add(res, state, f),
-      (err: unknown) => log.error({ err }, "uws response failed"),
-    );
-  };
   const early = pipeline.early(head);
   if (early !== null) {
-    reply(early);
+    batch.reply(res, state, early);
     return;
   }
   const collector = new BodyCollector(pipeline.limit);
@@ -229,10 +230,10 @@ function serveHttp<D>(pipeline: HttpPipeline<D>, log: Logger, batch: AnswerBatch
     const more = collector.push(collector.overflowed ? chunk.byteLength : copy(chunk));
     if (more === "stop") {
       done = true;
-      reply(pipeline.tooLarge(head, true));
+      batch.reply(res, state, pipeline.tooLarge(head, true));
     } else if (isLast) {
       done = true;
-      reply(pipeline.run(head, collector));
+      batch.reply(res, state, pipeline.run(head, collector));
     }
   });
 }
@@ -323,7 +324,7 @@ export async function startUws<D>(
   const conns = new Set<UwsConn<D>>();
   if (hooks !== undefined) app.ws<UserData<D>>(s.wsPath, wsBehavior(uws, pipeline, hooks, s, conns));
   const batch = new AnswerBatch(s.log);
-  app.any("/*", (res, req) => serveHttp(pipeline, s.log, batch, res, req));
+  app.any("/*", (res, req) => serveHttp(pipeline, batch, res, req));
   const listenSocket = await listen(uws, app, s.address, s.port);
   const port = uws.getSocketPort(listenSocket);
   let closing: Promise<void> | null = null;
