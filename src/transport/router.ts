@@ -173,17 +173,24 @@ export class Router {
     return null;
   }
 
-  private async dispatch(req: HttpRequest): Promise<HttpResponse> {
+  /** Runs the route (without an async frame of its own: one promise hop less per request). */
+  private dispatch(req: HttpRequest): Promise<HttpResponse> {
+    let out: Promise<HttpResponse> | HttpResponse;
     try {
       const m = this.match(req.method, req.path);
       if (m.kind === "notFound") throw fail(E.notFound);
       if (m.kind === "methodNotAllowed") throw fail(E.methodNotAllowed);
-      return await m.handler({ req, params: m.params });
+      out = m.handler({ req, params: m.params });
     } catch (err) {
-      if (err instanceof GameError) return errorResponse(err);
-      this.log.error({ err, method: req.method, path: req.path }, "route handler failed");
-      return errorResponse(fail(E.internal, err));
+      return Promise.resolve(this.failed(req, err));
     }
+    return Promise.resolve(out).then(undefined, (err: unknown) => this.failed(req, err));
+  }
+
+  private failed(req: HttpRequest, err: unknown): HttpResponse {
+    if (err instanceof GameError) return errorResponse(err);
+    this.log.error({ err, method: req.method, path: req.path }, "route handler failed");
+    return errorResponse(fail(E.internal, err));
   }
 }
 

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import type * as Uws from "@rjweb/uws";
 import { BodyCollector } from "./body.js";
 import { HttpPipeline } from "./pipeline.js";
-import { addHeader, normalizeAddress } from "./request.js";
+import { addHeader, newHeaderMap, normalizeAddress } from "./request.js";
 import type { RequestHead } from "./request.js";
 import type { FinalResponse } from "./response.js";
 import { BaseConn, CLOSE_GOING_AWAY, CLOSE_TOO_BIG } from "./ws-conn.js";
@@ -104,7 +104,7 @@ class UwsConn<D> extends BaseConn<D> {
 
 function readHead(req: Uws.HttpRequest, res: Uws.HttpResponse): RequestHead {
   const query: string | undefined = req.getQuery(); // undefined at runtime when there is none
-  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  const headers = newHeaderMap();
   req.forEachHeader((k, v) => addHeader(headers, k, v));
   return {
     method: req.getMethod().toUpperCase(),
