@@ -95,7 +95,10 @@ function callContext(req: HttpRequest, session: SessionInfo | null, names: Map<s
   });
 }
 
-/** The last context built per caller (Authorization value, else client address) and what it was built from. */
+/**
+ * The last context built per caller (its verified session object, else its Authorization value, else its
+ * client address) and what it was built from.
+ */
 interface Built {
   readonly session: SessionInfo | null;
   readonly rawQuery: string;
@@ -107,7 +110,8 @@ interface Built {
 interface RouteState {
   /** Canonical header names seen so far. */
   readonly names: Map<string, string>;
-  readonly built: Map<string, Built>;
+  /** Keyed by session object where there is one: found by identity, not by hashing a long token each time. */
+  readonly built: Map<SessionInfo | string, Built>;
 }
 
 /** Callers whose last context is remembered; past it the oldest is dropped. */
@@ -129,7 +133,7 @@ function sameHeaders(a: Readonly<Record<string, string>>, b: Readonly<Record<str
  * call then hands the runtime the same object, whose converted guest value is found by identity.
  */
 function reusedContext(req: HttpRequest, session: SessionInfo | null, state: RouteState): CallContext {
-  const key = req.headers["authorization"] ?? req.remoteAddress;
+  const key = session ?? req.headers["authorization"] ?? req.remoteAddress;
   const last = state.built.get(key);
   if (
     last !== undefined && last.session === session && last.rawQuery === req.rawQuery &&
@@ -142,7 +146,7 @@ function reusedContext(req: HttpRequest, session: SessionInfo | null, state: Rou
   Object.freeze(ctx.queryParams);
   Object.freeze(ctx.vars);
   Object.freeze(ctx);
-  if (last === undefined && state.built.size >= BUILT_MAX) state.built.delete(state.built.keys().next().value as string);
+  if (last === undefined && state.built.size >= BUILT_MAX) state.built.delete(state.built.keys().next().value as SessionInfo | string);
   state.built.set(key, { session, rawQuery: req.rawQuery, remoteAddress: req.remoteAddress, headers: req.headers, ctx });
   return ctx;
 }
