@@ -60,8 +60,8 @@ export type RequestObserver = (req: HttpRequest, next: (req: HttpRequest) => Pro
 
 export class Router {
   private readonly root = newNode();
-  /** Found matches by "METHOD path"; starts over past FOUND_MAX (paths carrying ids are many). */
-  private readonly found = new Map<string, Match & { kind: "found" }>();
+  /** Found matches by method, then path; each method's starts over past FOUND_MAX (paths carrying ids are many). */
+  private readonly found = new Map<string, Map<string, Match & { kind: "found" }>>();
   private readonly log: Logger;
   /** The router as the transport's HTTP handler. */
   readonly handle: HttpHandler;
@@ -115,15 +115,16 @@ export class Router {
    * Found matches are remembered by method and path (frozen: they are shared by later requests).
    */
   match(method: string, path: string): Match {
-    const key = `${method} ${path}`;
-    const known = this.found.get(key);
+    let byPath = this.found.get(method);
+    const known = byPath?.get(path);
     if (known !== undefined) return known;
     const m = this.search(method, path);
     if (m.kind === "found") {
       Object.freeze(m.params);
       Object.freeze(m);
-      if (this.found.size >= FOUND_MAX) this.found.clear();
-      this.found.set(key, m);
+      if (byPath === undefined) this.found.set(method, (byPath = new Map()));
+      if (byPath.size >= FOUND_MAX) byPath.clear();
+      byPath.set(path, m);
     }
     return m;
   }

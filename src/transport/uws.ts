@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import type * as Uws from "@rjweb/uws";
 import { BodyCollector } from "./body.js";
 import { HttpPipeline } from "./pipeline.js";
+import { ByteSlab } from "./slab.js";
 import { addHeader, newHeaderMap, normalizeAddress } from "./request.js";
 import type { RequestHead } from "./request.js";
 import type { FinalResponse } from "./response.js";
@@ -211,7 +212,7 @@ function copy(ab: ArrayBuffer): Buffer {
   return Buffer.copyBytesFrom(new Uint8Array(ab));
 }
 
-function serveHttp<D>(pipeline: HttpPipeline<D>, batch: AnswerBatch, res: Uws.HttpResponse, req: Uws.HttpRequest): void {
+function serveHttp<D>(pipeline: HttpPipeline<D>, batch: AnswerBatch, bodies: ByteSlab, res: Uws.HttpResponse, req: Uws.HttpRequest): void {
   const head = readHead(req, res);
   const state: ResState = { finished: false };
   res.onAborted(() => {
@@ -227,7 +228,7 @@ function serveHttp<D>(pipeline: HttpPipeline<D>, batch: AnswerBatch, res: Uws.Ht
   res.onData((chunk, isLast) => {
     if (done) return;
     // Copy now: uWS neuters the ArrayBuffer when this callback returns.
-    const more = collector.push(collector.overflowed ? chunk.byteLength : copy(chunk));
+    const more = collector.push(collector.overflowed ? chunk.byteLength : bodies.copy(new Uint8Array(chunk)));
     if (more === "stop") {
       done = true;
       batch.reply(res, state, pipeline.tooLarge(head, true));
@@ -324,7 +325,9 @@ export async function startUws<D>(
   const conns = new Set<UwsConn<D>>();
   if (hooks !== undefined) app.ws<UserData<D>>(s.wsPath, wsBehavior(uws, pipeline, hooks, s, conns));
   const batch = new AnswerBatch(s.log);
-  app.any("/*", (res, req) => serveHttp(pipeline, batch, res, req));
+  // Request bodies' private copies: small ones carved from shared slabs rather than each its own buffer.
+  const bodies = new ByteSlab();
+  app.any("/*", (res, req) => serveHttp(pipeline, batch, bodies, res, req));
   const listenSocket = await listen(uws, app, s.address, s.port);
   const port = uws.getSocketPort(listenSocket);
   let closing: Promise<void> | null = null;
