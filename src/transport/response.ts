@@ -1,6 +1,8 @@
 // Owns what the transport adds to responses, identically for both implementations: Nakama's CORS
 // (gorilla/handlers semantics), Cache-Control, socket.response_headers, Vary, default content type,
-// gzip/deflate compression per Accept-Encoding, and the plain-text bodies of WebSocket refusals.
+// gzip/deflate compression per Accept-Encoding, and the plain-text bodies of WebSocket refusals. The
+// header work is done once per response shape (ResponseFinisher), including the pre-joined status and
+// header text uWS writes in one call.
 import { deflate, deflateSync, gzip, gzipSync } from "node:zlib";
 import { promisify } from "node:util";
 import { canonicalHeaderName, reasonPhrase } from "./request.js";

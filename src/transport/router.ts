@@ -1,7 +1,8 @@
 // Owns REST routing: a segment trie with literal, `{name}` and catch-all `{name:.*}` segments,
 // Nakama's routing errors (404 Not Found / 501 Method Not Allowed), and the mapping of thrown errors
 // to gateway responses (GameError → its status and {"code","message"}; anything else → logged 500).
-// An optional request observer sees every request around its dispatch (metrics, traces).
+// An optional request observer sees every request around its dispatch (metrics, traces). Found matches
+// are remembered per method and path (bounded), so a repeated request skips the trie walk.
 import { E, GameError, fail } from "../errors.js";
 import type { Logger } from "../log.js";
 import { errorResponse, json } from "./json.js";
