@@ -22,12 +22,21 @@ export interface RpcRouteDeps {
   readonly rpc: () => Pick<RpcRegistry, "call" | "has"> | undefined;
 }
 
-const JSON_TYPE = { "content-type": "application/json" };
+/** Frozen: the transport then recognises the same headers object answer after answer. */
+const JSON_TYPE: Readonly<Record<string, string>> = Object.freeze({ "content-type": "application/json" });
 
 /** Go's json.Marshal escapes these in strings (HTML safety); JSON.stringify does not. */
 const GO_ESCAPES = /[<>&\u2028\u2029]/g;
 function goJson(value: unknown): string {
   return JSON.stringify(value).replace(GO_ESCAPES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** What makes a JSON string more than its text in quotes: controls, quote, backslash, Go's escapes, surrogates. */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\<>&\u2028\u2029\ud800-\udfff]/;
+
+/** goJson({ payload }), without serializing when the text needs no escaping (the common case). */
+function payloadJson(payload: string): string {
+  return NEEDS_ESCAPE.test(payload) ? goJson({ payload }) : `{"payload":"${payload}"}`;
 }
 
 function fixed(status: number, entry: CatalogueEntry): HttpResponse {
@@ -86,7 +95,10 @@ function callContext(req: HttpRequest, session: SessionInfo | null, names: Map<s
   });
 }
 
-/** The last context built per caller (Authorization value, else client address) and what it was built from. */
+/**
+ * The last context built per caller (its verified session object, else its Authorization value, else its
+ * client address) and what it was built from.
+ */
 interface Built {
   readonly session: SessionInfo | null;
   readonly rawQuery: string;
@@ -98,7 +110,8 @@ interface Built {
 interface RouteState {
   /** Canonical header names seen so far. */
   readonly names: Map<string, string>;
-  readonly built: Map<string, Built>;
+  /** Keyed by session object where there is one: found by identity, not by hashing a long token each time. */
+  readonly built: Map<SessionInfo | string, Built>;
 }
 
 /** Callers whose last context is remembered; past it the oldest is dropped. */
@@ -120,7 +133,7 @@ function sameHeaders(a: Readonly<Record<string, string>>, b: Readonly<Record<str
  * call then hands the runtime the same object, whose converted guest value is found by identity.
  */
 function reusedContext(req: HttpRequest, session: SessionInfo | null, state: RouteState): CallContext {
-  const key = req.headers["authorization"] ?? req.remoteAddress;
+  const key = session ?? req.headers["authorization"] ?? req.remoteAddress;
   const last = state.built.get(key);
   if (
     last !== undefined && last.session === session && last.rawQuery === req.rawQuery &&
@@ -133,7 +146,7 @@ function reusedContext(req: HttpRequest, session: SessionInfo | null, state: Rou
   Object.freeze(ctx.queryParams);
   Object.freeze(ctx.vars);
   Object.freeze(ctx);
-  if (last === undefined && state.built.size >= BUILT_MAX) state.built.delete(state.built.keys().next().value as string);
+  if (last === undefined && state.built.size >= BUILT_MAX) state.built.delete(state.built.keys().next().value as SessionInfo | string);
   state.built.set(key, { session, rawQuery: req.rawQuery, remoteAddress: req.remoteAddress, headers: req.headers, ctx });
   return ctx;
 }
@@ -179,7 +192,7 @@ async function handle(req: HttpRequest, rawId: string, deps: RpcRouteDeps, state
   } catch (err) {
     return failure(err, deps, id);
   }
-  if (!unwrap) return { status: 200, headers: JSON_TYPE, body: goJson({ payload: result }) };
+  if (!unwrap) return { status: 200, headers: JSON_TYPE, body: payloadJson(result) };
   return { status: 200, headers: { "content-type": req.headers["content-type"] ?? "text/plain" }, body: result };
 }
 

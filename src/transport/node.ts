@@ -9,7 +9,7 @@ import { WebSocketServer } from "ws";
 import type { WebSocket } from "ws";
 import { BodyCollector } from "./body.js";
 import { HttpPipeline } from "./pipeline.js";
-import { reasonPhrase, splitTarget } from "./request.js";
+import { newHeaderMap, reasonPhrase, splitTarget } from "./request.js";
 import type { RequestHead } from "./request.js";
 import type { FinalResponse } from "./response.js";
 import { BaseConn, CLOSE_GOING_AWAY, CLOSE_TOO_BIG } from "./ws-conn.js";
@@ -76,7 +76,7 @@ class NodeConn<D> extends BaseConn<D> {
 }
 
 function readHead(req: IncomingMessage): RequestHead {
-  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  const headers = newHeaderMap();
   for (const [k, v] of Object.entries(req.headersDistinct)) if (v !== undefined) headers[k] = v.join(", ");
   const { path, rawQuery } = splitTarget(req.url ?? "/");
   return { method: (req.method ?? "GET").toUpperCase(), path, rawQuery, headers, peerAddress: req.socket.remoteAddress ?? "" };
@@ -102,7 +102,8 @@ function writeRaw(socket: Duplex, f: FinalResponse): void {
   let head = `HTTP/1.1 ${f.status} ${reasonPhrase(f.status)}\r\n`;
   for (const [k, v] of Object.entries(wireHeaders({ ...f, close: true }))) head += `${k}: ${String(v)}\r\n`;
   head += `Date: ${new Date().toUTCString()}\r\n\r\n`;
-  socket.end(f.sendBody ? Buffer.concat([Buffer.from(head, "latin1"), f.body]) : Buffer.from(head, "latin1"));
+  const body = typeof f.body === "string" ? Buffer.from(f.body) : f.body;
+  socket.end(f.sendBody ? Buffer.concat([Buffer.from(head, "latin1"), body]) : Buffer.from(head, "latin1"));
 }
 
 function serveHttp<D>(pipeline: HttpPipeline<D>, log: Logger, req: IncomingMessage, res: ServerResponse): void {

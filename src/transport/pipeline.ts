@@ -4,7 +4,7 @@
 import { BodyCollector, decodeBody } from "./body.js";
 import { buildRequest } from "./request.js";
 import type { RequestHead } from "./request.js";
-import { corsPreflight, finalizeResponse, normalizeResponseHeaders, plainTextResponse } from "./response.js";
+import { ResponseFinisher, corsPreflight, normalizeResponseHeaders, plainTextResponse } from "./response.js";
 import type { FinalResponse } from "./response.js";
 import type { Logger } from "../log.js";
 import type { HttpHandler, HttpRequest, HttpResponse, WsHooks } from "./types.js";
@@ -29,10 +29,10 @@ export function jsonError(status: number, code: number, message: string): HttpRe
 }
 
 export class HttpPipeline<D> {
-  private readonly responseHeaders: Array<[string, string]>;
+  private readonly finisher: ResponseFinisher;
 
   constructor(private readonly cfg: PipelineConfig<D>) {
-    this.responseHeaders = normalizeResponseHeaders(cfg.responseHeaders);
+    this.finisher = new ResponseFinisher(normalizeResponseHeaders(cfg.responseHeaders));
   }
 
   get limit(): number {
@@ -49,7 +49,7 @@ export class HttpPipeline<D> {
 
   /** 400 {"code":3,"message":"http: request body too large"}; `close` when the body was not drained. */
   async tooLarge(head: RequestHead, close: boolean): Promise<FinalResponse> {
-    const res = await finalizeResponse(head, jsonError(400, 3, "http: request body too large"), this.responseHeaders);
+    const res = await this.finisher.finish(head, jsonError(400, 3, "http: request body too large"));
     res.close = close;
     return res;
   }
@@ -72,7 +72,8 @@ export class HttpPipeline<D> {
         this.cfg.log.error({ err, method: head.method, path: head.path }, "http handler failed");
         res = jsonError(500, 13, "Internal Server Error");
       }
-      return await this.finish(head, res);
+      const f = this.finish(head, res);
+      return f instanceof Promise ? await f : f;
     } catch (err) {
       this.cfg.log.error({ err, method: head.method, path: head.path }, "http pipeline failed");
       return plainTextResponse(head, 500, "Internal Server Error");
@@ -129,7 +130,7 @@ export class HttpPipeline<D> {
     return gate.ok ? this.badHandshake(head) : gate.response;
   }
 
-  private finish(head: RequestHead, res: HttpResponse): Promise<FinalResponse> {
-    return finalizeResponse(head, res, this.responseHeaders);
+  private finish(head: RequestHead, res: HttpResponse): FinalResponse | Promise<FinalResponse> {
+    return this.finisher.finish(head, res);
   }
 }

@@ -39,6 +39,18 @@ export function splitTarget(target: string): { path: string; rawQuery: string } 
   return q < 0 ? { path: t, rawQuery: "" } : { path: t.slice(0, q), rawQuery: t.slice(q + 1) };
 }
 
+/**
+ * The prototype of request header maps: empty and frozen, so a map behaves as a prototype-less one (no
+ * inherited "constructor" or "toString", "__proto__" is a plain key), while V8 keeps it a fast object
+ * (Object.create(null) makes a dictionary-mode one, slow to fill and to walk with for-in).
+ */
+const HEADER_MAP_PROTO: object = Object.freeze(Object.create(null) as object);
+
+/** An empty header map (see HEADER_MAP_PROTO). */
+export function newHeaderMap(): Record<string, string> {
+  return Object.create(HEADER_MAP_PROTO) as Record<string, string>;
+}
+
 /** Adds a header to a lower-case map, joining repeats with ", " as Go and Node do. */
 export function addHeader(headers: Record<string, string>, name: string, value: string): void {
   const prev = headers[name];

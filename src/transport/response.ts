@@ -1,9 +1,11 @@
 // Owns what the transport adds to responses, identically for both implementations: Nakama's CORS
 // (gorilla/handlers semantics), Cache-Control, socket.response_headers, Vary, default content type,
-// gzip/deflate compression per Accept-Encoding, and the plain-text bodies of WebSocket refusals.
+// gzip/deflate compression per Accept-Encoding, and the plain-text bodies of WebSocket refusals. The
+// header work is done once per response shape (ResponseFinisher), including the pre-joined status and
+// header text uWS writes in one call.
 import { deflate, deflateSync, gzip, gzipSync } from "node:zlib";
 import { promisify } from "node:util";
-import { canonicalHeaderName } from "./request.js";
+import { canonicalHeaderName, reasonPhrase } from "./request.js";
 import type { HttpResponse } from "./types.js";
 
 /** Bodies smaller than this are sent uncompressed: below ~1 KB gzip saves little and costs CPU. */
@@ -25,8 +27,15 @@ const TRANSPORT_HEADERS = new Set(["content-length", "transfer-encoding", "conne
 /** A response ready for the wire. Header names are canonical; Content-Length is added by the writer. */
 export interface FinalResponse {
   status: number;
-  headers: Array<[string, string]>;
-  body: Buffer;
+  /** Shared between responses of the same shape: never mutated. */
+  headers: ReadonlyArray<readonly [string, string]>;
+  /**
+   * The status line after "HTTP/1.1 " and every header line, CRLF-joined without the last CRLF
+   * ("200 OK\r\nContent-Type: …"): what uWS's writeStatus takes, so a response is one native call.
+   */
+  head: string;
+  /** A string is sent as UTF-8. */
+  body: Buffer | string;
   /** False for HEAD requests and 204/304: headers only. */
   sendBody: boolean;
   /** The Content-Length to announce (for HEAD: what GET would send); null for 204/304. */
@@ -71,7 +80,14 @@ export function corsPreflight(req: RequestView): FinalResponse | null {
 }
 
 function bare(status: number, headers: Array<[string, string]>): FinalResponse {
-  return { status, headers, body: EMPTY, sendBody: true, contentLength: 0, close: false };
+  return { status, headers, head: wireHead(status, headers), body: EMPTY, sendBody: true, contentLength: 0, close: false };
+}
+
+/** FinalResponse.head for a status and canonical headers. */
+export function wireHead(status: number, headers: ReadonlyArray<readonly [string, string]>): string {
+  let head = `${status} ${reasonPhrase(status)}`;
+  for (const [k, v] of headers) head += `\r\n${k}: ${v}`;
+  return head;
 }
 
 function corsOrigin(req: RequestView, out: Map<string, string>): void {
@@ -79,47 +95,125 @@ function corsOrigin(req: RequestView, out: Map<string, string>): void {
   if (origin !== undefined && origin !== "") out.set("access-control-allow-origin", "*");
 }
 
-/** Applies the gateway's headers and compression to a handler's response. */
-export async function finalizeResponse(
-  req: RequestView,
-  res: HttpResponse,
-  responseHeaders: ReadonlyArray<readonly [string, string]>,
-): Promise<FinalResponse> {
-  let body = res.body === undefined ? EMPTY : typeof res.body === "string" ? Buffer.from(res.body) : res.body;
-  const h = new Map<string, string>();
-  if (res.headers) {
-    for (const [k, v] of Object.entries(res.headers)) {
-      const name = k.toLowerCase();
-      if (!TRANSPORT_HEADERS.has(name)) h.set(name, v);
+/** The headers of one response shape, worked out once (see ResponseFinisher). */
+interface Layout {
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly head: string;
+  /** The encoding to compress the body with, or null. */
+  readonly encoding: "gzip" | "deflate" | null;
+}
+
+/** Response shapes remembered per finisher; past it the memory starts over (shapes are few in practice). */
+const LAYOUTS_MAX = 512;
+
+/**
+ * Applies the gateway's headers and compression to handlers' responses. The header work depends only on
+ * the response's shape (status, the handler's headers, whether the request had an Origin, whether the
+ * body is empty/text/binary and the encoding chosen for it), so it is done once per shape and reused:
+ * most routes answer with a handful of shapes.
+ */
+export class ResponseFinisher {
+  private readonly layouts = new Map<string, Layout>();
+  /** Layouts by shape for frozen headers objects (constants handlers answer with again and again). */
+  private readonly byObject = new WeakMap<object, Map<number, Layout>>();
+
+  constructor(private readonly responseHeaders: ReadonlyArray<readonly [string, string]>) {}
+
+  /** The wire response; a promise only when the body is compressed on the thread pool. */
+  finish(req: RequestView, res: HttpResponse): FinalResponse | Promise<FinalResponse> {
+    const raw = res.body;
+    const text = typeof raw === "string";
+    const length = raw === undefined ? 0 : text ? Buffer.byteLength(raw) : raw.length;
+    const status = res.status;
+    const sendBody = req.method !== "HEAD" && status !== 204 && status !== 304;
+    const origin = req.headers["origin"];
+    const cors = origin !== undefined && origin !== "";
+    const candidate = sendBody && length >= COMPRESS_MIN_BYTES ? chooseEncoding(req.headers["accept-encoding"]) : null;
+    // Everything besides the headers that decides the layout, as one number.
+    const shape =
+      status * 32 + (cors ? 16 : 0) + (length === 0 ? 0 : text ? 4 : 8) + (candidate === null ? 0 : candidate === "gzip" ? 1 : 2);
+    const given = res.headers;
+    let layout: Layout | undefined;
+    // A frozen headers object cannot have changed since it was last seen: its shape's layout is remembered on it.
+    const frozen = given !== undefined && Object.isFrozen(given);
+    if (frozen) layout = this.byObject.get(given)?.get(shape);
+    if (layout === undefined) {
+      let key = String(shape);
+      if (given !== undefined) {
+        for (const k in given) if (Object.hasOwn(given, k)) key += `\0${k}\0${given[k]}`;
+      }
+      layout = this.layouts.get(key);
+      if (layout === undefined) {
+        layout = this.layout(status, given, cors, length, text, candidate);
+        if (this.layouts.size >= LAYOUTS_MAX) this.layouts.clear();
+        this.layouts.set(key, layout);
+      }
+      if (frozen) {
+        let shapes = this.byObject.get(given);
+        if (shapes === undefined) this.byObject.set(given, (shapes = new Map()));
+        if (shapes.size < LAYOUTS_MAX) shapes.set(shape, layout);
+      }
     }
-  }
-  if (!h.has("cache-control")) h.set("cache-control", CACHE_CONTROL);
-  for (const [k, v] of responseHeaders) if (!h.has(k)) h.set(k, v);
-  const vary = h.get("vary");
-  if (vary === undefined) h.set("vary", "Accept-Encoding");
-  else if (!/accept-encoding/i.test(vary)) h.set("vary", `${vary}, Accept-Encoding`);
-  corsOrigin(req, h);
-  const status = res.status;
-  const sendBody = req.method !== "HEAD" && status !== 204 && status !== 304;
-  if (body.length > 0 && !h.has("content-type")) {
-    h.set("content-type", typeof res.body === "string" ? "text/plain; charset=utf-8" : "application/octet-stream");
-  }
-  if (sendBody && body.length >= COMPRESS_MIN_BYTES && !h.has("content-encoding")) {
-    const enc = chooseEncoding(req.headers["accept-encoding"]);
-    if (enc !== null) {
-      body = await compress(body, enc);
-      h.set("content-encoding", enc);
+    const body = raw === undefined ? EMPTY : raw;
+    const noLength = status === 204 || status === 304;
+    if (layout.encoding === null) {
+      return {
+        status,
+        headers: layout.headers,
+        head: layout.head,
+        body: sendBody ? body : EMPTY,
+        sendBody,
+        contentLength: noLength ? null : length,
+        close: false,
+      };
     }
+    const enc = layout.encoding;
+    const finish = (zipped: Buffer): FinalResponse => ({
+      status,
+      headers: layout.headers,
+      head: layout.head,
+      body: zipped,
+      sendBody,
+      contentLength: noLength ? null : zipped.length,
+      close: false,
+    });
+    const bytes = typeof body === "string" ? Buffer.from(body) : body;
+    if (bytes.length < COMPRESS_ASYNC_BYTES) return finish(enc === "gzip" ? gzipSync(bytes) : deflateSync(bytes));
+    return (enc === "gzip" ? gzipAsync(bytes) : deflateAsync(bytes)).then(finish);
   }
-  const noLength = status === 204 || status === 304;
-  return {
-    status,
-    headers: toWire(h),
-    body: sendBody ? body : EMPTY,
-    sendBody,
-    contentLength: noLength ? null : body.length,
-    close: false,
-  };
+
+  private layout(
+    status: number,
+    given: Readonly<Record<string, string>> | undefined,
+    cors: boolean,
+    length: number,
+    text: boolean,
+    candidate: "gzip" | "deflate" | null,
+  ): Layout {
+    const h = new Map<string, string>();
+    if (given) {
+      for (const [k, v] of Object.entries(given)) {
+        const name = k.toLowerCase();
+        if (!TRANSPORT_HEADERS.has(name)) h.set(name, v);
+      }
+    }
+    if (!h.has("cache-control")) h.set("cache-control", CACHE_CONTROL);
+    for (const [k, v] of this.responseHeaders) if (!h.has(k)) h.set(k, v);
+    const vary = h.get("vary");
+    if (vary === undefined) h.set("vary", "Accept-Encoding");
+    else if (!/accept-encoding/i.test(vary)) h.set("vary", `${vary}, Accept-Encoding`);
+    if (cors) h.set("access-control-allow-origin", "*");
+    if (length > 0 && !h.has("content-type")) {
+      h.set("content-type", text ? "text/plain; charset=utf-8" : "application/octet-stream");
+    }
+    let encoding: "gzip" | "deflate" | null = null;
+    if (candidate !== null && !h.has("content-encoding")) {
+      encoding = candidate;
+      h.set("content-encoding", candidate);
+    }
+    const headers = toWire(h);
+    return { headers, head: wireHead(status, headers), encoding };
+  }
 }
 
 /** What Go's http.Error writes: text/plain, nosniff, the message and a newline. */
@@ -136,7 +230,8 @@ export function plainTextResponse(
   corsOrigin(req, h);
   const body = Buffer.from(`${text}\n`);
   const sendBody = req.method !== "HEAD";
-  return { status, headers: toWire(h), body: sendBody ? body : EMPTY, sendBody, contentLength: body.length, close: false };
+  const headers = toWire(h);
+  return { status, headers, head: wireHead(status, headers), body: sendBody ? body : EMPTY, sendBody, contentLength: body.length, close: false };
 }
 
 function toWire(h: Map<string, string>): Array<[string, string]> {
@@ -156,12 +251,6 @@ export function chooseEncoding(acceptEncoding: string | undefined): "gzip" | "de
     return name;
   }
   return null;
-}
-
-async function compress(body: Buffer, enc: "gzip" | "deflate"): Promise<Buffer> {
-  // "deflate" is sent zlib-wrapped (RFC 9110); every client decoder accepts that form.
-  if (body.length < COMPRESS_ASYNC_BYTES) return enc === "gzip" ? gzipSync(body) : deflateSync(body);
-  return enc === "gzip" ? gzipAsync(body) : deflateAsync(body);
 }
 
 /** Normalizes socket.response_headers once: lower-case names, transport-managed ones dropped. */

@@ -1,7 +1,8 @@
 // Owns REST routing: a segment trie with literal, `{name}` and catch-all `{name:.*}` segments,
 // Nakama's routing errors (404 Not Found / 501 Method Not Allowed), and the mapping of thrown errors
 // to gateway responses (GameError → its status and {"code","message"}; anything else → logged 500).
-// An optional request observer sees every request around its dispatch (metrics, traces).
+// An optional request observer sees every request around its dispatch (metrics, traces). Found matches
+// are remembered per method and path (bounded), so a repeated request skips the trie walk.
 import { E, GameError, fail } from "../errors.js";
 import type { Logger } from "../log.js";
 import { errorResponse, json } from "./json.js";
@@ -49,6 +50,9 @@ function decode(s: string): string {
   }
 }
 
+/** Remembered matches per router. */
+const FOUND_MAX = 1024;
+
 const PARAM = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const TAIL = /^\{([A-Za-z_][A-Za-z0-9_]*):\.\*\}$/;
 
@@ -57,6 +61,8 @@ export type RequestObserver = (req: HttpRequest, next: (req: HttpRequest) => Pro
 
 export class Router {
   private readonly root = newNode();
+  /** Found matches by method, then path; each method's starts over past FOUND_MAX (paths carrying ids are many). */
+  private readonly found = new Map<string, Map<string, Match & { kind: "found" }>>();
   private readonly log: Logger;
   /** The router as the transport's HTTP handler. */
   readonly handle: HttpHandler;
@@ -71,6 +77,7 @@ export class Router {
   /** Registers a route, e.g. add("GET", "/v2/group/{group_id}/user", h) or "/v2/rpc/{id:.*}". */
   add(method: Method, pattern: string, handler: RouteHandler): this {
     if (!pattern.startsWith("/")) throw new Error(`route pattern must start with "/": ${pattern}`);
+    this.found.clear();
     const segs = pattern.split("/").slice(1);
     const names: string[] = [];
     let node = this.root;
@@ -104,8 +111,26 @@ export class Router {
     return this;
   }
 
-  /** Finds the handler: literal segments beat `{param}`, which beats a catch-all; HEAD falls back to GET. */
+  /**
+   * Finds the handler: literal segments beat `{param}`, which beats a catch-all; HEAD falls back to GET.
+   * Found matches are remembered by method and path (frozen: they are shared by later requests).
+   */
   match(method: string, path: string): Match {
+    let byPath = this.found.get(method);
+    const known = byPath?.get(path);
+    if (known !== undefined) return known;
+    const m = this.search(method, path);
+    if (m.kind === "found") {
+      Object.freeze(m.params);
+      Object.freeze(m);
+      if (byPath === undefined) this.found.set(method, (byPath = new Map()));
+      if (byPath.size >= FOUND_MAX) byPath.clear();
+      byPath.set(path, m);
+    }
+    return m;
+  }
+
+  private search(method: string, path: string): Match {
     const segs = path.split("/").slice(1);
     const values: string[] = [];
     const pick = (eps: Map<string, Endpoint>): Endpoint | undefined =>
@@ -150,17 +175,24 @@ export class Router {
     return null;
   }
 
-  private async dispatch(req: HttpRequest): Promise<HttpResponse> {
+  /** Runs the route (without an async frame of its own: one promise hop less per request). */
+  private dispatch(req: HttpRequest): Promise<HttpResponse> {
+    let out: Promise<HttpResponse> | HttpResponse;
     try {
       const m = this.match(req.method, req.path);
       if (m.kind === "notFound") throw fail(E.notFound);
       if (m.kind === "methodNotAllowed") throw fail(E.methodNotAllowed);
-      return await m.handler({ req, params: m.params });
+      out = m.handler({ req, params: m.params });
     } catch (err) {
-      if (err instanceof GameError) return errorResponse(err);
-      this.log.error({ err, method: req.method, path: req.path }, "route handler failed");
-      return errorResponse(fail(E.internal, err));
+      return Promise.resolve(this.failed(req, err));
     }
+    return Promise.resolve(out).then(undefined, (err: unknown) => this.failed(req, err));
+  }
+
+  private failed(req: HttpRequest, err: unknown): HttpResponse {
+    if (err instanceof GameError) return errorResponse(err);
+    this.log.error({ err, method: req.method, path: req.path }, "route handler failed");
+    return errorResponse(fail(E.internal, err));
   }
 }
 

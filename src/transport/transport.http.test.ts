@@ -32,6 +32,20 @@ function buildRouter(slow: { gate: Deferred<void> | null; started: Deferred<void
   r.add("GET", "/v2/small", () => json({ ok: true }));
   r.add("GET", "/v2/ip", ({ req }) => json({ ip: req.remoteAddress }));
   r.add("GET", "/v2/own-headers", () => ({ status: 200, headers: { "X-Served-By": "handler" }, body: "" }));
+  r.add("GET", "/v2/text", () => ({ status: 200, headers: { "content-type": "text/plain" }, body: "é☃😀 lone:\ud800 end" }));
+  // One headers object answered again and again, changed in between; and a frozen one.
+  const shared: Record<string, string> = { "content-type": "application/json" };
+  let served = 0;
+  r.add("GET", "/v2/shared-headers", () => {
+    shared["x-served"] = String(++served);
+    return { status: 200, headers: shared, body: "{}" };
+  });
+  const frozen = Object.freeze({ "content-type": "application/json", "x-frozen": "yes" });
+  r.add("GET", "/v2/frozen-headers/{status}", ({ params }) => ({ status: Number(params.status), headers: frozen, body: "{}" }));
+  r.add("GET", "/v2/req-headers", ({ req }) => {
+    const h = req.headers;
+    return json({ keys: Object.keys(h).sort(), proto: h["__proto__"] ?? null, ctor: h["constructor"] ?? null, str: h["tostring"] ?? null });
+  });
   r.add("GET", "/v2/fail/{kind}", ({ params }) => {
     if (params.kind === "auth") throw new GameError(Code.UNAUTHENTICATED, "Auth token invalid");
     if (params.kind === "missing") throw new GameError(Code.NOT_FOUND, "Group not found.");
@@ -284,6 +298,39 @@ for (const impl of IMPLS) {
       assert.deepEqual(await direct.json(), { ip: "127.0.0.1" });
       const proxied = await get(base, "/v2/ip", { "x-forwarded-for": "203.0.113.9, 198.51.100.7:4711" });
       assert.deepEqual(await proxied.json(), { ip: "198.51.100.7" });
+    });
+
+    it("sends string bodies as UTF-8 with lone surrogates as U+FFFD, and their byte length", async () => {
+      const r = await rawRequest(t.port, "GET /v2/text HTTP/1.1\r\nHost: x\r\n\r\n");
+      const expected = Buffer.from("é☃😀 lone:\ud800 end");
+      assert.equal(r.headers["content-length"], String(expected.length));
+      assert.deepEqual(r.body, expected);
+      const head = await fetch(`${base}/v2/text`, { method: "HEAD" });
+      assert.equal(head.headers.get("content-length"), String(expected.length));
+    });
+
+    it("writes a handler's headers as they are at each answer, frozen or not", async () => {
+      for (const n of [1, 2, 3]) {
+        const r = await get(base, "/v2/shared-headers", n === 2 ? { origin: "https://example.com" } : {});
+        assert.equal(r.headers.get("x-served"), String(n));
+        assert.equal(r.headers.get("access-control-allow-origin"), n === 2 ? "*" : null);
+        assert.equal(r.headers.get("cache-control"), CACHE);
+      }
+      for (const status of [200, 201, 200]) {
+        const r = await get(base, `/v2/frozen-headers/${status}`);
+        assert.equal(r.status, status);
+        assert.equal(r.headers.get("x-frozen"), "yes");
+        assert.equal(r.headers.get("content-type"), "application/json");
+        assert.equal(await r.text(), "{}");
+      }
+    });
+
+    it("gives handlers header maps without inherited keys", async () => {
+      const plain = await rawRequest(t.port, "GET /v2/req-headers HTTP/1.1\r\nHost: x\r\n\r\n");
+      assert.deepEqual(JSON.parse(plain.body.toString()), { keys: ["host"], proto: null, ctor: null, str: null });
+      // (uWS refuses header names with "_", so "__proto__" cannot be sent to both implementations.)
+      const odd = await rawRequest(t.port, "GET /v2/req-headers HTTP/1.1\r\nHost: x\r\nConstructor: c\r\n\r\n");
+      assert.deepEqual(JSON.parse(odd.body.toString()), { keys: ["constructor", "host"], proto: null, ctor: "c", str: null });
     });
 
     it("writes the same status line and headers for a raw request", async () => {

@@ -6,7 +6,8 @@ import { createRequire } from "node:module";
 import type * as Uws from "@rjweb/uws";
 import { BodyCollector } from "./body.js";
 import { HttpPipeline } from "./pipeline.js";
-import { addHeader, reasonPhrase } from "./request.js";
+import { ByteSlab } from "./slab.js";
+import { addHeader, newHeaderMap, normalizeAddress } from "./request.js";
 import type { RequestHead } from "./request.js";
 import type { FinalResponse } from "./response.js";
 import { BaseConn, CLOSE_GOING_AWAY, CLOSE_TOO_BIG } from "./ws-conn.js";
@@ -15,6 +16,9 @@ import type { Logger } from "../log.js";
 import type { Transport, WsHooks } from "./types.js";
 
 export type UwsModule = typeof Uws;
+
+/** "00" … "ff". */
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /** Loads the native binary; throws when this platform/Node ABI has none. */
 export function loadUws(): UwsModule {
@@ -101,23 +105,51 @@ class UwsConn<D> extends BaseConn<D> {
 
 function readHead(req: Uws.HttpRequest, res: Uws.HttpResponse): RequestHead {
   const query: string | undefined = req.getQuery(); // undefined at runtime when there is none
-  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  const headers = newHeaderMap();
   req.forEachHeader((k, v) => addHeader(headers, k, v));
   return {
     method: req.getMethod().toUpperCase(),
     path: req.getUrl(),
     rawQuery: query ?? "",
     headers,
-    peerAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+    peerAddress: peerAddress(res),
   };
+}
+
+/**
+ * The peer's address as normalizeAddress would print uWS's text form, formatted from the binary form
+ * (cheaper than the text form plus decoding): IPv4 and IPv4-mapped IPv6 dotted, other IPv6 as uWS
+ * prints it (eight groups of four lower-case hex digits).
+ */
+function peerAddress(res: Uws.HttpResponse): string {
+  const b = new Uint8Array(res.getRemoteAddress());
+  if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+  if (b.length !== 16) return normalizeAddress(Buffer.from(res.getRemoteAddressAsText()).toString());
+  let mapped = b[10] === 0xff && b[11] === 0xff;
+  for (let i = 0; mapped && i < 10; i++) mapped = b[i] === 0;
+  if (mapped) return `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  let text = "";
+  for (let i = 0; i < 16; i += 2) {
+    if (i > 0) text += ":";
+    text += HEX2[b[i]] + HEX2[b[i + 1]];
+  }
+  return text;
+}
+
+/**
+ * ES2024's String#toWellFormed (Node 20 has it, our lib setting does not): uWS would write a lone
+ * surrogate as its raw 3-byte form where Buffer.from and node:http write U+FFFD.
+ */
+interface WellFormable {
+  toWellFormed(): string;
 }
 
 function write(res: Uws.HttpResponse, state: ResState, f: FinalResponse): void {
   if (state.finished) return;
   state.finished = true;
   res.cork(() => {
-    res.writeStatus(`${f.status} ${reasonPhrase(f.status)}`);
-    for (const [k, v] of f.headers) res.writeHeader(k, v);
+    // The status line and every header in one call: uWS writes the text as given, each native call costs.
+    res.writeStatus(f.head);
     if (!f.sendBody) {
       // endWithoutBody(length) leaves the response open in this build; write the length ourselves.
       if (f.contentLength !== null) res.writeHeader("Content-Length", String(f.contentLength));
@@ -125,7 +157,8 @@ function write(res: Uws.HttpResponse, state: ResState, f: FinalResponse): void {
     } else if (f.contentLength === null) {
       res.endWithoutBody();
     } else {
-      res.end(f.body, f.close); // closeConnection also writes "Connection: close"
+      // A string goes to uWS as is (no Buffer made for it); closeConnection also writes "Connection: close".
+      res.end(typeof f.body === "string" ? (f.body as unknown as WellFormable).toWellFormed() : f.body, f.close);
     }
   });
 }
@@ -157,6 +190,13 @@ class AnswerBatch {
 
   constructor(private readonly log: Logger) {}
 
+  /** Writes the answer in the batch once it is ready. */
+  reply(res: Uws.HttpResponse, state: ResState, p: Promise<FinalResponse>): void {
+    p.then((f) => this.add(res, state, f), this.failed);
+  }
+
+  private readonly failed = (err: unknown): void => this.log.error({ err }, "uws response failed");
+
   add(res: Uws.HttpResponse, state: ResState, f: FinalResponse): void {
     this.res.push(res);
     this.states.push(state);
@@ -172,21 +212,15 @@ function copy(ab: ArrayBuffer): Buffer {
   return Buffer.copyBytesFrom(new Uint8Array(ab));
 }
 
-function serveHttp<D>(pipeline: HttpPipeline<D>, log: Logger, batch: AnswerBatch, res: Uws.HttpResponse, req: Uws.HttpRequest): void {
+function serveHttp<D>(pipeline: HttpPipeline<D>, batch: AnswerBatch, bodies: ByteSlab, res: Uws.HttpResponse, req: Uws.HttpRequest): void {
   const head = readHead(req, res);
   const state: ResState = { finished: false };
   res.onAborted(() => {
     state.finished = true;
   });
-  const reply = (p: Promise<FinalResponse>): void => {
-    p.then(
-      (f) => batch.add(res, state, f),
-      (err: unknown) => log.error({ err }, "uws response failed"),
-    );
-  };
   const early = pipeline.early(head);
   if (early !== null) {
-    reply(early);
+    batch.reply(res, state, early);
     return;
   }
   const collector = new BodyCollector(pipeline.limit);
@@ -194,13 +228,13 @@ function serveHttp<D>(pipeline: HttpPipeline<D>, log: Logger, batch: AnswerBatch
   res.onData((chunk, isLast) => {
     if (done) return;
     // Copy now: uWS neuters the ArrayBuffer when this callback returns.
-    const more = collector.push(collector.overflowed ? chunk.byteLength : copy(chunk));
+    const more = collector.push(collector.overflowed ? chunk.byteLength : bodies.copy(new Uint8Array(chunk)));
     if (more === "stop") {
       done = true;
-      reply(pipeline.tooLarge(head, true));
+      batch.reply(res, state, pipeline.tooLarge(head, true));
     } else if (isLast) {
       done = true;
-      reply(pipeline.run(head, collector));
+      batch.reply(res, state, pipeline.run(head, collector));
     }
   });
 }
@@ -291,7 +325,10 @@ export async function startUws<D>(
   const conns = new Set<UwsConn<D>>();
   if (hooks !== undefined) app.ws<UserData<D>>(s.wsPath, wsBehavior(uws, pipeline, hooks, s, conns));
   const batch = new AnswerBatch(s.log);
-  app.any("/*", (res, req) => serveHttp(pipeline, s.log, batch, res, req));
+  // Request bodies' private copies: small ones (up to 4 KiB) carved from shared 64 KiB slabs rather than
+  // each taking a slice of Node's 8 KiB pool (a new pool every ≈100 requests, each allocation costly).
+  const bodies = new ByteSlab(64 * 1024);
+  app.any("/*", (res, req) => serveHttp(pipeline, batch, bodies, res, req));
   const listenSocket = await listen(uws, app, s.address, s.port);
   const port = uws.getSocketPort(listenSocket);
   let closing: Promise<void> | null = null;
