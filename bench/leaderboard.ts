@@ -13,7 +13,7 @@
 // PostgreSQL backends serving the database (processes titled "postgres: <user> <database> …", read from
 // /proc, so only when PostgreSQL runs on this machine) per operation.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { silentLogger } from "../src/log.js";
@@ -23,6 +23,7 @@ import { migrateUp } from "../src/storage/migrate.js";
 import { openPostgres } from "../src/storage/postgres.js";
 import { openTestPostgres, type TestDb } from "../src/storage/testing.js";
 import type { Db } from "../src/storage/db.js";
+import { pgBackendCpu } from "./lib/server.js";
 import { fmt, Latencies } from "./lib/stats.js";
 import { loadOptions, markdownRuns, runWorkload, type RunResult, type Target } from "./load/index.js";
 import { Api } from "./load/wire.js";
@@ -111,25 +112,6 @@ async function sqlRanks(db: Db, owners: readonly string[]): Promise<Latencies> {
   return lat;
 }
 
-/** CPU seconds of each PostgreSQL backend serving `database` on this machine (by process title). */
-function backendCpu(database: string): Map<number, number> {
-  const ticks = 100;
-  const out = new Map<number, number>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const title = readFileSync(`/proc/${name}/cmdline`, "utf8");
-      const words = title.split(" ");
-      if (words[0] !== "postgres:" || words[2] !== database) continue;
-      const f = readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1].split(" ");
-      out.set(Number(name), (Number(f[11]) + Number(f[12])) / ticks);
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   const url = process.env.TROUPE_TEST_DATABASE_URL;
   if (!url) throw new Error("set TROUPE_TEST_DATABASE_URL (PostgreSQL)");
@@ -171,7 +153,7 @@ async function main(): Promise<void> {
       const opts = loadOptions("leaderboard", {
         size: 32, concurrency: connections, duration: seconds, warmup: 1, board: BOARD, ...(phases ? { phases } : {}),
       }, { owners });
-      const otherCpu = [{ label: "PostgreSQL", sample: () => backendCpu(database) }];
+      const otherCpu = [{ label: "PostgreSQL", sample: () => pgBackendCpu(database) }];
       runs.push({ ...(await runWorkload(target, opts, { otherCpu })), target: `${connections} connections` });
     }
     const after = await child.stats();
