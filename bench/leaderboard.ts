@@ -9,7 +9,8 @@
 // (the wire load alone, on any server: npm run bench -- load leaderboard …)
 // TROUPE_BENCH_LB_REUSE=1 uses the database the URL names itself and keeps it: the board's records are
 // seeded only up to [records] (the first run seeds, later runs start at once with the same million).
-// TROUPE_BENCH_LB_PHASES=around (or write) runs only that phase. Each phase also reports the CPU of the
+// TROUPE_BENCH_LB_PHASES=around (or write) runs only that phase; TROUPE_BENCH_LB_SQL=0 skips the SQL rank
+// comparison (200 counts over the board: minutes of PostgreSQL CPU at 1,000,000 records). Each phase also reports the CPU of the
 // PostgreSQL backends serving the database (processes titled "postgres: <user> <database> …", read from
 // /proc, so only when PostgreSQL runs on this machine) per operation.
 import { spawn } from "node:child_process";
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
     const owners = (await pg.db.query<{ owner_id: string }>(
       "SELECT owner_id FROM leaderboard_record TABLESAMPLE SYSTEM (1) LIMIT 2000",
     )).rows.map((r) => r.owner_id);
-    const sql = await sqlRanks(pg.db, owners);
+    const sql = process.env.TROUPE_BENCH_LB_SQL === "0" ? null : await sqlRanks(pg.db, owners);
 
     child = await startChild(pg.address);
     const target: Target = {
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     console.log(`\nLeaderboard, ${fmt(n, 0)} records (${seeded ? `seeded in ${fmt(seedSeconds, 0)} s` : "seeded earlier"}), ${seconds} s per phase, PostgreSQL ${pgVersion(await pg.db.query<{ v: string }>("SHOW server_version"))}\n`);
     console.log(markdownRuns(runs));
     console.log(`\nrank cache: cold load of ${fmt(n, 0)} ranks on first use ${fmt(coldMs, 0)} ms; server RSS ${mb(before.rss)} → ${mb(loaded.rss)} loaded → ${mb(after.rss)} at end`);
-    console.log(`SQL rank (count of better records via the primary key), ${sql.count} random owners: p50 ${fmt(sql.percentile(50), 1)} ms, p99 ${fmt(sql.percentile(99), 1)} ms`);
+    if (sql !== null) console.log(`SQL rank (count of better records via the primary key), ${sql.count} random owners: p50 ${fmt(sql.percentile(50), 1)} ms, p99 ${fmt(sql.percentile(99), 1)} ms`);
     console.log(`load average: ${readFileSync("/proc/loadavg", "utf8").trim()}`);
   } finally {
     child?.stop();
