@@ -232,7 +232,7 @@ for (const engine of engines()) {
       assert.deepEqual(alone[asks.length - 2].records, []);
     });
 
-    test("around owner, windows over 100 records (size as a parameter), alone and grouped", async () => {
+    test("around owner, windows over 100 records (size as a parameter), alone and grouped, by index and by SQL", async () => {
       const id = boardId("hay-wide");
       await leaderboardCreate(core, { id, authoritative: false, enableRanks: true });
       const owners = Array.from({ length: 130 }, () => owner());
@@ -244,6 +244,13 @@ for (const engine of engines()) {
       assert.deepEqual(alone[0].records.map((r) => Number(r.rank)), Array.from({ length: 120 }, (_, i) => i + 1 + 1));
       const together = await Promise.all(asks.map(([o, limit]) => leaderboardRecordsHaystack(core, id, o, limit, "", 0)));
       assert.deepEqual(together, alone);
+      // The same through the SQL neighbours read (sizes limit + 1: over 101 as a parameter), alone and grouped.
+      const viaSql: LeaderboardCore = { ...core, ranks: Object.assign(Object.create(core.ranks) as typeof core.ranks, { neighbourhood: async () => null }) };
+      const sqlAlone = [];
+      for (const [o, limit] of asks) sqlAlone.push(await leaderboardRecordsHaystack(viaSql, id, o, limit, "", 0));
+      assert.deepEqual(sqlAlone, alone);
+      const sqlTogether = await Promise.all([...asks, ...asks].map(([o, limit]) => leaderboardRecordsHaystack(viaSql, id, o, limit, "", 0)));
+      assert.deepEqual(sqlTogether, [...alone, ...alone]);
     });
 
     test("around owner from the rank index equals the listing read around the owner in SQL", async () => {
