@@ -9,11 +9,12 @@
 // (the wire load alone, on any server: npm run bench -- load leaderboard …)
 // TROUPE_BENCH_LB_REUSE=1 uses the database the URL names itself and keeps it: the board's records are
 // seeded only up to [records] (the first run seeds, later runs start at once with the same million).
-// TROUPE_BENCH_LB_PHASES=around (or write) runs only that phase. Each phase also reports the CPU of the
+// TROUPE_BENCH_LB_PHASES=around (or write) runs only that phase; TROUPE_BENCH_LB_SQL=0 skips the SQL rank
+// comparison (200 counts over the board: minutes of PostgreSQL CPU at 1,000,000 records). Each phase also reports the CPU of the
 // PostgreSQL backends serving the database (processes titled "postgres: <user> <database> …", read from
 // /proc, so only when PostgreSQL runs on this machine) per operation.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { silentLogger } from "../src/log.js";
@@ -23,6 +24,7 @@ import { migrateUp } from "../src/storage/migrate.js";
 import { openPostgres } from "../src/storage/postgres.js";
 import { openTestPostgres, type TestDb } from "../src/storage/testing.js";
 import type { Db } from "../src/storage/db.js";
+import { pgBackendCpu } from "./lib/server.js";
 import { fmt, Latencies } from "./lib/stats.js";
 import { loadOptions, markdownRuns, runWorkload, type RunResult, type Target } from "./load/index.js";
 import { Api } from "./load/wire.js";
@@ -111,25 +113,6 @@ async function sqlRanks(db: Db, owners: readonly string[]): Promise<Latencies> {
   return lat;
 }
 
-/** CPU seconds of each PostgreSQL backend serving `database` on this machine (by process title). */
-function backendCpu(database: string): Map<number, number> {
-  const ticks = 100;
-  const out = new Map<number, number>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const title = readFileSync(`/proc/${name}/cmdline`, "utf8");
-      const words = title.split(" ");
-      if (words[0] !== "postgres:" || words[2] !== database) continue;
-      const f = readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1].split(" ");
-      out.set(Number(name), (Number(f[11]) + Number(f[12])) / ticks);
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   const url = process.env.TROUPE_TEST_DATABASE_URL;
   if (!url) throw new Error("set TROUPE_TEST_DATABASE_URL (PostgreSQL)");
@@ -147,7 +130,7 @@ async function main(): Promise<void> {
     const owners = (await pg.db.query<{ owner_id: string }>(
       "SELECT owner_id FROM leaderboard_record TABLESAMPLE SYSTEM (1) LIMIT 2000",
     )).rows.map((r) => r.owner_id);
-    const sql = await sqlRanks(pg.db, owners);
+    const sql = process.env.TROUPE_BENCH_LB_SQL === "0" ? null : await sqlRanks(pg.db, owners);
 
     child = await startChild(pg.address);
     const target: Target = {
@@ -171,14 +154,14 @@ async function main(): Promise<void> {
       const opts = loadOptions("leaderboard", {
         size: 32, concurrency: connections, duration: seconds, warmup: 1, board: BOARD, ...(phases ? { phases } : {}),
       }, { owners });
-      const otherCpu = [{ label: "PostgreSQL", sample: () => backendCpu(database) }];
+      const otherCpu = [{ label: "PostgreSQL", sample: () => pgBackendCpu(database) }];
       runs.push({ ...(await runWorkload(target, opts, { otherCpu })), target: `${connections} connections` });
     }
     const after = await child.stats();
     console.log(`\nLeaderboard, ${fmt(n, 0)} records (${seeded ? `seeded in ${fmt(seedSeconds, 0)} s` : "seeded earlier"}), ${seconds} s per phase, PostgreSQL ${pgVersion(await pg.db.query<{ v: string }>("SHOW server_version"))}\n`);
     console.log(markdownRuns(runs));
     console.log(`\nrank cache: cold load of ${fmt(n, 0)} ranks on first use ${fmt(coldMs, 0)} ms; server RSS ${mb(before.rss)} → ${mb(loaded.rss)} loaded → ${mb(after.rss)} at end`);
-    console.log(`SQL rank (count of better records via the primary key), ${sql.count} random owners: p50 ${fmt(sql.percentile(50), 1)} ms, p99 ${fmt(sql.percentile(99), 1)} ms`);
+    if (sql !== null) console.log(`SQL rank (count of better records via the primary key), ${sql.count} random owners: p50 ${fmt(sql.percentile(50), 1)} ms, p99 ${fmt(sql.percentile(99), 1)} ms`);
     console.log(`load average: ${readFileSync("/proc/loadavg", "utf8").trim()}`);
   } finally {
     child?.stop();

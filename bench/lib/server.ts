@@ -1,8 +1,9 @@
 // Owns starting a Troupe server for a benchmark as its own process, pinned to one core when taskset exists
 // (compiled cli.js, or src/cli.ts through tsx when the bench itself runs from source), and reading any
-// process's CPU time and resident memory from /proc so results can be given per operation.
+// process's CPU time and resident memory from /proc (and a local PostgreSQL's backends' CPU) so results can
+// be given per operation.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -44,6 +45,41 @@ export function hasTaskset(): boolean {
 export function procCpuSeconds(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(f[11]) + Number(f[12])) / ticks;
+}
+
+/** CPU seconds of each PostgreSQL backend serving `database` on this machine, by process title
+ * ("postgres: user database host …"); empty when PostgreSQL runs elsewhere. */
+export function pgBackendCpu(database: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const words = readFileSync(`/proc/${name}/cmdline`, "utf8").split(" ");
+      if (words[0] !== "postgres:" || words[2] !== database) continue;
+      out.set(Number(name), procCpuSeconds(Number(name)));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return out;
+}
+
+/** The database a `--database.address=postgres://…@127.0.0.1…/name` server flag names, when the server is
+ * on this machine (so its backends' CPU can be read); undefined otherwise. */
+export function localPgDatabase(flags: readonly string[]): string | undefined {
+  for (const [i, f] of flags.entries()) {
+    const value = f.startsWith("--database.address=") ? f.slice("--database.address=".length) : f === "--database.address" ? flags[i + 1] : undefined;
+    if (value === undefined || !/^postgres(ql)?:\/\//.test(value)) continue;
+    try {
+      const u = new URL(value);
+      if (!["127.0.0.1", "localhost", "[::1]"].includes(u.hostname)) return undefined;
+      const db = decodeURIComponent(u.pathname.slice(1));
+      return db === "" ? undefined : db;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** VmRSS of process `pid`, bytes (from /proc/<pid>/status). */

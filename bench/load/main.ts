@@ -1,14 +1,14 @@
 // Owns the load tool's command-line run: parse and check the options (non-loopback targets refused
 // before any traffic), pin this process to core 1 when it starts a local server on core 0, keep a
-// one-line live progress on stderr when that is a terminal, bound the whole run with a watchdog, and
-// write the report (Markdown to stdout; --json, --markdown and --svg files).
+// one-line live progress on stderr when that is a terminal, add a local PostgreSQL's CPU per operation,
+// bound the whole run with a watchdog, and write the report (Markdown to stdout; --json, --markdown and --svg files).
 import { writeFileSync } from "node:fs";
-import { pinSelf } from "../lib/server.js";
+import { localPgDatabase, pgBackendCpu, pinSelf } from "../lib/server.js";
 import { chartSvg } from "./chart.js";
 import { parseCli, UsageError, type CliOptions } from "./options.js";
 import type { Progress } from "./recorder.js";
 import { jsonReport, markdownReport } from "./report.js";
-import { runReport } from "./runner.js";
+import { runReport, type RunHooks } from "./runner.js";
 import { TargetRefused } from "./target.js";
 
 const fmt = (x: number | null, d = 1): string => (x === null ? "–" : x.toLocaleString("en-US", { maximumFractionDigits: d }));
@@ -44,6 +44,15 @@ const processIo: Io = {
   tty: process.stderr.isTTY === true,
 };
 
+/** PostgreSQL CPU per operation as an extra column when a local server is given a PostgreSQL database on
+ * this machine (its backends are found by process title). */
+function pgCpu(cli: CliOptions): { otherCpu?: RunHooks["otherCpu"] } {
+  const dbs = [...new Set(cli.targets.flatMap((t) => (t.where === "local" ? [localPgDatabase(t.serverFlags)] : [])))]
+    .filter((d): d is string => d !== undefined);
+  if (dbs.length === 0) return {};
+  return { otherCpu: dbs.map((d) => ({ label: dbs.length === 1 ? "PostgreSQL" : `PostgreSQL ${d}`, sample: () => pgBackendCpu(d) })) };
+}
+
 /** Runs the CLI; resolves with the process exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let parsed;
@@ -71,6 +80,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   watchdog.unref();
   try {
     const report = await runReport(cli, {
+      ...pgCpu(cli),
       onProgress: (p) => say(progressLine(p)),
       onRun: (label) => (tty ? say(label) : io.err(`${label}\n`)),
     });

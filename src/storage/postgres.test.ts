@@ -63,4 +63,24 @@ describe("openDb against PostgreSQL", () => {
       await t.dispose();
     }
   });
+
+  it("starts every pooled connection with jit off unless the address's options say otherwise", { skip: pgUrl === undefined ? "TROUPE_TEST_DATABASE_URL not set" : undefined }, async () => {
+    const t = await openTestPostgres(pgUrl ?? "");
+    try {
+      const jit = async (address: string): Promise<string> => {
+        const db = await openDb({ address: [address], dataDir: "", maxOpenConns: 2, connMaxLifetimeMs: 0, log });
+        try {
+          return (await db.query<{ jit: string }>("SHOW jit")).rows[0].jit;
+        } finally {
+          await db.close();
+        }
+      };
+      assert.equal(await jit(t.address), "off");
+      const on = new URL(t.address);
+      on.searchParams.set("options", "-c jit=on");
+      assert.equal(await jit(on.toString()), "on");
+    } finally {
+      await t.dispose();
+    }
+  });
 });

@@ -232,6 +232,27 @@ for (const engine of engines()) {
       assert.deepEqual(alone[asks.length - 2].records, []);
     });
 
+    test("around owner, windows over 100 records (size as a parameter), alone and grouped, by index and by SQL", async () => {
+      const id = boardId("hay-wide");
+      await leaderboardCreate(core, { id, authoritative: false, enableRanks: true });
+      const owners = Array.from({ length: 130 }, () => owner());
+      await Promise.all(owners.map((o, i) => write(core, id, o, 5000 - 3 * i)));
+      const asks = [[owners[60], 120], [owners[70], 121], [owners[5], 101], [owners[80], 20], [owners[90], 20]] as const;
+      const alone = [];
+      for (const [o, limit] of asks) alone.push(await leaderboardRecordsHaystack(core, id, o, limit, "", 0));
+      assert.deepEqual(alone.map((l) => l.records.length), [120, 121, 101, 20, 20]);
+      assert.deepEqual(alone[0].records.map((r) => Number(r.rank)), Array.from({ length: 120 }, (_, i) => i + 1 + 1));
+      const together = await Promise.all(asks.map(([o, limit]) => leaderboardRecordsHaystack(core, id, o, limit, "", 0)));
+      assert.deepEqual(together, alone);
+      // The same through the SQL neighbours read (sizes limit + 1: over 101 as a parameter), alone and grouped.
+      const viaSql: LeaderboardCore = { ...core, ranks: Object.assign(Object.create(core.ranks) as typeof core.ranks, { neighbourhood: async () => null }) };
+      const sqlAlone = [];
+      for (const [o, limit] of asks) sqlAlone.push(await leaderboardRecordsHaystack(viaSql, id, o, limit, "", 0));
+      assert.deepEqual(sqlAlone, alone);
+      const sqlTogether = await Promise.all([...asks, ...asks].map(([o, limit]) => leaderboardRecordsHaystack(viaSql, id, o, limit, "", 0)));
+      assert.deepEqual(sqlTogether, [...alone, ...alone]);
+    });
+
     test("around owner from the rank index equals the listing read around the owner in SQL", async () => {
       // The same core, except that its rank cache never picks a window: every listing goes the SQL way.
       const viaSql: LeaderboardCore = { ...core, ranks: Object.assign(Object.create(core.ranks) as typeof core.ranks, { neighbourhood: async () => null }) };

@@ -48,7 +48,10 @@ function entryObject(e: IndexEntry): api.StorageObject {
   };
 }
 
-function rowObject(r: ObjectRow): IndexedObject {
+/** A storage row with its times at full precision (the indexes keep them as Dates). */
+type TimedRow = Omit<ObjectRow, "create_time" | "update_time"> & { create_time: Date; update_time: Date };
+
+function rowObject(r: TimedRow): IndexedObject {
   return {
     collection: r.collection, key: r.key, userId: r.user_id, value: r.value, version: r.version, read: r.read, write: r.write,
     createTime: r.create_time, updateTime: r.update_time,
@@ -100,7 +103,7 @@ export class StorageIndexes implements StorageIndexSink {
         if (d.key !== "") sql += ` AND key = $${params.push(d.key)}`;
         if (after !== null) sql += ` AND (key, user_id) > ($${params.push(after.key)}, $${params.push(after.userId)}::uuid)`;
         sql += ` ORDER BY collection, key, user_id LIMIT $${params.push(LOAD_PAGE)}`;
-        const page = (await this.deps.db.query<ObjectRow>(sql, params)).rows;
+        const page = (await this.deps.db.query<TimedRow>(sql, params)).rows;
         for (const r of page) {
           if (index.size >= d.maxEntries) break;
           await this.#apply(index, rowObject(r));

@@ -6,12 +6,12 @@
 // caller (null = runtime read), and every request gets back exactly what it alone would have read.
 import type { api } from "../../../proto/index.js";
 import { Coalescer, outcomeOf, type Outcome } from "../../lib/coalesce.js";
-import { OBJECT_COLUMNS, StorageText, toStorageObject, type ObjectRow, type ReadRequest, type StorageDeps, type StorageReadId } from "./types.js";
+import { OBJECT_COLUMNS, StorageText, timeColumns, toStorageObject, type ObjectRow, type ReadRequest, type StorageDeps, type StorageReadId } from "./types.js";
 import { internal } from "./write.js";
 
 const ONE = `SELECT ${OBJECT_COLUMNS} FROM storage WHERE collection = $1 AND key = $2 AND user_id = $3`;
 
-const MANY = `SELECT s.collection, s.key, s.user_id, s.value::text AS value, s.version, s.read, s.write, s.create_time, s.update_time
+const MANY = `SELECT s.collection, s.key, s.user_id, s.value::text AS value, s.version, s.read, s.write, ${timeColumns("s.")}
 FROM unnest($1::text[], $2::text[], $3::uuid[]) WITH ORDINALITY AS t(collection, key, user_id, n)
 JOIN storage s ON s.collection = t.collection AND s.key = t.key AND s.user_id = t.user_id`;
 
@@ -19,7 +19,7 @@ const RULE_ONE = " AND (read = 2 OR (read = 1 AND user_id = $4))";
 const RULE_MANY = " WHERE (s.read = 2 OR (s.read = 1 AND s.user_id = $4))";
 
 /** Several requests' ids in one statement: each id row carries its request's caller (null: no rule). */
-const GROUP = `SELECT t.n, s.collection, s.key, s.user_id, s.value::text AS value, s.version, s.read, s.write, s.create_time, s.update_time
+const GROUP = `SELECT t.n, s.collection, s.key, s.user_id, s.value::text AS value, s.version, s.read, s.write, ${timeColumns("s.")}
 FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[]) WITH ORDINALITY AS t(collection, key, user_id, caller, n)
 JOIN storage s ON s.collection = t.collection AND s.key = t.key AND s.user_id = t.user_id
 WHERE t.caller IS NULL OR s.read = 2 OR (s.read = 1 AND s.user_id = t.caller)`;

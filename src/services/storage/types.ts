@@ -88,8 +88,16 @@ export function rejected(message: string): GameError {
   return new GameError(Code.INVALID_ARGUMENT, message);
 }
 
+/** Whole unix seconds (INT8 text) of a row's times, as reads and listings return them: PostgreSQL formats
+ * an integer for far less than a timestamptz (no time-zone conversion), and the server skips parsing
+ * timestamp text into a Date for every object (see leaderboard/record-rows.ts for why date_part's floor
+ * is exact). `prefix` qualifies the columns (e.g. "s."). */
+export function timeColumns(prefix = ""): string {
+  return `floor(date_part('epoch', ${prefix}create_time))::INT8 AS create_time, floor(date_part('epoch', ${prefix}update_time))::INT8 AS update_time`;
+}
+
 /** The columns every object read selects; `value::text` keeps PostgreSQL's own JSON formatting. */
-export const OBJECT_COLUMNS = "collection, key, user_id, value::text AS value, version, read, write, create_time, update_time";
+export const OBJECT_COLUMNS = `collection, key, user_id, value::text AS value, version, read, write, ${timeColumns()}`;
 
 export interface ObjectRow {
   collection: string;
@@ -99,12 +107,14 @@ export interface ObjectRow {
   version: string;
   read: number;
   write: number;
-  create_time: Date;
-  update_time: Date;
+  /** Unix seconds (INT8 text, see timeColumns). */
+  create_time: string;
+  /** Unix seconds (INT8 text). */
+  update_time: string;
 }
 
-function wholeSeconds(d: Date): Date {
-  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+function fromSeconds(unix: string): Date {
+  return new Date(Number(unix) * 1000);
 }
 
 /** A row as Nakama returns objects from reads and listings (timestamps cut to whole seconds). */
@@ -117,8 +127,8 @@ export function toStorageObject(r: ObjectRow): api.StorageObject {
     version: r.version,
     permission_read: r.read,
     permission_write: r.write,
-    create_time: wholeSeconds(r.create_time),
-    update_time: wholeSeconds(r.update_time),
+    create_time: fromSeconds(r.create_time),
+    update_time: fromSeconds(r.update_time),
   };
 }
 
