@@ -1,6 +1,7 @@
 // Owns the PostgreSQL adapter: the Db port over a `pg` Pool (size = database.max_open_conns, connections
-// recycled after database.conn_max_lifetime_ms, each started with our session settings, e.g. jit=off).
-// A transaction holds one pooled client from BEGIN to COMMIT/ROLLBACK. `pg`'s default value types are already the port's contract; its parameter quirks are
+// recycled after database.conn_max_lifetime_ms, each given our session settings, e.g. jit=off, on connect).
+// A transaction holds one pooled client from BEGIN to COMMIT/ROLLBACK. `pg`'s default value types are
+// already the port's contract; its parameter quirks are
 // neutralised by params.ts, and single statements use the extended protocol like PGlite does.
 import { Pool } from "pg";
 import type { PoolClient, PoolConfig, QueryConfig, QueryResult as PgResult } from "pg";
@@ -34,16 +35,18 @@ function sslOption(a: DbAddress): PoolConfig["ssl"] {
 }
 
 /**
- * Settings every pooled connection starts with; the address's own `?options=` come after them and win.
- * jit=off: PostgreSQL JIT-compiles any statement whose estimated cost passes jit_above_cost (100,000), and
- * our grouped statements (several leaderboard windows as lateral scans with per-row LIMITs, which the
- * planner prices as 10% of the board each) pass it from ≈15 windows on at 1,000,000 records: 11–32 ms of
- * compilation per statement against 0.3–1 ms of execution. Short indexed statements never gain from JIT.
+ * Run on every new pooled connection before its first statement, unless the address's `?options=` set jit
+ * themselves. jit=off: PostgreSQL JIT-compiles any statement whose estimated cost passes jit_above_cost
+ * (100,000); grouped statements (several leaderboard windows as lateral scans with per-row LIMITs, which
+ * the planner prices as 10% of the board each) passed it from ≈15 windows on at 1,000,000 records: 11–32 ms
+ * of compilation per statement against 0.3–1 ms of execution. Short indexed statements never gain from JIT.
+ * A SET rather than a startup option: connection poolers (PgBouncer) refuse unknown startup parameters,
+ * and a server without the setting (PostgreSQL < 11) only fails this statement, which is ignored.
  */
-const SESSION_OPTIONS = "-c jit=off";
+const SESSION_SETUP = "SET jit = off";
 
-function sessionOptions(a: DbAddress): string {
-  return a.options === undefined || a.options.trim() === "" ? SESSION_OPTIONS : `${SESSION_OPTIONS} ${a.options}`;
+function wantsSessionSetup(a: DbAddress): boolean {
+  return a.options === undefined || !/\bjit\b/.test(a.options);
 }
 
 function poolConfig(a: DbAddress, o: OpenPostgresOptions): PoolConfig {
@@ -54,7 +57,7 @@ function poolConfig(a: DbAddress, o: OpenPostgresOptions): PoolConfig {
     password: a.password,
     database: a.database,
     ssl: sslOption(a),
-    options: sessionOptions(a),
+    options: a.options,
     application_name: a.applicationName ?? "troupe",
     max: Math.max(1, o.maxOpenConns),
     maxLifetimeSeconds: o.connMaxLifetimeMs > 0 ? Math.max(1, Math.round(o.connMaxLifetimeMs / 1000)) : 0,
@@ -121,6 +124,8 @@ export async function openPostgres(o: OpenPostgresOptions): Promise<PostgresDb> 
   const pool = new Pool(poolConfig(address, o));
   // Without a listener, an idle client's network error would crash the process.
   pool.on("error", (err) => o.log.warn({ err, address: where }, "idle PostgreSQL connection failed"));
+  // pg queues a client's statements in order, so this runs before anything the pool hands the client for.
+  if (wantsSessionSetup(address)) pool.on("connect", (client) => void client.query(SESSION_SETUP).catch(() => undefined));
   const started = performance.now();
   try {
     await pool.query("SELECT 1");
