@@ -8,7 +8,8 @@
 // VM whose engine reports it unusable (memory limit hit) is stopped and replaced.
 //
 // Fast path (callIdle / releaseVm): while no call waits and the pool's mailbox is empty, a call goes
-// straight to an idle VM actor as its message, and a VM that finishes goes straight back to the idle
+// straight to an idle VM (run in the caller's turn when its engine can answer synchronously, else as its
+// VM actor's message), and a VM that finishes goes straight back to the idle
 // list, without a turn of the pool actor in between; the idle list and counters are the pool state's,
 // changed synchronously, so the pool actor sees them as if it had made the change itself. Anything else
 // (a call while every VM is busy, an unusable VM, a queue to serve) goes through the pool actor.
@@ -18,7 +19,7 @@ import type { PoolLimits, PoolStats } from "../../src/runtime/pool.js";
 import type { GuestCall } from "../../src/runtime/engine.js";
 import { ask, mailboxDepth, stop, tell, type ActorContext, type ActorRef, type ActorSpec, type Result } from "../kernel/index.js";
 import type { PoolMsg, VmMsg } from "./pool.messages.js";
-import { vmActorSpec } from "./vm.actor.js";
+import { failure, vmActorSpec } from "./vm.actor.js";
 
 type CallMsg = Extract<PoolMsg, { type: "call" }>;
 
@@ -33,6 +34,9 @@ interface Waiting {
 
 interface Slot {
   readonly ref: ActorRef<VmMsg>;
+  /** The VM its actor owns (callIdle starts synchronous calls on it while the slot is idle). */
+  readonly vm: EngineVm;
+  readonly id: number;
   busy: boolean;
 }
 
@@ -90,7 +94,7 @@ function dispatch(setup: PoolSetup, s: PoolState, id: number, msg: CallMsg): voi
 function addVm(setup: PoolSetup, s: PoolState, vm: EngineVm, ctx: ActorContext<PoolMsg>): void {
   const id = setup.nextSlot++;
   const pool = ctx.self;
-  s.slots.set(id, { ref: ctx.spawn(vmActorSpec(vm, (slot, usable) => releaseVm(setup, pool, slot, usable), id)), busy: false });
+  s.slots.set(id, { ref: ctx.spawn(vmActorSpec(vm, (slot, usable) => releaseVm(setup, pool, slot, usable), id)), vm, id, busy: false });
   setup.stats.vms = s.slots.size;
   setup.stats.created++;
   const next = dequeue(s);
@@ -186,7 +190,11 @@ function onWarm(setup: PoolSetup, s: PoolState, ctx: ActorContext<PoolMsg>): Poo
 
 /**
  * The fast path of a call: when a VM is idle, no call waits and the pool's mailbox is empty, the call
- * goes to that VM actor as its message; otherwise undefined (send it to the pool).
+ * goes to that VM; otherwise undefined (send it to the pool). An engine that can answer synchronously
+ * (callNow) is called right here, in the caller's turn, while the slot is marked busy (the VM actor is
+ * idle with an empty mailbox, so nothing else runs on that VM): a call that finishes frees the slot at
+ * once, a call that suspends is handed to the VM actor ("finish"), which holds the VM until it settles,
+ * answers under the same ask timeout, and frees it. Other engines get the call as their actor's message.
  */
 export function callIdle(setup: PoolSetup, pool: ActorRef<PoolMsg>, call: GuestCall, timeoutMs: number): Promise<unknown> | undefined {
   const s = setup.current;
@@ -195,7 +203,21 @@ export function callIdle(setup: PoolSetup, pool: ActorRef<PoolMsg>, call: GuestC
   slot.busy = true;
   setup.stats.busy++;
   setup.stats.calls++;
-  return ask(slot.ref, (replyTo) => ({ type: "run", call, replyTo }), timeoutMs);
+  if (slot.vm.callNow === undefined || mailboxDepth(slot.ref) > 0) return ask(slot.ref, (replyTo) => ({ type: "run", call, replyTo }), timeoutMs);
+  let value: unknown;
+  try {
+    value = slot.vm.callNow(call);
+  } catch (err) {
+    releaseVm(setup, pool, slot.id, slot.vm.usable());
+    return Promise.reject(failure(err));
+  }
+  if (!(value instanceof Promise)) {
+    releaseVm(setup, pool, slot.id, slot.vm.usable());
+    return Promise.resolve(value);
+  }
+  const pending: Promise<unknown> = value;
+  pending.catch(() => undefined); // answered through the actor; never an unhandled rejection here
+  return ask(slot.ref, (replyTo) => ({ type: "finish", pending, replyTo }), timeoutMs);
 }
 
 /** A VM actor finished a call: straight back to the idle list when nothing waits, else a "done" to the pool. */

@@ -16,4 +16,10 @@ export type PoolMsg =
   | { type: "grow" };
 
 /** To one VM actor. */
-export type VmMsg = { type: "run"; call: GuestCall; replyTo: Reply<unknown> };
+export type VmMsg =
+  | { type: "run"; call: GuestCall; replyTo: Reply<unknown> }
+  /**
+   * A call the pool started on this (idle) actor's VM in the caller's turn that is now waiting (a host
+   * promise): the actor holds the VM until it settles, answers, then frees it, as for a "run".
+   */
+  | { type: "finish"; pending: Promise<unknown>; replyTo: Reply<unknown> };

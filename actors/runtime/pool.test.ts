@@ -1,7 +1,8 @@
 // Tests the VM pool actor with fake VMs: one call at a time per VM, calls queue while every VM is busy
 // and the pool grows up to its maximum (2× more concurrent calls than VMs all succeed), a full queue
-// fails at once with RESOURCE_EXHAUSTED, unusable VMs are replaced, warm-up stops at the minimum, and
-// a failing factory fails the waiting calls instead of looping.
+// fails at once with RESOURCE_EXHAUSTED, unusable VMs are replaced, warm-up stops at the minimum, a
+// failing factory fails the waiting calls instead of looping, and an engine answering synchronously
+// (callNow) is called in the caller's turn while a suspended call keeps its VM until it settles.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Code, GameError } from "../../src/errors.js";
@@ -25,7 +26,8 @@ interface Fake {
   gate: Gate;
 }
 
-function fakeFactory(opts: { fail?: boolean; unusableAfter?: number } = {}): Fake {
+/** `now`: the VMs also answer through callNow (synchronously, except "rpc:wait"; "rpc:throw" throws). */
+function fakeFactory(opts: { fail?: boolean; unusableAfter?: number; now?: boolean } = {}): Fake {
   const created = new Probe<number>();
   const closed = new Probe<number>();
   const fake: Fake = { factory: undefined as unknown as EngineFactory, created, closed, maxInFlight: 0, gate: new Gate() };
@@ -35,7 +37,7 @@ function fakeFactory(opts: { fail?: boolean; unusableAfter?: number } = {}): Fak
     let inFlight = 0;
     let calls = 0;
     created.push(id);
-    return {
+    const vm: EngineVm = {
       kind: "lua",
       keys: () => ["rpc:x"],
       storageIndexes: () => [],
@@ -53,6 +55,16 @@ function fakeFactory(opts: { fail?: boolean; unusableAfter?: number } = {}): Fak
       usable: () => opts.unusableAfter === undefined || calls < opts.unusableAfter,
       close: async () => closed.push(id),
     };
+    if (opts.now === true) {
+      vm.callNow = (c) => {
+        if (c.key === "rpc:wait") return vm.call(c);
+        if (inFlight > 0) throw new Error("a second call while one is in progress");
+        calls++;
+        if (c.key === "rpc:throw") throw new Error("boom");
+        return `vm${id}:${c.key}`;
+      };
+    }
+    return vm;
   };
   fake.factory = {
     kind: "lua",
@@ -95,6 +107,27 @@ describe("runtime VM pool actor", () => {
     assert.equal(pool.stats().peakQueued, 7, "7 waited while the first VM ran and the others were created");
     await pool.stop();
     await fake.closed.count(4);
+    await kernel.shutdown();
+  });
+
+  it("calls an idle VM that answers synchronously in the caller's turn; a call that suspends keeps its VM until it settles", async () => {
+    const kernel = createKernel({ log: silentLogger() });
+    const fake = fakeFactory({ now: true });
+    const pool = await startPool(kernel, fake, { min: 1, max: 1 });
+    assert.equal(await pool.call(call("rpc:x")), "vm1:rpc:x");
+    assert.equal(pool.stats().busy, 0, "a synchronous answer frees the VM at once");
+    const suspended = pool.call(call("rpc:wait"));
+    const behind = pool.call(call("rpc:x"));
+    await statsUntil(pool, (st) => st.busy === 1 && st.queued === 1);
+    fake.gate.open();
+    assert.equal(await suspended, "vm1:rpc:wait");
+    assert.equal(await behind, "vm1:rpc:x", "the queued call ran once the suspended one settled");
+    await assert.rejects(pool.call(call("rpc:throw")), (e: unknown) => e instanceof GameError && e.code === Code.INTERNAL);
+    await statsUntil(pool, (st) => st.busy === 0);
+    assert.equal(await pool.call(call("rpc:x")), "vm1:rpc:x", "a throwing call frees its VM too");
+    assert.equal(fake.maxInFlight, 1);
+    assert.equal(pool.stats().calls, 5);
+    await pool.stop();
     await kernel.shutdown();
   });
 

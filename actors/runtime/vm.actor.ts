@@ -2,6 +2,8 @@
 // async handlers included), answers the caller directly, then tells its pool it is free again and
 // whether its engine still considers the VM usable (`release`: pool.actor.ts puts it straight back on
 // the idle list when nothing waits, else sends the pool a "done"). Stopping the actor closes the VM.
+// A call the pool started itself on this idle VM (pool.actor.ts callIdle) and that suspended reaches the
+// actor as "finish": the actor holds the VM until it settles, exactly as for a call it ran.
 import { GameError, toGameError } from "../../src/errors.js";
 import type { EngineVm } from "../../src/runtime/engine.js";
 import type { ActorSpec } from "../kernel/index.js";
@@ -14,7 +16,8 @@ interface VmState {
   readonly vm: EngineVm;
 }
 
-function failure(err: unknown): GameError {
+/** What a failed call rejects with (a GameError as it is). */
+export function failure(err: unknown): GameError {
   return err instanceof GameError ? err : toGameError(err, err instanceof Error ? err.message : String(err));
 }
 
@@ -24,23 +27,27 @@ function run(state: VmState, msg: VmMsg, release: ReleaseVm, slot: number): VmSt
     release(slot, state.vm.usable());
     return state;
   };
-  // The ask may have expired while the call waited in the pool's queue: nobody is listening any more.
-  if (msg.replyTo.settled) return free();
   let out: Promise<unknown>;
-  try {
-    if (state.vm.callNow === undefined) {
-      out = state.vm.call(msg.call);
-    } else {
-      // A guest that finishes synchronously is answered within this turn (a sync handler: no promise hops).
-      const value = state.vm.callNow(msg.call);
-      if (!(value instanceof Promise)) {
-        msg.replyTo.ok(value);
-        return free();
+  if (msg.type === "finish") {
+    out = msg.pending;
+  } else {
+    // The ask may have expired while the call waited in the pool's queue: nobody is listening any more.
+    if (msg.replyTo.settled) return free();
+    try {
+      if (state.vm.callNow === undefined) {
+        out = state.vm.call(msg.call);
+      } else {
+        // A guest that finishes synchronously is answered within this turn (a sync handler: no promise hops).
+        const value = state.vm.callNow(msg.call);
+        if (!(value instanceof Promise)) {
+          msg.replyTo.ok(value);
+          return free();
+        }
+        out = value;
       }
-      out = value;
+    } catch (err) {
+      out = Promise.reject(err);
     }
-  } catch (err) {
-    out = Promise.reject(err);
   }
   return out.then(
     (value) => {

@@ -82,6 +82,26 @@ class JsEngineVm implements EngineVm {
     return ctx instanceof Promise ? ctx.then((c) => this.#callWith(fn, c, call.args)) : this.#callWith(fn, ctx, call.args);
   }
 
+  callNow(call: GuestCall): unknown {
+    const fn = this.regs.get(call.key);
+    if (!isJsRef(fn)) throw new GameError(Code.NOT_FOUND, `no JavaScript function registered for ${call.key}`);
+    this.slot.enter(call);
+    if (this.contexts === undefined) return this.vm.callNow(fn, [jsContext(call.ctx), this.logger, this.nk, ...call.args]);
+    const ctx = this.contexts.get(call.ctx);
+    if (ctx instanceof Promise) return ctx.then((c) => this.#callWith(fn, c, call.args));
+    if (ctx.done === NO_RELEASE) return this.vm.callNow(fn, [ctx.ref, this.logger, this.nk, ...call.args]);
+    let out: unknown;
+    try {
+      out = this.vm.callNow(fn, [ctx.ref, this.logger, this.nk, ...call.args]);
+    } catch (err) {
+      ctx.done();
+      throw err;
+    }
+    if (out instanceof Promise) return out.finally(ctx.done);
+    ctx.done();
+    return out;
+  }
+
   #callWith(fn: JsRef, ctx: ContextHandle, args: readonly unknown[]): Promise<unknown> {
     const out = this.vm.call(fn, [ctx.ref, this.logger, this.nk, ...args]);
     return ctx.done === NO_RELEASE ? out : out.finally(ctx.done);

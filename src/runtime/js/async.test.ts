@@ -1,9 +1,10 @@
 // Tests asynchronous host functions seen synchronously by the guest (asyncify), async guest handlers,
 // the one-call-at-a-time queue per VM, independent suspension of different VMs, and the guards that keep
-// a suspension from happening where it would corrupt the wasm stack.
+// a suspension from happening where it would corrupt the wasm stack; callNow answering without a promise hop.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Code, GameError } from "../../errors.js";
+import { isJsRef } from "./refs.js";
 import { engineOnce, later, makeVm } from "./testkit.js";
 
 const engine = engineOnce();
@@ -153,6 +154,32 @@ describe("js async: one call at a time per VM", () => {
     holder.vm = vm;
     assert.equal(await vm.callGlobal("rpc", []), "ok");
     await assert.rejects(inner!, (e: unknown) => e instanceof GameError && e.code === Code.FAILED_PRECONDITION);
+    await vm.dispose();
+  });
+});
+
+describe("js callNow: the same call without a promise hop when it can be", () => {
+  const nk = { storageRead: async () => later(2, [{ value: 1 }, { value: 2 }]) };
+
+  it("answers a synchronous call with its value, a suspending call and calls behind it with promises, and throws what call rejects with", async () => {
+    const vm = await makeVm(await engine(), `
+      function echo(ctx, l, nk, p) { return p; }
+      function slow(ctx, l, nk) { return nk.storageRead([]).length; }
+      function boom() { throw new Error("boom"); }
+      function get(name) { return globalThis[name]; }`);
+    const [echo, slow, boom] = await Promise.all(["echo", "slow", "boom"].map((n) => vm.callGlobal("get", [n], { result: "ref" })));
+    if (!isJsRef(echo) || !isJsRef(slow) || !isJsRef(boom)) throw new Error("expected function refs");
+    assert.equal(vm.callNow(echo, [{}, {}, nk, "hi"]), "hi");
+    const suspended = vm.callNow(slow, [{}, {}, nk]);
+    assert.ok(suspended instanceof Promise, "a call waiting on an async host function answers a promise");
+    const behind = vm.callNow(echo, [{}, {}, nk, "after"]);
+    assert.ok(behind instanceof Promise, "a call behind a running one waits its turn");
+    assert.equal(await suspended, 2);
+    assert.equal(await behind, "after");
+    const isBoom = (e: unknown) => e instanceof GameError && /boom/.test(e.message);
+    assert.throws(() => vm.callNow(boom, []), isBoom);
+    await assert.rejects(vm.call(boom, []), isBoom);
+    assert.equal(vm.callNow(echo, [{}, {}, nk, "again"]), "again", "the VM serves calls after a throw");
     await vm.dispose();
   });
 });

@@ -49,6 +49,28 @@ export class CallQueue {
     return result;
   }
 
+  /**
+   * As `run`, but when nothing is running and the task finishes synchronously, its value itself (no
+   * promise made, no hop); the task's synchronous throw is thrown then. Otherwise what `run` answers.
+   */
+  runNow<T>(task: () => T | Promise<T>): T | Promise<T> {
+    if (this.closedBy || this.active !== 0) return this.run(task);
+    this.active++; // before the task starts: a call it makes itself must queue behind it
+    let out: T | Promise<T>;
+    try {
+      out = task();
+    } catch (err) {
+      this.active--;
+      throw err;
+    }
+    if (!(out instanceof Promise)) {
+      this.active--;
+      return out;
+    }
+    this.tail = out.then(this.settled, this.settled);
+    return out;
+  }
+
   /** Refuses new calls and fails queued ones with `reason()`; the running one finishes. */
   close(reason: () => GameError): void {
     this.closedBy ??= reason;

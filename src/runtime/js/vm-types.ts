@@ -69,6 +69,12 @@ export interface JsVm {
   callGlobal(name: string, args: readonly unknown[], opts?: CallOptions): Promise<unknown>;
   /** Calls a function captured earlier (a JsRef of kind "function"). */
   call(fn: JsRef, args: readonly unknown[], opts?: CallOptions): Promise<unknown>;
+  /**
+   * The same call answered without a promise hop when it can be: the converted result itself when the VM
+   * was idle and the guest finished synchronously, else a Promise of it as `call` gives. Throws then what
+   * `call` would reject with.
+   */
+  callNow(fn: JsRef, args: readonly unknown[], opts?: CallOptions): unknown;
   /** Copies the value behind a ref out to the host. */
   read(ref: JsRef): Promise<unknown>;
   /** Builds a guest value once and keeps it (e.g. a dispatcher object reused every tick). */

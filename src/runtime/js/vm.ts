@@ -164,6 +164,14 @@ class Vm implements JsVm {
     });
   }
 
+  callNow(fn: JsRef, args: readonly unknown[], opts: CallOptions = {}): unknown {
+    return this.execNow(() => {
+      if (fn.kind !== "function") throw new GameError(Code.INVALID_ARGUMENT, "javascript value reference is not a function");
+      const e = this.refs.entry(fn);
+      return this.invoke(e.handle, e.thisArg ?? this.ctx.undefined, args, opts);
+    });
+  }
+
   read(ref: JsRef): Promise<unknown> {
     return this.exec(async () => this.bounded(() => this.marshal.toHost(this.refs.entry(ref).handle)));
   }
@@ -220,6 +228,15 @@ class Vm implements JsVm {
     }
     const gate = this.ec.gate;
     return this.queue.run(gate === undefined ? () => this.start(task) : () => gate.run(() => this.start(task)));
+  }
+
+  /** As exec, answering the task's value itself when it ran at once and finished synchronously. */
+  private execNow<T>(task: () => T | Promise<T>): T | Promise<T> {
+    if (this.bridge.inHostFn) {
+      throw new GameError(Code.FAILED_PRECONDITION, "re-entrant call into a javascript vm from its own host function");
+    }
+    const gate = this.ec.gate;
+    return this.queue.runNow(gate === undefined ? () => this.start(task) : () => gate.run(() => this.start(task)));
   }
 
   private start<T>(task: () => T | Promise<T>): T | Promise<T> {
