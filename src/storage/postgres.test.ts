@@ -64,7 +64,7 @@ describe("openDb against PostgreSQL", () => {
     }
   });
 
-  it("starts every pooled connection with jit off unless the address's options say otherwise", { skip: pgUrl === undefined ? "TROUPE_TEST_DATABASE_URL not set" : undefined }, async () => {
+  it("passes the address's options to every pooled connection (e.g. -c jit=off)", { skip: pgUrl === undefined ? "TROUPE_TEST_DATABASE_URL not set" : undefined }, async () => {
     const t = await openTestPostgres(pgUrl ?? "");
     try {
       const jit = async (address: string): Promise<string> => {
@@ -75,10 +75,13 @@ describe("openDb against PostgreSQL", () => {
           await db.close();
         }
       };
-      assert.equal(await jit(t.address), "off");
-      const on = new URL(t.address);
-      on.searchParams.set("options", "-c jit=on");
-      assert.equal(await jit(on.toString()), "on");
+      const withJit = (v: string): string => {
+        const u = new URL(t.address);
+        u.searchParams.set("options", `-c jit=${v}`);
+        return u.toString();
+      };
+      assert.equal(await jit(withJit("off")), "off");
+      assert.equal(await jit(withJit("on")), "on");
     } finally {
       await t.dispose();
     }

@@ -1,5 +1,5 @@
 // Owns the PostgreSQL adapter: the Db port over a `pg` Pool (size = database.max_open_conns, connections
-// recycled after database.conn_max_lifetime_ms, each given our session settings, e.g. jit=off, on connect).
+// recycled after database.conn_max_lifetime_ms; session settings come from the address's `?options=`).
 // A transaction holds one pooled client from BEGIN to COMMIT/ROLLBACK. `pg`'s default value types are
 // already the port's contract; its parameter quirks are
 // neutralised by params.ts, and single statements use the extended protocol like PGlite does.
@@ -32,21 +32,6 @@ function sslOption(a: DbAddress): PoolConfig["ssl"] {
     default:
       return false;
   }
-}
-
-/**
- * Run on every new pooled connection before its first statement, unless the address's `?options=` set jit
- * themselves. jit=off: PostgreSQL JIT-compiles any statement whose estimated cost passes jit_above_cost
- * (100,000); grouped statements (several leaderboard windows as lateral scans with per-row LIMITs, which
- * the planner prices as 10% of the board each) passed it from ≈15 windows on at 1,000,000 records: 11–32 ms
- * of compilation per statement against 0.3–1 ms of execution. Short indexed statements never gain from JIT.
- * A SET rather than a startup option: connection poolers (PgBouncer) refuse unknown startup parameters,
- * and a server without the setting (PostgreSQL < 11) only fails this statement, which is ignored.
- */
-const SESSION_SETUP = "SET jit = off";
-
-function wantsSessionSetup(a: DbAddress): boolean {
-  return a.options === undefined || !/\bjit\b/.test(a.options);
 }
 
 function poolConfig(a: DbAddress, o: OpenPostgresOptions): PoolConfig {
@@ -124,8 +109,6 @@ export async function openPostgres(o: OpenPostgresOptions): Promise<PostgresDb> 
   const pool = new Pool(poolConfig(address, o));
   // Without a listener, an idle client's network error would crash the process.
   pool.on("error", (err) => o.log.warn({ err, address: where }, "idle PostgreSQL connection failed"));
-  // pg queues a client's statements in order, so this runs before anything the pool hands the client for.
-  if (wantsSessionSetup(address)) pool.on("connect", (client) => void client.query(SESSION_SETUP).catch(() => undefined));
   const started = performance.now();
   try {
     await pool.query("SELECT 1");
