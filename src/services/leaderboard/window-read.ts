@@ -92,7 +92,7 @@ const GROUP_READS = 64;
 /** Reads submitted in one event-loop turn share a statement even while slots are free? Measured at 1M
  * records, 32 connections: on a loaded machine gathering looked ≈5–10% cheaper per listing; quiet
  * (server on core 0) it gave 3,109 listings/s, p99 29 ms, PostgreSQL 228 µs per listing, against 3,665/s,
- * p99 24 ms, 166 µs without, so it is off. (8 reads in flight instead of 4: no better.) Both were measured
+ * p99 24 ms, 166 µs without, so it is off. (8 reads in flight instead of 4: no better.) Both were measured with
  * a parameter LIMIT, priced so high that PostgreSQL's JIT compiled every group of ≈15 windows or more
  * (11–32 ms each); with the constant LIMIT no group comes near jit_above_cost: worth measuring again. */
 const GATHER_TURN = false;
