@@ -18,7 +18,7 @@ import { Code, GameError } from "../../errors.js";
 import { CallSlot } from "../../runtime/engine.js";
 import { ExecutionMode, jsContext, systemContext, type RuntimeContext } from "../../runtime/context.js";
 import { jsInitializer } from "../../runtime/initializer.js";
-import { createJsVm, isJsRef, type HostFn, type JsEngine, type JsRef, type JsVm } from "../../runtime/js/index.js";
+import { createJsVm, isJsRef, type GuestBytes, type HostFn, type JsEngine, type JsRef, type JsVm } from "../../runtime/js/index.js";
 import { jsLoggerObject } from "../../runtime/logger.js";
 import { configViewJs } from "../../runtime/nk/config-view.js";
 import type { NkBinding } from "../../runtime/nk/types.js";
@@ -27,6 +27,12 @@ import { matchError, type JoinCaller, type MatchCore, type MatchMessage, type Ma
 import { logFields, type MatchCoreDeps } from "./deps.js";
 import { initResult, joinAttemptResult, joinContext, matchContext, signalResult, stateResult, type Shaped } from "./results.js";
 import { dispatcherFunctions, guestPresence, guestPresences, jsBroadcasts, SENDER_SLOTS, type JsBroadcasts } from "./shapes.js";
+
+/**
+ * Bytes of a match VM's io buffer: a tick's input (when it fits) and the batched broadcasts' payloads
+ * (flushed to the host when full) pass through it, read and written in place by the host.
+ */
+const IO_BYTES = 2048;
 
 /**
  * Appended to the bundle of match VMs (plain ES5, strict-mode safe). Codes: 0 no result, 1 a state,
@@ -55,7 +61,9 @@ const HELPER = `
     initializer.registerMatch(name, h);
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
-  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function (prefix) { return null; }, f: function () {}, p: [], cs: [], ct: [], ci: 0, j: Function.prototype.call.bind(Array.prototype.join) };
+  var io = new ArrayBuffer(${IO_BYTES});
+  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function (prefix) { return null; }, f: function () {}, p: [], cs: [], ct: [], ci: 0, j: Function.prototype.call.bind(Array.prototype.join),
+    io: io, i8: new Uint8Array(io), i64: new F64(io), w: false };
   var wrapped = {}, nkCall = nk.call;
   nk.names.split(",").forEach(function (name) {
     wrapped[name] = function () {
@@ -69,13 +77,14 @@ const HELPER = `
   var done = function () {
     box.h = handlers;
     return { found: found, box: box, call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set,
-      dispatcher: __troupe_match_dispatcher,
+      dispatcher: __troupe_match_dispatcher, io: io,
       loop: function (tick, n, bytes, add, reset) {
         var msgs = [];
         if (reset === true) box.p = [];
         if (add !== undefined) { var ps = parse(add); for (var k = 0; k < ps.length; k++) box.p.push(ps[k]); }
         if (n > 0) {
-          var f = new F64(bytes, 0, 5 * n), off = 40 * n, p = box.p, cs = box.cs, ct = box.ct;
+          if (bytes === undefined) bytes = io;
+          var f = bytes === io ? box.i64 : new F64(bytes, 0, 5 * n), off = 40 * n, p = box.p, cs = box.cs, ct = box.ct;
           for (var i = 0, j = 0; i < n; i++, j += 5) {
             var t = p[f[j + 2]], len = f[j + 3], s = { userId: t[0], sessionId: t[1], username: t[2], node: t[3] };
             msgs.push({ sender: s, opCode: f[j],
@@ -96,6 +105,10 @@ const HELPER = `
 function __troupe_match_set(box, k, v) { box[k] = v; }
 function __troupe_match_dispatcher(box, h) {
   var q = [""], known = Object.create(null), next = 1, gen = 1, fromCharCode = String.fromCharCode, U8 = Uint8Array, AB = ArrayBuffer, join = box.j;
+  // w: bytes written to box.io since the last take() (kind 3 records' payloads, in record order).
+  // wg changes whenever those bytes may have moved on (a record kept, a take()): a copy made at w earlier
+  // is still good if w and wg are unchanged.
+  var w = 0, wg = 0, i8 = box.i8, IO = i8.length;
   // q[0] is the slot of the prefix take() puts before the records (a result's code), so the text is
   // built by one join.
   box.take = function (prefix) {
@@ -103,23 +116,36 @@ function __troupe_match_dispatcher(box, h) {
     q[0] = prefix;
     var t = join(q, "");
     q = [""];
+    w = 0;
+    wg++;
     return t;
   };
   box.f = function () { if (q.length > 1) h.batch(box.take("")); };
-  // Bytes travel as a latin1 string (one char per byte, fast to build); the VM boundary copies strings up
-  // to a NUL, so NUL bytes travel as U+0100, which latin1 decoding turns back into 0.
+  // Batched bytes are copied into box.io, which the host reads in place (kind 3), once the host has
+  // checked it can (box.w). Otherwise bytes travel as a latin1 string (one char per byte); the VM boundary
+  // copies strings up to a NUL, so NUL bytes travel as U+0100, which latin1 decoding turns back into 0.
+  var latin1 = function (bytes) {
+    var payload = fromCharCode.apply(null, bytes);
+    return payload.indexOf("\\u0000") >= 0 ? payload.split("\\u0000").join("\\u0100") : payload;
+  };
   var make = function (deferred) {
     var generic = deferred ? h.broadcastMessageDeferred : h.broadcastMessage;
     return function (op, data, presences, sender, reliable) {
-      var kind = 0, payload = null, key = null, slot = 0, n = 0;
+      var kind = 0, payload = null, key = null, slot = 0, n = 0, at = -1, g = 0;
       if (presences != null || typeof op !== "number" || op % 1 !== 0 || (reliable != null && typeof reliable !== "boolean")) {
         box.f(); generic(op, data, presences, sender, reliable); return;
       }
       if (data == null) kind = 0;
       else if (data instanceof AB && data.byteLength <= 4096) {
-        kind = 2; payload = fromCharCode.apply(null, new U8(data));
-        if (payload.indexOf("\\u0000") >= 0) payload = payload.split("\\u0000").join("\\u0100");
-      } else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; }
+        // The bytes are taken now (before the sender's fields are read), as the generic path would.
+        kind = 2; n = data.byteLength;
+        if (box.w && n <= IO) {
+          if (w + n > IO) box.f();
+          if (n > 0) i8.set(new U8(data), w);
+          kind = 3; at = w; g = wg;
+        } else payload = latin1(new U8(data));
+      }
+      else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; }
       else { box.f(); generic(op, data, presences, sender, reliable); return; }
       var t = null, same = false;
       if (sender != null) {
@@ -143,9 +169,25 @@ function __troupe_match_dispatcher(box, h) {
       if (payload !== null) n = payload.length;
       if (!deferred && slot !== undefined && op >= 0 && op < 0xD7FF && n < 0xD7FF) {
         // A batch record (see shapes.ts jsBroadcasts): every value + 1, so that no char is NUL.
+        if (kind === 3) {
+          // Kind 3: the payload is the next n bytes of box.io (copied again only if the sender's fields
+          // ran code that moved w on).
+          if (at !== w || g !== wg) {
+            if (w + n > IO) box.f();
+            if (n > 0) i8.set(new U8(data), w);
+          }
+          w += n;
+          wg++;
+          q.push(fromCharCode(reliable !== false ? 8 : 4, op + 1, slot + 1, n + 1));
+          return;
+        }
         if (n > 0) q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1), payload);
         else q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, 1));
         return;
+      }
+      if (kind === 3) {
+        payload = latin1(at === w && g === wg ? new U8(box.io, at, n) : new U8(data));
+        kind = 2;
       }
       box.f();
       if (key === null && sender != null) key = t[0] + "|" + t[1] + "|" + t[2];
@@ -201,6 +243,7 @@ export interface JsMatchSource {
 
 interface Refs {
   readonly box: JsRef;
+  readonly io: JsRef;
   readonly call: JsRef;
   readonly detail: JsRef;
   readonly set: JsRef;
@@ -214,6 +257,11 @@ function shapedOf(code: number, fields: Readonly<Record<string, unknown>> = {}):
 
 /** Message senders a match VM keeps (slots); past this many the table starts over. */
 const SENDERS_MAX = 256;
+
+/** A failure of the host's work on a call's result (returned by `after`, thrown by the caller). */
+class Failed {
+  constructor(readonly err: unknown) {}
+}
 
 class JsMatchCore implements MatchCore {
   readonly engine = "js" as const;
@@ -229,6 +277,7 @@ class JsMatchCore implements MatchCore {
     private readonly slot: CallSlot,
     private readonly refs: Refs,
     private readonly broadcasts: JsBroadcasts,
+    private readonly io: GuestBytes | undefined,
   ) {
     this.ctx = matchContext(d, "", 0);
   }
@@ -253,19 +302,55 @@ class JsMatchCore implements MatchCore {
    * One callback call: its result is a code, or the code followed by the broadcasts the guest still
    * holds (sent here, before the caller sees the result). On failure those are sent before rethrowing.
    */
-  private async run(fn: JsRef, args: readonly unknown[]): Promise<number> {
+  private async run(fn: JsRef, args: readonly unknown[], prepare?: () => void): Promise<number> {
     let out: unknown;
     try {
-      out = await this.vm.call(fn, args);
+      out = await this.vm.call(fn, args, { prepare, after: this.result });
     } catch (err) {
-      const rest = await this.vm.call(this.refs.drain, []).catch(() => null);
-      if (typeof rest === "string") this.broadcasts.replay(rest, 0);
+      await this.drain();
       throw err;
     }
-    if (typeof out !== "string") return out as number;
-    this.broadcasts.replay(out, 1);
-    return out.charCodeAt(0) - 48;
+    if (out instanceof Failed) throw out.err;
+    return out as number;
   }
+
+  /** A callback's result on the VM's turn (the io buffer is still the guest's): the code, broadcasts sent. */
+  private readonly result = (out: unknown): unknown => {
+    if (typeof out !== "string") return out;
+    try {
+      this.broadcasts.replay(out, 1);
+    } catch (err) {
+      return new Failed(err);
+    }
+    return out.charCodeAt(0) - 48;
+  };
+
+  /** After a failed call: sends the broadcasts the guest still holds. */
+  private async drain(): Promise<void> {
+    const rest = await this.vm.call(this.refs.drain, [], { after: this.sendRest }).catch(() => null);
+    if (rest instanceof Failed) throw rest.err;
+  }
+
+  private readonly sendRest = (rest: unknown): unknown => {
+    if (typeof rest !== "string") return null;
+    try {
+      this.broadcasts.replay(rest, 0);
+    } catch (err) {
+      return new Failed(err);
+    }
+    return null;
+  };
+
+  private readonly detailQueue = (out: unknown): unknown => {
+    const q = (out as { q?: unknown }).q;
+    if (typeof q !== "string") return out;
+    try {
+      this.broadcasts.replay(q, 0);
+    } catch (err) {
+      return new Failed(err);
+    }
+    return out;
+  };
 
   /** matchJoin / matchLeave / matchTerminate: (ctx, logger, nk, dispatcher, tick, state, arg). */
   private async step(name: string, tick: number, arg: unknown): Promise<Shaped> {
@@ -278,15 +363,15 @@ class JsMatchCore implements MatchCore {
   private async detail(name: string, ctx: RuntimeContext, jsCtx: unknown, args: unknown[]): Promise<Shaped> {
     await this.sync();
     this.enter(ctx);
-    let out: { code: number; q: string | null } & Record<string, unknown>;
+    let res: unknown;
     try {
-      out = (await this.vm.call(this.refs.detail, [this.refs.box, name, jsCtx, ...args])) as typeof out;
+      res = await this.vm.call(this.refs.detail, [this.refs.box, name, jsCtx, ...args], { after: this.detailQueue });
     } catch (err) {
-      const rest = await this.vm.call(this.refs.drain, []).catch(() => null);
-      if (typeof rest === "string") this.broadcasts.replay(rest, 0);
+      await this.drain();
       throw err;
     }
-    if (typeof out.q === "string") this.broadcasts.replay(out.q, 0);
+    if (res instanceof Failed) throw res.err;
+    const out = res as { code: number; q: string | null } & Record<string, unknown>;
     return shapedOf(out.code, out);
   }
 
@@ -318,9 +403,10 @@ class JsMatchCore implements MatchCore {
     this.enter(this.ctx);
     if (messages.length === 0) return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick])));
     // One buffer: per message five float64 (op code, receive time, sender slot, payload length or -1,
-    // reliable), then the payloads end to end (the guest needs one view). Senders are numbered per
-    // match: new ones travel as JSON beside it, the guest keeps them and builds each message's own
-    // sender object from its slot (see HELPER).
+    // reliable), then the payloads end to end (the guest needs one view): written in place into the
+    // VM's io buffer when it fits (on the VM's turn), else a buffer of its own passed along. Senders are
+    // numbered per match: new ones travel as JSON beside it, the guest keeps them and builds each
+    // message's own sender object from its slot (see HELPER).
     const n = messages.length;
     let reset = false;
     if (this.senders.size + n > SENDERS_MAX) {
@@ -329,22 +415,38 @@ class JsMatchCore implements MatchCore {
     }
     let added: string[] | undefined;
     let size = 40 * n;
-    for (const m of messages) if (m.data !== null) size += m.data.byteLength;
+    for (const m of messages) {
+      if (m.data !== null) size += m.data.byteLength;
+      if (!this.senders.has(m.sender)) {
+        this.senders.set(m.sender, this.senders.size);
+        (added ??= []).push(JSON.stringify([m.sender.userId, m.sender.sessionId, m.sender.username, m.sender.node]));
+      }
+    }
+    const add = added === undefined ? undefined : `[${added.join(",")}]`;
+    const io = this.io;
+    if (io !== undefined && size <= io.length) {
+      const args = add === undefined && !reset ? [tick, n] : [tick, n, undefined, add, reset];
+      const fill = (): void => {
+        const u = io.bytes();
+        if (u === undefined) throw matchError("match input buffer out of reach", Code.INTERNAL);
+        this.write(messages, io.float64(), u);
+      };
+      return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, args, fill)));
+    }
     const buf = new ArrayBuffer(size);
-    const f = new Float64Array(buf, 0, 5 * n);
-    const u = new Uint8Array(buf);
+    this.write(messages, new Float64Array(buf, 0, 5 * n), new Uint8Array(buf));
+    return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick, n, buf, add, reset])));
+  }
+
+  /** Writes a tick's messages (their senders already numbered) in the layout `loop` reads. */
+  private write(messages: readonly MatchMessage[], f: Float64Array, u: Uint8Array): void {
+    const n = messages.length;
     let off = 40 * n;
     for (let i = 0, j = 0; i < n; i++, j += 5) {
       const m = messages[i];
-      let slot = this.senders.get(m.sender);
-      if (slot === undefined) {
-        slot = this.senders.size;
-        this.senders.set(m.sender, slot);
-        (added ??= []).push(JSON.stringify([m.sender.userId, m.sender.sessionId, m.sender.username, m.sender.node]));
-      }
       f[j] = m.opCode;
       f[j + 1] = m.receiveTimeMs;
-      f[j + 2] = slot;
+      f[j + 2] = this.senders.get(m.sender)!;
       f[j + 3] = m.data === null ? -1 : m.data.byteLength;
       f[j + 4] = m.reliable ? 1 : 0;
       if (m.data !== null) {
@@ -352,8 +454,6 @@ class JsMatchCore implements MatchCore {
         off += m.data.byteLength;
       }
     }
-    const add = added === undefined ? undefined : `[${added.join(",")}]`;
-    return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick, n, buf, add, reset])));
   }
 
   async terminate(tick: number, graceSeconds: number) {
@@ -412,7 +512,7 @@ async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBr
   const nk = await vm.makeRef(nkEntry(d, slot, table));
   const initCtx = systemContext(d.base, ExecutionMode.INIT_MODULE);
   const out = (await vm.callGlobal("__troupe_match_boot", [jsContext(initCtx), logger, nk, initializer, d.handlerName.toLowerCase()], {
-    refKeys: ["box", "call", "detail", "set", "dispatcher", "loop", "drain"],
+    refKeys: ["box", "call", "detail", "set", "dispatcher", "loop", "drain", "io"],
   })) as { found: boolean; dispatcher: JsRef } & Refs;
   logger.release();
   nk.release();
@@ -422,7 +522,7 @@ async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBr
   await vm.call(out.dispatcher, [out.box, host]);
   host.release();
   out.dispatcher.release();
-  return { box: out.box, call: out.call, detail: out.detail, set: out.set, loop: out.loop, drain: out.drain };
+  return { box: out.box, io: out.io, call: out.call, detail: out.detail, set: out.set, loop: out.loop, drain: out.drain };
 }
 
 /** Creates the match's VM, runs InitModule in it and finds the handlers registered under the match name. */
@@ -436,7 +536,14 @@ export async function jsMatchCore(src: JsMatchSource, engine: JsEngine, d: Match
   });
   try {
     const broadcasts = jsBroadcasts(d.dispatch);
-    return new JsMatchCore(vm, d, slot, await boot(vm, d, slot, broadcasts, table), broadcasts);
+    const refs = await boot(vm, d, slot, broadcasts, table);
+    // The io buffer in place: the guest then writes batched bytes there (box.w).
+    const io = await vm.guestBytes(refs.io);
+    if (io !== undefined) {
+      await vm.call(refs.set, [refs.box, "w", true]);
+      broadcasts.io = () => io.bytes();
+    }
+    return new JsMatchCore(vm, d, slot, refs, broadcasts, io);
   } catch (err) {
     await vm.dispose().catch(() => undefined);
     throw err;
