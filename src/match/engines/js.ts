@@ -46,15 +46,16 @@ const IO_BYTES = 2048;
  * sees every broadcast in call order. Anything else goes to the generic functions, which check and
  * report as usual. nk functions are wrapped to hand `q` over first.
  *
- * `loop(tick, n, bytes, add, reset)` is matchLoop's entry: n messages in one ArrayBuffer (per message five
- * float64: op code, receive time, sender slot, payload length or -1, reliable 1/0; then the payloads end
- * to end: one typed-array view per tick); `add` the JSON of senders new to the VM ([userId, sessionId,
- * username, node] each, appended to the slot table `p`), `reset` empties that table first. Each message
- * gets its own sender object and data ArrayBuffer, as before.
+ * `loop(tick, n, bytes, add, reset)` is matchLoop's entry (returned by the dispatcher's setup, whose
+ * closure it shares: guest code is slow in the asyncify build, every property load counts): n messages
+ * in `bytes`, or in the VM's io buffer when undefined (per message five float64: op code, receive time,
+ * sender slot, payload length or -1, reliable 1/0; then the payloads end to end); `add` the JSON of
+ * senders new to the VM ([userId, sessionId, username, node] each, appended to the slot table `p`),
+ * `reset` empties that table first. Each message gets its own sender object and data ArrayBuffer.
  */
 const HELPER = `
 ;function __troupe_match_boot(ctx, logger, nk, initializer, want) {
-  var found = false, handlers = null, shim = {}, parse = JSON.parse, F64 = Float64Array;
+  var found = false, handlers = null, shim = {}, parse = JSON.parse;
   var slice = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
   for (var k in initializer) shim[k] = initializer[k];
   shim.registerMatch = function (name, h) {
@@ -62,8 +63,8 @@ const HELPER = `
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
   var io = new ArrayBuffer(${IO_BYTES});
-  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function (prefix) { return null; }, f: function () {}, p: [], cs: [], ct: [], ci: 0, j: Function.prototype.call.bind(Array.prototype.join),
-    io: io, i8: new Uint8Array(io), i64: new F64(io), w: false };
+  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function (prefix) { return null; }, f: function () {},
+    j: Function.prototype.call.bind(Array.prototype.join), ps: parse, sl: slice, F: Float64Array, io: io, w: false };
   var wrapped = {}, nkCall = nk.call;
   nk.names.split(",").forEach(function (name) {
     wrapped[name] = function () {
@@ -78,25 +79,6 @@ const HELPER = `
     box.h = handlers;
     return { found: found, box: box, call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set,
       dispatcher: __troupe_match_dispatcher, io: io,
-      loop: function (tick, n, bytes, add, reset) {
-        var msgs = [];
-        if (reset === true) box.p = [];
-        if (add !== undefined) { var ps = parse(add); for (var k = 0; k < ps.length; k++) box.p.push(ps[k]); }
-        if (n > 0) {
-          if (bytes === undefined) bytes = io;
-          var f = bytes === io ? box.i64 : new F64(bytes, 0, 5 * n), off = 40 * n, p = box.p, cs = box.cs, ct = box.ct;
-          for (var i = 0, j = 0; i < n; i++, j += 5) {
-            var t = p[f[j + 2]], len = f[j + 3], s = { userId: t[0], sessionId: t[1], username: t[2], node: t[3] };
-            msgs.push({ sender: s, opCode: f[j],
-              data: len < 0 ? null : slice(bytes, off, off + len), reliable: f[j + 4] === 1, receiveTimeMs: f[j + 1] });
-            cs[i] = s; ct[i] = t;
-            if (len > 0) off += len;
-          }
-        }
-        if (box.cs.length > n) { box.cs.length = n; box.ct.length = n; }
-        box.ci = 0;
-        return __troupe_match_call(box, "matchLoop", tick, msgs);
-      },
       drain: function () { return box.take(""); } };
   };
   var r = InitModule(ctx, logger, wrapped, shim);
@@ -105,10 +87,15 @@ const HELPER = `
 function __troupe_match_set(box, k, v) { box[k] = v; }
 function __troupe_match_dispatcher(box, h) {
   var q = [""], known = Object.create(null), next = 1, gen = 1, fromCharCode = String.fromCharCode, U8 = Uint8Array, AB = ArrayBuffer, join = box.j;
-  // w: bytes written to box.io since the last take() (kind 3 records' payloads, in record order).
-  // wg changes whenever those bytes may have moved on (a record kept, a take()): a copy made at w earlier
+  var io = box.io, i8 = new U8(io), i64 = new box.F(io), IO = i8.length, F64 = box.F, parse = box.ps, slice = box.sl;
+  var keep = __troupe_match_keep, result = __troupe_match_result;
+  // The current loop's messages: their sender objects (cs), slot-table entries (ct) and the next one (ci);
+  // the slot table (p).
+  var cs = [], ct = [], ci = 0, p = [];
+  // w: bytes written to io since the last take() (kind 3 records' payloads, in record order). wg
+  // changes whenever those bytes may have moved on (a record kept, a take()): a copy made at w earlier
   // is still good if w and wg are unchanged.
-  var w = 0, wg = 0, i8 = box.i8, IO = i8.length;
+  var w = 0, wg = 0;
   // q[0] is the slot of the prefix take() puts before the records (a result's code), so the text is
   // built by one join.
   box.take = function (prefix) {
@@ -121,7 +108,7 @@ function __troupe_match_dispatcher(box, h) {
     return t;
   };
   box.f = function () { if (q.length > 1) h.batch(box.take("")); };
-  // Batched bytes are copied into box.io, which the host reads in place (kind 3), once the host has
+  // Batched bytes are copied into io, which the host reads in place (kind 3), once the host has
   // checked it can (box.w). Otherwise bytes travel as a latin1 string (one char per byte); the VM boundary
   // copies strings up to a NUL, so NUL bytes travel as U+0100, which latin1 decoding turns back into 0.
   var latin1 = function (bytes) {
@@ -131,31 +118,31 @@ function __troupe_match_dispatcher(box, h) {
   var make = function (deferred) {
     var generic = deferred ? h.broadcastMessageDeferred : h.broadcastMessage;
     return function (op, data, presences, sender, reliable) {
-      var kind = 0, payload = null, key = null, slot = 0, n = 0, at = -1, g = 0;
-      if (presences != null || typeof op !== "number" || op % 1 !== 0 || (reliable != null && typeof reliable !== "boolean")) {
+      // Locals start undefined: only what a path reads is set.
+      var kind, payload, key, slot, n, at, g, t, same;
+      if (presences != null || typeof op !== "number" || op % 1 !== 0 || (reliable !== true && reliable != null && typeof reliable !== "boolean")) {
         box.f(); generic(op, data, presences, sender, reliable); return;
       }
-      if (data == null) kind = 0;
+      if (data == null) { kind = 0; n = 0; }
       else if (data instanceof AB && data.byteLength <= 4096) {
         // The bytes are taken now (before the sender's fields are read), as the generic path would.
-        kind = 2; n = data.byteLength;
+        n = data.byteLength;
         if (box.w && n <= IO) {
           if (w + n > IO) box.f();
           if (n > 0) i8.set(new U8(data), w);
           kind = 3; at = w; g = wg;
-        } else payload = latin1(new U8(data));
-      }
-      else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; }
+        } else { kind = 2; payload = latin1(new U8(data)); }
+      } else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; n = data.length; }
       else { box.f(); generic(op, data, presences, sender, reliable); return; }
-      var t = null, same = false;
-      if (sender != null) {
+      if (sender == null) slot = 0;
+      else {
         // The sender object of the current loop's next (or last) message, fields unchanged: its slot-table
         // entry remembers the slot the host gave that sender (t[4], valid while t[5] is this generation).
-        var ci = box.ci, cs = box.cs;
-        if (cs[ci] === sender) t = box.ct[ci];
-        else if (ci > 0 && cs[ci - 1] === sender) t = box.ct[--ci];
-        same = t !== null && sender.userId === t[0] && sender.sessionId === t[1] && sender.username === t[2];
-        if (same) box.ci = ci + 1;
+        var c = ci;
+        if (cs[c] === sender) t = ct[c];
+        else if (c > 0 && cs[c - 1] === sender) t = ct[--c];
+        same = t !== undefined && sender.userId === t[0] && sender.sessionId === t[1] && sender.username === t[2];
+        if (same) ci = c + 1;
         if (same && t[5] === gen) slot = t[4];
         else {
           if (typeof sender !== "object" || typeof sender.userId !== "string" || typeof sender.sessionId !== "string" ||
@@ -166,12 +153,11 @@ function __troupe_match_dispatcher(box, h) {
           if (same && slot !== undefined) { t[4] = slot; t[5] = gen; }
         }
       }
-      if (payload !== null) n = payload.length;
       if (!deferred && slot !== undefined && op >= 0 && op < 0xD7FF && n < 0xD7FF) {
         // A batch record (see shapes.ts jsBroadcasts): every value + 1, so that no char is NUL.
         if (kind === 3) {
-          // Kind 3: the payload is the next n bytes of box.io (copied again only if the sender's fields
-          // ran code that moved w on).
+          // Kind 3: the payload is the next n bytes of io (copied again only if the sender's fields ran
+          // code that moved w on).
           if (at !== w || g !== wg) {
             if (w + n > IO) box.f();
             if (n > 0) i8.set(new U8(data), w);
@@ -179,21 +165,19 @@ function __troupe_match_dispatcher(box, h) {
           w += n;
           wg++;
           q.push(fromCharCode(reliable !== false ? 8 : 4, op + 1, slot + 1, n + 1));
-          return;
-        }
-        if (n > 0) q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1), payload);
+        } else if (n > 0) q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1), payload);
         else q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, 1));
         return;
       }
       if (kind === 3) {
-        payload = latin1(at === w && g === wg ? new U8(box.io, at, n) : new U8(data));
+        payload = latin1(at === w && g === wg ? new U8(io, at, n) : new U8(data));
         kind = 2;
-      }
+      } else if (kind === 0) payload = null;
       box.f();
-      if (key === null && sender != null) key = t[0] + "|" + t[1] + "|" + t[2];
-      var fresh = slot === undefined && key !== null;
+      if (key === undefined && sender != null) key = t[0] + "|" + t[1] + "|" + t[2];
+      var fresh = slot === undefined && key !== undefined;
       if (fresh && next >= ${SENDER_SLOTS}) { known = Object.create(null); next = 1; gen++; }
-      h.fast(op, kind, payload, key, reliable !== false, deferred, fresh ? next : 0);
+      h.fast(op, kind, payload, key === undefined ? null : key, reliable !== false, deferred, fresh ? next : 0);
       if (fresh) {
         if (same) { t[4] = next; t[5] = gen; }
         known[key] = next++;
@@ -206,6 +190,28 @@ function __troupe_match_dispatcher(box, h) {
     matchKick: function (presences) { box.f(); h.matchKick(presences); },
     matchLabelUpdate: function (label) { box.f(); h.matchLabelUpdate(label); },
   });
+  // matchLoop's entry (see above): builds the messages, calls the handler, keeps the state.
+  return function (tick, n, bytes, add, reset) {
+    var msgs = [];
+    if (reset === true) p = [];
+    if (add !== undefined) { var ps = parse(add); for (var k = 0; k < ps.length; k++) p.push(ps[k]); }
+    if (n > 0) {
+      if (bytes === undefined) bytes = io;
+      var f = bytes === io ? i64 : new F64(bytes, 0, 5 * n), off = 40 * n;
+      for (var i = 0, j = 0; i < n; i++, j += 5) {
+        var t = p[f[j + 2]], len = f[j + 3], s = { userId: t[0], sessionId: t[1], username: t[2], node: t[3] };
+        msgs[i] = { sender: s, opCode: f[j], data: len < 0 ? null : slice(bytes, off, off + len), reliable: f[j + 4] === 1, receiveTimeMs: f[j + 1] };
+        cs[i] = s; ct[i] = t;
+        if (len > 0) off += len;
+      }
+    }
+    if (cs.length > n) { cs.length = n; ct.length = n; }
+    ci = 0;
+    var r = box.h.matchLoop(box.c, box.l, box.n, box.d, tick, box.s, msgs);
+    if (r && typeof r.then === "function") return r.then(function (v) { return result(box, keep(box, v)); });
+    var code = keep(box, r);
+    return q.length === 1 ? code : result(box, code);
+  };
 }
 function __troupe_match_keep(box, r) {
   if (r === null || r === undefined) return 0;
@@ -512,17 +518,17 @@ async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBr
   const nk = await vm.makeRef(nkEntry(d, slot, table));
   const initCtx = systemContext(d.base, ExecutionMode.INIT_MODULE);
   const out = (await vm.callGlobal("__troupe_match_boot", [jsContext(initCtx), logger, nk, initializer, d.handlerName.toLowerCase()], {
-    refKeys: ["box", "call", "detail", "set", "dispatcher", "loop", "drain", "io"],
-  })) as { found: boolean; dispatcher: JsRef } & Refs;
+    refKeys: ["box", "call", "detail", "set", "dispatcher", "drain", "io"],
+  })) as { found: boolean; dispatcher: JsRef } & Omit<Refs, "loop">;
   logger.release();
   nk.release();
   if (!out.found) throw matchError(`match handler "${d.handlerName}" not found`);
   // The guest wraps the host's dispatcher functions (see HELPER) and keeps the result in the box.
   const host = await vm.makeRef({ ...dispatcherFunctions("js", d.dispatch), fast: broadcasts.fast, batch: broadcasts.batch });
-  await vm.call(out.dispatcher, [out.box, host]);
+  const loop = (await vm.call(out.dispatcher, [out.box, host], { result: "ref" })) as JsRef;
   host.release();
   out.dispatcher.release();
-  return { box: out.box, io: out.io, call: out.call, detail: out.detail, set: out.set, loop: out.loop, drain: out.drain };
+  return { box: out.box, io: out.io, call: out.call, detail: out.detail, set: out.set, loop, drain: out.drain };
 }
 
 /** Creates the match's VM, runs InitModule in it and finds the handlers registered under the match name. */
