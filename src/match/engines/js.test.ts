@@ -216,6 +216,20 @@ describe("JS match engine: dispatcher", () => {
     await c.close();
   });
 
+  test("matchLoop gets the tick and the messages, idle or not, small or large input", async () => {
+    const rec = new Recorder();
+    const c = await core(`
+      dispatcher.broadcastMessage(1, tick + ":" + messages.length + ":" + (typeof tick));
+      return { state: state };`, rec);
+    await c.loop(0, []);
+    await c.loop(7, [msg(null), msg(new Uint8Array(5))]);
+    await c.loop(123456789, [msg(new Uint8Array(4000))]);
+    await c.loop(2 ** 40, []);
+    const text = rec.lines.map((l) => Buffer.from(JSON.parse(l.split(" ")[2]) as number[]).toString());
+    assert.deepEqual(text, ["0:0:number", "7:2:number", "123456789:1:number", `${2 ** 40}:0:number`]);
+    await c.close();
+  });
+
   test("a relayed sender is the sender object as it is at the call: changed fields, repeats, other ticks, deferred", async () => {
     const rec = new Recorder();
     const U2 = "00000000-0000-4000-8000-000000000002";

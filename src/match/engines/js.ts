@@ -191,8 +191,11 @@ function __troupe_match_dispatcher(box, h) {
     matchLabelUpdate: function (label) { box.f(); h.matchLabelUpdate(label); },
   });
   // matchLoop's entry (see above): builds the messages, calls the handler, keeps the state.
+  var T = (IO >> 3) - 2;
   return function (tick, n, bytes, add, reset) {
     var msgs = [];
+    // No arguments: the tick and the message count are io's last two float64s.
+    if (tick === undefined) { tick = i64[T]; n = i64[T + 1]; }
     if (reset === true) p = [];
     if (add !== undefined) { var ps = parse(add); for (var k = 0; k < ps.length; k++) p.push(ps[k]); }
     if (n > 0) {
@@ -207,9 +210,13 @@ function __troupe_match_dispatcher(box, h) {
     }
     if (cs.length > n) { cs.length = n; ct.length = n; }
     ci = 0;
-    var r = box.h.matchLoop(box.c, box.l, box.n, box.d, tick, box.s, msgs);
+    var r = box.h.matchLoop(box.c, box.l, box.n, box.d, tick, box.s, msgs), code;
     if (r && typeof r.then === "function") return r.then(function (v) { return result(box, keep(box, v)); });
-    var code = keep(box, r);
+    // keep(box, r), inline.
+    if (r === null || r === undefined) code = 0;
+    else if (typeof r !== "object") code = 2;
+    else if (r.state === null || r.state === undefined) code = 3;
+    else { box.s = r.state; code = 1; }
     return q.length === 1 ? code : result(box, code);
   };
 }
@@ -264,6 +271,8 @@ function shapedOf(code: number, fields: Readonly<Record<string, unknown>> = {}):
 /** Message senders a match VM keeps (slots); past this many the table starts over. */
 const SENDERS_MAX = 256;
 
+const NO_ARGS: readonly unknown[] = [];
+
 /** A failure of the host's work on a call's result (returned by `after`, thrown by the caller). */
 class Failed {
   constructor(readonly err: unknown) {}
@@ -273,6 +282,8 @@ class JsMatchCore implements MatchCore {
   readonly engine = "js" as const;
   private ctx: RuntimeContext;
   private pendingLabel: string | null = null;
+  /** The ctx the call slot holds (see enter). */
+  private entered: RuntimeContext | undefined;
   private closed = false;
   /** Message senders the guest knows, by slot (members' presence objects are stable). */
   private readonly senders = new Map<MatchPresence, number>();
@@ -301,6 +312,9 @@ class JsMatchCore implements MatchCore {
   }
 
   private enter(ctx: RuntimeContext): void {
+    // The slot is this match's own: entering the ctx it already holds changes nothing.
+    if (this.entered === ctx) return;
+    this.entered = ctx;
     this.slot.enter({ key: "match", ctx, args: [], fields: logFields(this.d, "js") });
   }
 
@@ -407,13 +421,17 @@ class JsMatchCore implements MatchCore {
   async loop(tick: number, messages: readonly MatchMessage[]) {
     if (this.pendingLabel !== null) await this.sync();
     this.enter(this.ctx);
-    if (messages.length === 0) return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick])));
+    const io = this.io;
+    const n = messages.length;
+    if (n === 0) {
+      if (io === undefined) return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick])));
+      return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, NO_ARGS, () => this.header(io, tick, 0))));
+    }
     // One buffer: per message five float64 (op code, receive time, sender slot, payload length or -1,
     // reliable), then the payloads end to end (the guest needs one view): written in place into the
-    // VM's io buffer when it fits (on the VM's turn), else a buffer of its own passed along. Senders are
-    // numbered per match: new ones travel as JSON beside it, the guest keeps them and builds each
-    // message's own sender object from its slot (see HELPER).
-    const n = messages.length;
+    // VM's io buffer when it fits (on the VM's turn; tick and count in its last two float64s), else a
+    // buffer of its own passed along. Senders are numbered per match: new ones travel as JSON beside
+    // it, the guest keeps them and builds each message's own sender object from its slot (see HELPER).
     let reset = false;
     if (this.senders.size + n > SENDERS_MAX) {
       this.senders.clear();
@@ -429,19 +447,23 @@ class JsMatchCore implements MatchCore {
       }
     }
     const add = added === undefined ? undefined : `[${added.join(",")}]`;
-    const io = this.io;
-    if (io !== undefined && size <= io.length) {
-      const args = add === undefined && !reset ? [tick, n] : [tick, n, undefined, add, reset];
-      const fill = (): void => {
-        const u = io.bytes();
-        if (u === undefined) throw matchError("match input buffer out of reach", Code.INTERNAL);
-        this.write(messages, io.float64(), u);
-      };
+    if (io !== undefined && size <= io.length - 16) {
+      const args = add === undefined && !reset ? NO_ARGS : [undefined, undefined, undefined, add, reset];
+      const fill = (): void => this.write(messages, this.header(io, tick, n), io.bytes()!);
       return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, args, fill)));
     }
     const buf = new ArrayBuffer(size);
     this.write(messages, new Float64Array(buf, 0, 5 * n), new Uint8Array(buf));
     return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick, n, buf, add, reset])));
+  }
+
+  /** Puts tick and message count in the io buffer's last two float64s; answers its float64 view. */
+  private header(io: GuestBytes, tick: number, n: number): Float64Array {
+    if (io.bytes() === undefined) throw matchError("match input buffer out of reach", Code.INTERNAL);
+    const f = io.float64();
+    f[f.length - 2] = tick;
+    f[f.length - 1] = n;
+    return f;
   }
 
   /** Writes a tick's messages (their senders already numbered) in the layout `loop` reads. */
