@@ -32,7 +32,7 @@ import { dispatcherFunctions, guestPresence, guestPresences, jsBroadcasts, SENDE
  * Bytes of a match VM's io buffer: a tick's input (when it fits) and the batched broadcasts' payloads
  * (flushed to the host when full) pass through it, read and written in place by the host.
  */
-const IO_BYTES = 2048;
+const IO_BYTES = 1024;
 
 /**
  * Appended to the bundle of match VMs (plain ES5, strict-mode safe). Codes: 0 no result, 1 a state,
@@ -53,7 +53,19 @@ const IO_BYTES = 2048;
  * senders new to the VM ([userId, sessionId, username, node] each, appended to the slot table `p`),
  * `reset` empties that table first. Each message gets its own sender object and data ArrayBuffer.
  */
-const HELPER = `
+/**
+ * The helper's text without comments, indentation or blank lines: every match VM compiles it and keeps
+ * its source (Function.prototype.toString), and the host keeps each VM's bundle text.
+ */
+function compact(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("//"))
+    .join("\n");
+}
+
+const HELPER = compact(`
 ;function __troupe_match_boot(ctx, logger, nk, initializer, want) {
   var found = false, handlers = null, shim = {}, parse = JSON.parse;
   var slice = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
@@ -247,7 +259,7 @@ function __troupe_match_detail(box, name, ctx, a, b, c) {
   };
   return r && typeof r.then === "function" ? r.then(done) : done(r);
 }
-`;
+`);
 
 export interface JsMatchSource {
   readonly file: string;
