@@ -203,7 +203,6 @@ export function jsBroadcasts(dispatch: MatchDispatch): JsBroadcasts {
       if (typeof text === "string") out.replay(text, 0);
     },
     replay: (text, start) => {
-      let io: Uint8Array | undefined;
       let at = 0;
       for (let i = start; i + 3 < text.length; ) {
         const head = text.charCodeAt(i) - 1;
@@ -212,7 +211,8 @@ export function jsBroadcasts(dispatch: MatchDispatch): JsBroadcasts {
         const n = text.charCodeAt(i + 3) - 1;
         let data: Uint8Array | null;
         if ((head & 3) === 3) {
-          io ??= out.io?.();
+          // Looked up per record: the view is new if the memory grew meanwhile.
+          const io = out.io?.();
           if (io === undefined || at + n > io.length) throw matchError("broadcast bytes out of reach", Code.INTERNAL);
           data = io.slice(at, at + n);
           at += n;
