@@ -176,6 +176,60 @@ describe("JS match engine: dispatcher", () => {
     await c.close();
   });
 
+  test("relayed bytes arrive exact and in call order, small or large, many per call, changed before the call", async () => {
+    const rec = new Recorder();
+    const c = await core(`
+      for (var i = 0; i < messages.length; i++) {
+        var m = messages[i];
+        dispatcher.broadcastMessage(m.opCode, m.data, null, m.sender);
+        if (m.opCode === 2) { new Uint8Array(m.data)[0] = 42; dispatcher.broadcastMessage(20, m.data, null, m.sender, false); }
+        dispatcher.broadcastMessage(30, "t" + i, null, m.sender);
+      }
+      for (var k = 0; k < 12; k++) dispatcher.broadcastMessage(40 + k, new Uint8Array(300).fill(k).buffer, null, messages[0].sender);
+      dispatcher.broadcastMessage(60, new Uint8Array(3000).fill(255).buffer);
+      dispatcher.broadcastMessage(61, new Uint8Array(5000).fill(0).buffer);
+      dispatcher.broadcastMessage(62, new ArrayBuffer(0));
+      return { state: state };`, rec);
+    const all = new Uint8Array(256).map((_, i) => i);
+    const nuls = new Uint8Array(40);
+    const check = async (tick: number, input: MatchMessage[]): Promise<void> => {
+      rec.lines.length = 0;
+      assert.equal(await c.loop(tick, input), true);
+      const want: string[] = [];
+      const who = `${U1}/${S1}/ann|x`;
+      const bytes = (d: Uint8Array | null): string => (d === null ? "null" : `[${[...d].join(",")}]`);
+      input.forEach((m, i) => {
+        want.push(`broadcast ${m.opCode} ${bytes(m.data)} all ${who} true`);
+        if (m.opCode === 2 && m.data !== null) want.push(`broadcast 20 ${bytes(Uint8Array.from(m.data, (b, j) => (j === 0 ? 42 : b)))} all ${who} false`);
+        want.push(`broadcast 30 ${bytes(Buffer.from(`t${i}`))} all ${who} true`);
+      });
+      for (let k = 0; k < 12; k++) want.push(`broadcast ${40 + k} ${bytes(new Uint8Array(300).fill(k))} all ${who} true`);
+      want.push(`broadcast 60 ${bytes(new Uint8Array(3000).fill(255))} all - true`);
+      want.push(`broadcast 61 ${bytes(new Uint8Array(5000))} all - true`);
+      want.push("broadcast 62 [] all - true");
+      assert.deepEqual(rec.lines, want);
+    };
+    // Small input (fits the VM's io buffer), then input too big for it, then small again.
+    await check(0, [msg(all, 1), msg(nuls, 2), msg(null, 3), msg(new Uint8Array(0), 4)]);
+    await check(1, [msg(new Uint8Array(1500).fill(1), 1), msg(new Uint8Array(900).map((_, i) => 255 - (i % 256)), 2)]);
+    await check(2, [msg(all, 2), msg(Uint8Array.from([0, 255, 0]), 5)]);
+    await c.close();
+  });
+
+  test("matchLoop gets the tick and the messages, idle or not, small or large input", async () => {
+    const rec = new Recorder();
+    const c = await core(`
+      dispatcher.broadcastMessage(1, tick + ":" + messages.length + ":" + (typeof tick));
+      return { state: state };`, rec);
+    await c.loop(0, []);
+    await c.loop(7, [msg(null), msg(new Uint8Array(5))]);
+    await c.loop(123456789, [msg(new Uint8Array(4000))]);
+    await c.loop(2 ** 40, []);
+    const text = rec.lines.map((l) => Buffer.from(JSON.parse(l.split(" ")[2]) as number[]).toString());
+    assert.deepEqual(text, ["0:0:number", "7:2:number", "123456789:1:number", `${2 ** 40}:0:number`]);
+    await c.close();
+  });
+
   test("a relayed sender is the sender object as it is at the call: changed fields, repeats, other ticks, deferred", async () => {
     const rec = new Recorder();
     const U2 = "00000000-0000-4000-8000-000000000002";

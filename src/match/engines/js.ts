@@ -18,7 +18,7 @@ import { Code, GameError } from "../../errors.js";
 import { CallSlot } from "../../runtime/engine.js";
 import { ExecutionMode, jsContext, systemContext, type RuntimeContext } from "../../runtime/context.js";
 import { jsInitializer } from "../../runtime/initializer.js";
-import { createJsVm, isJsRef, type HostFn, type JsEngine, type JsRef, type JsVm } from "../../runtime/js/index.js";
+import { createJsVm, isJsRef, type GuestBytes, type HostFn, type JsEngine, type JsRef, type JsVm } from "../../runtime/js/index.js";
 import { jsLoggerObject } from "../../runtime/logger.js";
 import { configViewJs } from "../../runtime/nk/config-view.js";
 import type { NkBinding } from "../../runtime/nk/types.js";
@@ -27,6 +27,12 @@ import { matchError, type JoinCaller, type MatchCore, type MatchMessage, type Ma
 import { logFields, type MatchCoreDeps } from "./deps.js";
 import { initResult, joinAttemptResult, joinContext, matchContext, signalResult, stateResult, type Shaped } from "./results.js";
 import { dispatcherFunctions, guestPresence, guestPresences, jsBroadcasts, SENDER_SLOTS, type JsBroadcasts } from "./shapes.js";
+
+/**
+ * Bytes of a match VM's io buffer: a tick's input (when it fits) and the batched broadcasts' payloads
+ * (flushed to the host when full) pass through it, read and written in place by the host.
+ */
+const IO_BYTES = 1024;
 
 /**
  * Appended to the bundle of match VMs (plain ES5, strict-mode safe). Codes: 0 no result, 1 a state,
@@ -40,22 +46,37 @@ import { dispatcherFunctions, guestPresence, guestPresences, jsBroadcasts, SENDE
  * sees every broadcast in call order. Anything else goes to the generic functions, which check and
  * report as usual. nk functions are wrapped to hand `q` over first.
  *
- * `loop(tick, n, bytes, add, reset)` is matchLoop's entry: n messages in one ArrayBuffer (per message five
- * float64: op code, receive time, sender slot, payload length or -1, reliable 1/0; then the payloads end
- * to end: one typed-array view per tick); `add` the JSON of senders new to the VM ([userId, sessionId,
- * username, node] each, appended to the slot table `p`), `reset` empties that table first. Each message
- * gets its own sender object and data ArrayBuffer, as before.
+ * `loop(tick, n, bytes, add, reset)` is matchLoop's entry (returned by the dispatcher's setup, whose
+ * closure it shares: guest code is slow in the asyncify build, every property load counts): n messages
+ * in `bytes`, or in the VM's io buffer when undefined (per message five float64: op code, receive time,
+ * sender slot, payload length or -1, reliable 1/0; then the payloads end to end); `add` the JSON of
+ * senders new to the VM ([userId, sessionId, username, node] each, appended to the slot table `p`),
+ * `reset` empties that table first. Each message gets its own sender object and data ArrayBuffer.
  */
-const HELPER = `
+/**
+ * The helper's text without comments, indentation or blank lines: every match VM compiles it and keeps
+ * its source (Function.prototype.toString), and the host keeps each VM's bundle text.
+ */
+function compact(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("//"))
+    .join("\n");
+}
+
+const HELPER = compact(`
 ;function __troupe_match_boot(ctx, logger, nk, initializer, want) {
-  var found = false, handlers = null, shim = {}, parse = JSON.parse, F64 = Float64Array;
+  var found = false, handlers = null, shim = {}, parse = JSON.parse;
   var slice = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
   for (var k in initializer) shim[k] = initializer[k];
   shim.registerMatch = function (name, h) {
     initializer.registerMatch(name, h);
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
-  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function (prefix) { return null; }, f: function () {}, p: [], cs: [], ct: [], ci: 0, j: Function.prototype.call.bind(Array.prototype.join) };
+  var io = new ArrayBuffer(${IO_BYTES});
+  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function (prefix) { return null; }, f: function () {},
+    j: Function.prototype.call.bind(Array.prototype.join), ps: parse, sl: slice, F: Float64Array, io: io, w: false };
   var wrapped = {}, nkCall = nk.call;
   nk.names.split(",").forEach(function (name) {
     wrapped[name] = function () {
@@ -69,25 +90,7 @@ const HELPER = `
   var done = function () {
     box.h = handlers;
     return { found: found, box: box, call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set,
-      dispatcher: __troupe_match_dispatcher,
-      loop: function (tick, n, bytes, add, reset) {
-        var msgs = [];
-        if (reset === true) box.p = [];
-        if (add !== undefined) { var ps = parse(add); for (var k = 0; k < ps.length; k++) box.p.push(ps[k]); }
-        if (n > 0) {
-          var f = new F64(bytes, 0, 5 * n), off = 40 * n, p = box.p, cs = box.cs, ct = box.ct;
-          for (var i = 0, j = 0; i < n; i++, j += 5) {
-            var t = p[f[j + 2]], len = f[j + 3], s = { userId: t[0], sessionId: t[1], username: t[2], node: t[3] };
-            msgs.push({ sender: s, opCode: f[j],
-              data: len < 0 ? null : slice(bytes, off, off + len), reliable: f[j + 4] === 1, receiveTimeMs: f[j + 1] });
-            cs[i] = s; ct[i] = t;
-            if (len > 0) off += len;
-          }
-        }
-        if (box.cs.length > n) { box.cs.length = n; box.ct.length = n; }
-        box.ci = 0;
-        return __troupe_match_call(box, "matchLoop", tick, msgs);
-      },
+      dispatcher: __troupe_match_dispatcher, io: io,
       drain: function () { return box.take(""); } };
   };
   var r = InitModule(ctx, logger, wrapped, shim);
@@ -96,6 +99,15 @@ const HELPER = `
 function __troupe_match_set(box, k, v) { box[k] = v; }
 function __troupe_match_dispatcher(box, h) {
   var q = [""], known = Object.create(null), next = 1, gen = 1, fromCharCode = String.fromCharCode, U8 = Uint8Array, AB = ArrayBuffer, join = box.j;
+  var io = box.io, i8 = new U8(io), i64 = new box.F(io), IO = i8.length, F64 = box.F, parse = box.ps, slice = box.sl;
+  var keep = __troupe_match_keep, result = __troupe_match_result;
+  // The current loop's messages: their sender objects (cs), slot-table entries (ct) and the next one (ci);
+  // the slot table (p).
+  var cs = [], ct = [], ci = 0, p = [];
+  // w: bytes written to io since the last take() (kind 3 records' payloads, in record order). wg
+  // changes whenever those bytes may have moved on (a record kept, a take()): a copy made at w earlier
+  // is still good if w and wg are unchanged.
+  var w = 0, wg = 0;
   // q[0] is the slot of the prefix take() puts before the records (a result's code), so the text is
   // built by one join.
   box.take = function (prefix) {
@@ -103,33 +115,46 @@ function __troupe_match_dispatcher(box, h) {
     q[0] = prefix;
     var t = join(q, "");
     q = [""];
+    w = 0;
+    wg++;
     return t;
   };
   box.f = function () { if (q.length > 1) h.batch(box.take("")); };
-  // Bytes travel as a latin1 string (one char per byte, fast to build); the VM boundary copies strings up
-  // to a NUL, so NUL bytes travel as U+0100, which latin1 decoding turns back into 0.
+  // Batched bytes are copied into io, which the host reads in place (kind 3), once the host has
+  // checked it can (box.w). Otherwise bytes travel as a latin1 string (one char per byte); the VM boundary
+  // copies strings up to a NUL, so NUL bytes travel as U+0100, which latin1 decoding turns back into 0.
+  var latin1 = function (bytes) {
+    var payload = fromCharCode.apply(null, bytes);
+    return payload.indexOf("\\u0000") >= 0 ? payload.split("\\u0000").join("\\u0100") : payload;
+  };
   var make = function (deferred) {
     var generic = deferred ? h.broadcastMessageDeferred : h.broadcastMessage;
     return function (op, data, presences, sender, reliable) {
-      var kind = 0, payload = null, key = null, slot = 0, n = 0;
-      if (presences != null || typeof op !== "number" || op % 1 !== 0 || (reliable != null && typeof reliable !== "boolean")) {
+      // Locals start undefined: only what a path reads is set.
+      var kind, payload, key, slot, n, at, g, t, same;
+      if (presences != null || typeof op !== "number" || op % 1 !== 0 || (reliable !== true && reliable != null && typeof reliable !== "boolean")) {
         box.f(); generic(op, data, presences, sender, reliable); return;
       }
-      if (data == null) kind = 0;
+      if (data == null) { kind = 0; n = 0; }
       else if (data instanceof AB && data.byteLength <= 4096) {
-        kind = 2; payload = fromCharCode.apply(null, new U8(data));
-        if (payload.indexOf("\\u0000") >= 0) payload = payload.split("\\u0000").join("\\u0100");
-      } else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; }
+        // The bytes are taken now (before the sender's fields are read), as the generic path would.
+        n = data.byteLength;
+        if (box.w && n <= IO) {
+          if (w + n > IO) box.f();
+          if (n > 0) i8.set(new U8(data), w);
+          kind = 3; at = w; g = wg;
+        } else { kind = 2; payload = latin1(new U8(data)); }
+      } else if (typeof data === "string" && data.indexOf("\\u0000") < 0) { kind = 1; payload = data; n = data.length; }
       else { box.f(); generic(op, data, presences, sender, reliable); return; }
-      var t = null, same = false;
-      if (sender != null) {
+      if (sender == null) slot = 0;
+      else {
         // The sender object of the current loop's next (or last) message, fields unchanged: its slot-table
         // entry remembers the slot the host gave that sender (t[4], valid while t[5] is this generation).
-        var ci = box.ci, cs = box.cs;
-        if (cs[ci] === sender) t = box.ct[ci];
-        else if (ci > 0 && cs[ci - 1] === sender) t = box.ct[--ci];
-        same = t !== null && sender.userId === t[0] && sender.sessionId === t[1] && sender.username === t[2];
-        if (same) box.ci = ci + 1;
+        var c = ci;
+        if (cs[c] === sender) t = ct[c];
+        else if (c > 0 && cs[c - 1] === sender) t = ct[--c];
+        same = t !== undefined && sender.userId === t[0] && sender.sessionId === t[1] && sender.username === t[2];
+        if (same) ci = c + 1;
         if (same && t[5] === gen) slot = t[4];
         else {
           if (typeof sender !== "object" || typeof sender.userId !== "string" || typeof sender.sessionId !== "string" ||
@@ -140,18 +165,31 @@ function __troupe_match_dispatcher(box, h) {
           if (same && slot !== undefined) { t[4] = slot; t[5] = gen; }
         }
       }
-      if (payload !== null) n = payload.length;
       if (!deferred && slot !== undefined && op >= 0 && op < 0xD7FF && n < 0xD7FF) {
         // A batch record (see shapes.ts jsBroadcasts): every value + 1, so that no char is NUL.
-        if (n > 0) q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1), payload);
+        if (kind === 3) {
+          // Kind 3: the payload is the next n bytes of io (copied again only if the sender's fields ran
+          // code that moved w on).
+          if (at !== w || g !== wg) {
+            if (w + n > IO) box.f();
+            if (n > 0) i8.set(new U8(data), w);
+          }
+          w += n;
+          wg++;
+          q.push(fromCharCode(reliable !== false ? 8 : 4, op + 1, slot + 1, n + 1));
+        } else if (n > 0) q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1), payload);
         else q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, 1));
         return;
       }
+      if (kind === 3) {
+        payload = latin1(at === w && g === wg ? new U8(io, at, n) : new U8(data));
+        kind = 2;
+      } else if (kind === 0) payload = null;
       box.f();
-      if (key === null && sender != null) key = t[0] + "|" + t[1] + "|" + t[2];
-      var fresh = slot === undefined && key !== null;
+      if (key === undefined && sender != null) key = t[0] + "|" + t[1] + "|" + t[2];
+      var fresh = slot === undefined && key !== undefined;
       if (fresh && next >= ${SENDER_SLOTS}) { known = Object.create(null); next = 1; gen++; }
-      h.fast(op, kind, payload, key, reliable !== false, deferred, fresh ? next : 0);
+      h.fast(op, kind, payload, key === undefined ? null : key, reliable !== false, deferred, fresh ? next : 0);
       if (fresh) {
         if (same) { t[4] = next; t[5] = gen; }
         known[key] = next++;
@@ -164,6 +202,35 @@ function __troupe_match_dispatcher(box, h) {
     matchKick: function (presences) { box.f(); h.matchKick(presences); },
     matchLabelUpdate: function (label) { box.f(); h.matchLabelUpdate(label); },
   });
+  // matchLoop's entry (see above): builds the messages, calls the handler, keeps the state.
+  var T = (IO >> 3) - 2;
+  return function (tick, n, bytes, add, reset) {
+    var msgs = [];
+    // No arguments: the tick and the message count are io's last two float64s.
+    if (tick === undefined) { tick = i64[T]; n = i64[T + 1]; }
+    if (reset === true) p = [];
+    if (add !== undefined) { var ps = parse(add); for (var k = 0; k < ps.length; k++) p.push(ps[k]); }
+    if (n > 0) {
+      if (bytes === undefined) bytes = io;
+      var f = bytes === io ? i64 : new F64(bytes, 0, 5 * n), off = 40 * n;
+      for (var i = 0, j = 0; i < n; i++, j += 5) {
+        var t = p[f[j + 2]], len = f[j + 3], s = { userId: t[0], sessionId: t[1], username: t[2], node: t[3] };
+        msgs[i] = { sender: s, opCode: f[j], data: len < 0 ? null : slice(bytes, off, off + len), reliable: f[j + 4] === 1, receiveTimeMs: f[j + 1] };
+        cs[i] = s; ct[i] = t;
+        if (len > 0) off += len;
+      }
+    }
+    if (cs.length > n) { cs.length = n; ct.length = n; }
+    ci = 0;
+    var r = box.h.matchLoop(box.c, box.l, box.n, box.d, tick, box.s, msgs), code;
+    if (r && typeof r.then === "function") return r.then(function (v) { return result(box, keep(box, v)); });
+    // keep(box, r), inline.
+    if (r === null || r === undefined) code = 0;
+    else if (typeof r !== "object") code = 2;
+    else if (r.state === null || r.state === undefined) code = 3;
+    else { box.s = r.state; code = 1; }
+    return q.length === 1 ? code : result(box, code);
+  };
 }
 function __troupe_match_keep(box, r) {
   if (r === null || r === undefined) return 0;
@@ -192,7 +259,7 @@ function __troupe_match_detail(box, name, ctx, a, b, c) {
   };
   return r && typeof r.then === "function" ? r.then(done) : done(r);
 }
-`;
+`);
 
 export interface JsMatchSource {
   readonly file: string;
@@ -201,6 +268,7 @@ export interface JsMatchSource {
 
 interface Refs {
   readonly box: JsRef;
+  readonly io: JsRef;
   readonly call: JsRef;
   readonly detail: JsRef;
   readonly set: JsRef;
@@ -215,10 +283,19 @@ function shapedOf(code: number, fields: Readonly<Record<string, unknown>> = {}):
 /** Message senders a match VM keeps (slots); past this many the table starts over. */
 const SENDERS_MAX = 256;
 
+const NO_ARGS: readonly unknown[] = [];
+
+/** A failure of the host's work on a call's result (returned by `after`, thrown by the caller). */
+class Failed {
+  constructor(readonly err: unknown) {}
+}
+
 class JsMatchCore implements MatchCore {
   readonly engine = "js" as const;
   private ctx: RuntimeContext;
   private pendingLabel: string | null = null;
+  /** The ctx the call slot holds (see enter). */
+  private entered: RuntimeContext | undefined;
   private closed = false;
   /** Message senders the guest knows, by slot (members' presence objects are stable). */
   private readonly senders = new Map<MatchPresence, number>();
@@ -229,6 +306,7 @@ class JsMatchCore implements MatchCore {
     private readonly slot: CallSlot,
     private readonly refs: Refs,
     private readonly broadcasts: JsBroadcasts,
+    private readonly io: GuestBytes | undefined,
   ) {
     this.ctx = matchContext(d, "", 0);
   }
@@ -246,6 +324,9 @@ class JsMatchCore implements MatchCore {
   }
 
   private enter(ctx: RuntimeContext): void {
+    // The slot is this match's own: entering the ctx it already holds changes nothing.
+    if (this.entered === ctx) return;
+    this.entered = ctx;
     this.slot.enter({ key: "match", ctx, args: [], fields: logFields(this.d, "js") });
   }
 
@@ -253,19 +334,55 @@ class JsMatchCore implements MatchCore {
    * One callback call: its result is a code, or the code followed by the broadcasts the guest still
    * holds (sent here, before the caller sees the result). On failure those are sent before rethrowing.
    */
-  private async run(fn: JsRef, args: readonly unknown[]): Promise<number> {
+  private async run(fn: JsRef, args: readonly unknown[], prepare?: () => void): Promise<number> {
     let out: unknown;
     try {
-      out = await this.vm.call(fn, args);
+      out = await this.vm.call(fn, args, { prepare, after: this.result });
     } catch (err) {
-      const rest = await this.vm.call(this.refs.drain, []).catch(() => null);
-      if (typeof rest === "string") this.broadcasts.replay(rest, 0);
+      await this.drain();
       throw err;
     }
-    if (typeof out !== "string") return out as number;
-    this.broadcasts.replay(out, 1);
-    return out.charCodeAt(0) - 48;
+    if (out instanceof Failed) throw out.err;
+    return out as number;
   }
+
+  /** A callback's result on the VM's turn (the io buffer is still the guest's): the code, broadcasts sent. */
+  private readonly result = (out: unknown): unknown => {
+    if (typeof out !== "string") return out;
+    try {
+      this.broadcasts.replay(out, 1);
+    } catch (err) {
+      return new Failed(err);
+    }
+    return out.charCodeAt(0) - 48;
+  };
+
+  /** After a failed call: sends the broadcasts the guest still holds. */
+  private async drain(): Promise<void> {
+    const rest = await this.vm.call(this.refs.drain, [], { after: this.sendRest }).catch(() => null);
+    if (rest instanceof Failed) throw rest.err;
+  }
+
+  private readonly sendRest = (rest: unknown): unknown => {
+    if (typeof rest !== "string") return null;
+    try {
+      this.broadcasts.replay(rest, 0);
+    } catch (err) {
+      return new Failed(err);
+    }
+    return null;
+  };
+
+  private readonly detailQueue = (out: unknown): unknown => {
+    const q = (out as { q?: unknown }).q;
+    if (typeof q !== "string") return out;
+    try {
+      this.broadcasts.replay(q, 0);
+    } catch (err) {
+      return new Failed(err);
+    }
+    return out;
+  };
 
   /** matchJoin / matchLeave / matchTerminate: (ctx, logger, nk, dispatcher, tick, state, arg). */
   private async step(name: string, tick: number, arg: unknown): Promise<Shaped> {
@@ -278,15 +395,15 @@ class JsMatchCore implements MatchCore {
   private async detail(name: string, ctx: RuntimeContext, jsCtx: unknown, args: unknown[]): Promise<Shaped> {
     await this.sync();
     this.enter(ctx);
-    let out: { code: number; q: string | null } & Record<string, unknown>;
+    let res: unknown;
     try {
-      out = (await this.vm.call(this.refs.detail, [this.refs.box, name, jsCtx, ...args])) as typeof out;
+      res = await this.vm.call(this.refs.detail, [this.refs.box, name, jsCtx, ...args], { after: this.detailQueue });
     } catch (err) {
-      const rest = await this.vm.call(this.refs.drain, []).catch(() => null);
-      if (typeof rest === "string") this.broadcasts.replay(rest, 0);
+      await this.drain();
       throw err;
     }
-    if (typeof out.q === "string") this.broadcasts.replay(out.q, 0);
+    if (res instanceof Failed) throw res.err;
+    const out = res as { code: number; q: string | null } & Record<string, unknown>;
     return shapedOf(out.code, out);
   }
 
@@ -316,12 +433,17 @@ class JsMatchCore implements MatchCore {
   async loop(tick: number, messages: readonly MatchMessage[]) {
     if (this.pendingLabel !== null) await this.sync();
     this.enter(this.ctx);
-    if (messages.length === 0) return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick])));
-    // One buffer: per message five float64 (op code, receive time, sender slot, payload length or -1,
-    // reliable), then the payloads end to end (the guest needs one view). Senders are numbered per
-    // match: new ones travel as JSON beside it, the guest keeps them and builds each message's own
-    // sender object from its slot (see HELPER).
+    const io = this.io;
     const n = messages.length;
+    if (n === 0) {
+      if (io === undefined) return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick])));
+      return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, NO_ARGS, () => this.header(io, tick, 0))));
+    }
+    // One buffer: per message five float64 (op code, receive time, sender slot, payload length or -1,
+    // reliable), then the payloads end to end (the guest needs one view): written in place into the
+    // VM's io buffer when it fits (on the VM's turn; tick and count in its last two float64s), else a
+    // buffer of its own passed along. Senders are numbered per match: new ones travel as JSON beside
+    // it, the guest keeps them and builds each message's own sender object from its slot (see HELPER).
     let reset = false;
     if (this.senders.size + n > SENDERS_MAX) {
       this.senders.clear();
@@ -329,22 +451,42 @@ class JsMatchCore implements MatchCore {
     }
     let added: string[] | undefined;
     let size = 40 * n;
-    for (const m of messages) if (m.data !== null) size += m.data.byteLength;
+    for (const m of messages) {
+      if (m.data !== null) size += m.data.byteLength;
+      if (!this.senders.has(m.sender)) {
+        this.senders.set(m.sender, this.senders.size);
+        (added ??= []).push(JSON.stringify([m.sender.userId, m.sender.sessionId, m.sender.username, m.sender.node]));
+      }
+    }
+    const add = added === undefined ? undefined : `[${added.join(",")}]`;
+    if (io !== undefined && size <= io.length - 16) {
+      const args = add === undefined && !reset ? NO_ARGS : [undefined, undefined, undefined, add, reset];
+      const fill = (): void => this.write(messages, this.header(io, tick, n), io.bytes()!);
+      return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, args, fill)));
+    }
     const buf = new ArrayBuffer(size);
-    const f = new Float64Array(buf, 0, 5 * n);
-    const u = new Uint8Array(buf);
+    this.write(messages, new Float64Array(buf, 0, 5 * n), new Uint8Array(buf));
+    return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick, n, buf, add, reset])));
+  }
+
+  /** Puts tick and message count in the io buffer's last two float64s; answers its float64 view. */
+  private header(io: GuestBytes, tick: number, n: number): Float64Array {
+    if (io.bytes() === undefined) throw matchError("match input buffer out of reach", Code.INTERNAL);
+    const f = io.float64();
+    f[f.length - 2] = tick;
+    f[f.length - 1] = n;
+    return f;
+  }
+
+  /** Writes a tick's messages (their senders already numbered) in the layout `loop` reads. */
+  private write(messages: readonly MatchMessage[], f: Float64Array, u: Uint8Array): void {
+    const n = messages.length;
     let off = 40 * n;
     for (let i = 0, j = 0; i < n; i++, j += 5) {
       const m = messages[i];
-      let slot = this.senders.get(m.sender);
-      if (slot === undefined) {
-        slot = this.senders.size;
-        this.senders.set(m.sender, slot);
-        (added ??= []).push(JSON.stringify([m.sender.userId, m.sender.sessionId, m.sender.username, m.sender.node]));
-      }
       f[j] = m.opCode;
       f[j + 1] = m.receiveTimeMs;
-      f[j + 2] = slot;
+      f[j + 2] = this.senders.get(m.sender)!;
       f[j + 3] = m.data === null ? -1 : m.data.byteLength;
       f[j + 4] = m.reliable ? 1 : 0;
       if (m.data !== null) {
@@ -352,8 +494,6 @@ class JsMatchCore implements MatchCore {
         off += m.data.byteLength;
       }
     }
-    const add = added === undefined ? undefined : `[${added.join(",")}]`;
-    return stateResult("matchLoop", shapedOf(await this.run(this.refs.loop, [tick, n, buf, add, reset])));
   }
 
   async terminate(tick: number, graceSeconds: number) {
@@ -412,17 +552,17 @@ async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBr
   const nk = await vm.makeRef(nkEntry(d, slot, table));
   const initCtx = systemContext(d.base, ExecutionMode.INIT_MODULE);
   const out = (await vm.callGlobal("__troupe_match_boot", [jsContext(initCtx), logger, nk, initializer, d.handlerName.toLowerCase()], {
-    refKeys: ["box", "call", "detail", "set", "dispatcher", "loop", "drain"],
-  })) as { found: boolean; dispatcher: JsRef } & Refs;
+    refKeys: ["box", "call", "detail", "set", "dispatcher", "drain", "io"],
+  })) as { found: boolean; dispatcher: JsRef } & Omit<Refs, "loop">;
   logger.release();
   nk.release();
   if (!out.found) throw matchError(`match handler "${d.handlerName}" not found`);
   // The guest wraps the host's dispatcher functions (see HELPER) and keeps the result in the box.
   const host = await vm.makeRef({ ...dispatcherFunctions("js", d.dispatch), fast: broadcasts.fast, batch: broadcasts.batch });
-  await vm.call(out.dispatcher, [out.box, host]);
+  const loop = (await vm.call(out.dispatcher, [out.box, host], { result: "ref" })) as JsRef;
   host.release();
   out.dispatcher.release();
-  return { box: out.box, call: out.call, detail: out.detail, set: out.set, loop: out.loop, drain: out.drain };
+  return { box: out.box, io: out.io, call: out.call, detail: out.detail, set: out.set, loop, drain: out.drain };
 }
 
 /** Creates the match's VM, runs InitModule in it and finds the handlers registered under the match name. */
@@ -436,7 +576,14 @@ export async function jsMatchCore(src: JsMatchSource, engine: JsEngine, d: Match
   });
   try {
     const broadcasts = jsBroadcasts(d.dispatch);
-    return new JsMatchCore(vm, d, slot, await boot(vm, d, slot, broadcasts, table), broadcasts);
+    const refs = await boot(vm, d, slot, broadcasts, table);
+    // The io buffer in place: the guest then writes batched bytes there (box.w).
+    const io = await vm.guestBytes(refs.io);
+    if (io !== undefined) {
+      await vm.call(refs.set, [refs.box, "w", true]);
+      broadcasts.io = () => io.bytes();
+    }
+    return new JsMatchCore(vm, d, slot, refs, broadcasts, io);
   } catch (err) {
     await vm.dispose().catch(() => undefined);
     throw err;

@@ -148,6 +148,11 @@ export interface JsBroadcasts {
   readonly batch: HostFn;
   /** Sends the batch held by `text` from index `start` on. */
   replay(text: string, start: number): void;
+  /**
+   * The match VM's io buffer, where kind 3 records' payloads are (set once the host can read it in
+   * place). Read only on the VM's turn.
+   */
+  io: (() => Uint8Array | undefined) | undefined;
 }
 
 /**
@@ -166,8 +171,10 @@ export const SENDER_SLOTS = 1024;
  * one fails at the guest's call); a slot > 0 remembers the accepted sender under that number.
  *
  * A batch is one text of records, each four chars (every value + 1, so no char is NUL): header
- * (kind + 4 if reliable), op code, sender slot (0: none), payload length; then the payload. The guest
- * batches only integer op codes below 0xD7FF, payloads shorter than that, and senders already accepted.
+ * (kind + 4 if reliable), op code, sender slot (0: none), payload length; then the payload, except for
+ * kind 3 (bytes): its payload is the next `length` bytes of the VM's io buffer (the batch's kind 3
+ * payloads lie there end to end from offset 0). The guest batches only integer op codes below 0xD7FF,
+ * payloads shorter than that, and senders already accepted.
  */
 export function jsBroadcasts(dispatch: MatchDispatch): JsBroadcasts {
   const slots: Array<SenderPresence | undefined> = [];
@@ -183,20 +190,7 @@ export function jsBroadcasts(dispatch: MatchDispatch): JsBroadcasts {
   // kind 2: latin1 text (NULs come as U+0100: latin1 decoding keeps the low byte of each char).
   const bytes = (kind: number, payload: string): Uint8Array | null =>
     kind === 1 ? Buffer.from(payload, "utf8") : kind === 2 ? Buffer.from(payload, "latin1") : null;
-  const replay = (text: string, start: number): void => {
-    for (let i = start; i + 3 < text.length; ) {
-      const head = text.charCodeAt(i) - 1;
-      const op = text.charCodeAt(i + 1) - 1;
-      const slot = text.charCodeAt(i + 2) - 1;
-      const n = text.charCodeAt(i + 3) - 1;
-      const payload = text.slice(i + 4, i + 4 + n);
-      i += 4 + n;
-      const from = slot === 0 ? null : slots[slot];
-      if (from === undefined) throw matchError("unknown sender in a broadcast batch", Code.INTERNAL);
-      dispatch.broadcast(op, bytes(head & 3, payload), null, from, (head & 4) !== 0, false);
-    }
-  };
-  return {
+  const out: JsBroadcasts = {
     fast: ([op, kind, payload, key, reliable, deferred, slot]) => {
       const name = deferred === true ? "broadcastMessageDeferred" : "broadcastMessage";
       const opCode = new Args("js", name, [op]).int(0);
@@ -206,10 +200,35 @@ export function jsBroadcasts(dispatch: MatchDispatch): JsBroadcasts {
       dispatch.broadcast(opCode, data, null, from, reliable !== false, deferred === true);
     },
     batch: ([text]) => {
-      if (typeof text === "string") replay(text, 0);
+      if (typeof text === "string") out.replay(text, 0);
     },
-    replay,
+    replay: (text, start) => {
+      let at = 0;
+      for (let i = start; i + 3 < text.length; ) {
+        const head = text.charCodeAt(i) - 1;
+        const op = text.charCodeAt(i + 1) - 1;
+        const slot = text.charCodeAt(i + 2) - 1;
+        const n = text.charCodeAt(i + 3) - 1;
+        let data: Uint8Array | null;
+        if ((head & 3) === 3) {
+          // Looked up per record: the view is new if the memory grew meanwhile.
+          const io = out.io?.();
+          if (io === undefined || at + n > io.length) throw matchError("broadcast bytes out of reach", Code.INTERNAL);
+          data = io.slice(at, at + n);
+          at += n;
+          i += 4;
+        } else {
+          data = bytes(head & 3, text.slice(i + 4, i + 4 + n));
+          i += 4 + n;
+        }
+        const from = slot === 0 ? null : slots[slot];
+        if (from === undefined) throw matchError("unknown sender in a broadcast batch", Code.INTERNAL);
+        dispatch.broadcast(op, data, null, from, (head & 4) !== 0, false);
+      }
+    },
+    io: undefined,
   };
+  return out;
 }
 
 /** The dispatcher as host functions named in the guest's language. */

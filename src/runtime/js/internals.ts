@@ -65,6 +65,16 @@ export const UNKNOWN_TAG = 0x7fffffff;
 const STRING_HEADER = 16;
 const WIDE_BIT = 0x80000000;
 
+/**
+ * An ArrayBuffer object's bytes in these builds: JSObject.u.array_buffer at OBJ_U, then JSArrayBuffer's
+ * byte_length, detached flag and data pointer. Unchecked here: guest-bytes.ts compares with the library.
+ */
+const OBJ_CLASS = 6;
+const OBJ_U = 32;
+const AB_LENGTH = 0;
+const AB_DETACHED = 4;
+const AB_DATA = 8;
+
 /** Argument pointers the kept argv buffer holds (calls with more use a malloc'd one). */
 const ARGV_SLOTS = 16;
 
@@ -195,6 +205,34 @@ export class LowLevel {
     let buf = this.heapBuf;
     if (buf === undefined || buf.buffer !== heap.buffer) buf = this.heapBuf = Buffer.from(heap.buffer, 0, heap.buffer.byteLength);
     return buf.toString("latin1", start, start + len);
+  }
+
+  /**
+   * The data pointer of the ArrayBuffer behind a value pointer, read from the object layout, if the value
+   * is an object of class `classId` (0: any) holding `length` bytes, not detached; else 0.
+   */
+  arrayBufferData(ptr: number, length: number, classId: number): number {
+    if (!this.layoutOk) return 0;
+    const em = this.r.em;
+    const u32 = em.HEAPU32;
+    if ((u32[(ptr >> 2) + 1] | 0) !== Tag.object) return 0;
+    const obj = u32[ptr >> 2];
+    if (classId !== 0 && em.HEAPU16[(obj + OBJ_CLASS) >> 1] !== classId) return 0;
+    const ab = u32[(obj + OBJ_U) >> 2];
+    if (ab === 0 || ab + AB_DATA + 4 > em.HEAPU8.length) return 0;
+    if (u32[(ab + AB_LENGTH) >> 2] !== length || em.HEAPU8[ab + AB_DETACHED] !== 0) return 0;
+    const data = u32[(ab + AB_DATA) >> 2];
+    return data !== 0 && data + length <= em.HEAPU8.length ? data : 0;
+  }
+
+  /** The class id of the object behind a value pointer (layout read; check the answer before use). */
+  classOf(ptr: number): number {
+    return this.r.em.HEAPU16[(this.r.em.HEAPU32[ptr >> 2] + OBJ_CLASS) >> 1];
+  }
+
+  /** The wasm memory's current bytes (a new view after the memory grows). */
+  heap(): Uint8Array {
+    return this.r.em.HEAPU8;
   }
 
   /** Frees a value pointer (QTS_FreeValuePointer). */

@@ -2,6 +2,7 @@
 // interface the runtime framework programs against (implemented in vm.ts).
 import type { Logger } from "../../log.js";
 import type { JsBuild, JsEngine } from "./engine.js";
+import type { GuestBytes } from "./guest-bytes.js";
 import type { HostFn } from "./marshal.js";
 import type { JsRef } from "./refs.js";
 
@@ -43,6 +44,13 @@ export interface CallOptions {
   refKeys?: readonly string[];
   /** Overrides callTimeoutMs for this call. */
   timeoutMs?: number;
+  /** Runs on the VM's turn right before the guest is entered (e.g. to fill a GuestBytes). Throw GameErrors only. */
+  prepare?: () => void;
+  /**
+   * Maps the converted result on the VM's turn (e.g. reads a GuestBytes the guest filled) before the next
+   * call can start. Must not throw: return the failure instead.
+   */
+  after?: (out: unknown) => unknown;
 }
 
 export interface MakeRefOptions {
@@ -79,6 +87,8 @@ export interface JsVm {
   read(ref: JsRef): Promise<unknown>;
   /** Builds a guest value once and keeps it (e.g. a dispatcher object reused every tick). */
   makeRef(value: unknown, opts?: MakeRefOptions): Promise<JsRef>;
+  /** In-place access to the ArrayBuffer behind a ref (undefined when not available in this build). */
+  guestBytes(ref: JsRef): Promise<GuestBytes | undefined>;
   /** Bytes QuickJS currently holds for this VM. */
   memoryUsed(): Promise<number>;
   /** Not ok after a wasm-level failure or an uncaught out-of-memory error: replace the VM. */

@@ -8,6 +8,7 @@ import { Bridge } from "./bridge.js";
 import { createJsEngine, MIN_MEMORY_LIMIT_BYTES } from "./engine.js";
 import type { EngineContext, JsBuild } from "./engine.js";
 import { brokenError, disposedError, timeLimitError } from "./js-errors.js";
+import { GuestBytes } from "./guest-bytes.js";
 import { HostFnTable, Marshal } from "./marshal.js";
 import type { Helpers } from "./marshal.js";
 import { PRELUDE, PRELUDE_FILE } from "./prelude.js";
@@ -160,7 +161,11 @@ class Vm implements JsVm {
     return this.exec(() => {
       if (fn.kind !== "function") throw new GameError(Code.INVALID_ARGUMENT, "javascript value reference is not a function");
       const e = this.refs.entry(fn);
-      return this.invoke(e.handle, e.thisArg ?? this.ctx.undefined, args, opts);
+      opts.prepare?.();
+      const out = this.invoke(e.handle, e.thisArg ?? this.ctx.undefined, args, opts);
+      const after = opts.after;
+      if (after === undefined) return out;
+      return out instanceof Promise ? out.then(after) : after(out);
     });
   }
 
@@ -191,6 +196,10 @@ class Vm implements JsVm {
         return this.refs.create(h, this.ctx.typeof(h) === "function" ? "function" : "value", true);
       }),
     );
+  }
+
+  guestBytes(ref: JsRef): Promise<GuestBytes | undefined> {
+    return this.exec(async () => this.bounded(() => GuestBytes.of(this.ec.low, this.ctx, this.refs.entry(ref).handle)));
   }
 
   memoryUsed(): Promise<number> {
@@ -325,12 +334,14 @@ class Vm implements JsVm {
 
   /**
    * From the raw result pointer. The common RPC answer, a Latin-1 string with no promise job left
-   * behind, is read straight from memory and freed: no handle, no typeof/getString crossings.
+   * behind, and the common match tick's, an int, are read straight from memory and freed: no handle, no
+   * typeof/getString crossings.
    */
   private completeRaw(ptr: number, opts: CallOptions): unknown {
     const low = this.ec.low;
-    if (opts.result !== "ref" && low.tagOf(ptr) === Tag.string && !this.bridge.state.timedOut && !low.hasPendingJob()) {
-      const s = low.readLatin1(ptr);
+    const tag = low.tagOf(ptr);
+    if (opts.result !== "ref" && (tag === Tag.string || tag === Tag.int) && !this.bridge.state.timedOut && !low.hasPendingJob()) {
+      const s = tag === Tag.int ? low.intOf(ptr) : low.readLatin1(ptr);
       if (s !== undefined) {
         low.free(ptr);
         return s;
