@@ -46,8 +46,9 @@ function smallOpCode(op: string): number {
 export class PresenceBytes {
   private bin: Buffer | null = null;
   private json: Buffer | null = null;
-  /** The JSON text of the match id this sender last relayed to, as UTF-8 (a sender relays to one match). */
+  /** The match id this sender last relayed to (a sender relays to one match): UTF-8, and as JSON text. */
   private idText = "";
+  private idUtf8: Buffer | null = null;
   private idJson: Buffer | null = null;
 
   constructor(readonly session: SessionHandle) {}
@@ -61,13 +62,22 @@ export class PresenceBytes {
     return (this.json ??= Buffer.from(toJson(rt.UserPresence, selfPresence(this.session)), "utf8"));
   }
 
+  /** `matchId` as UTF-8. */
+  matchIdUtf8(matchId: string): Buffer {
+    if (this.idText !== matchId) this.setMatchId(matchId);
+    return (this.idUtf8 ??= Buffer.from(matchId, "utf8"));
+  }
+
   /** `matchId` as a JSON string, UTF-8. */
   matchIdJson(matchId: string): Buffer {
-    if (this.idJson === null || this.idText !== matchId) {
-      this.idJson = Buffer.from(JSON.stringify(matchId), "utf8");
-      this.idText = matchId;
-    }
-    return this.idJson;
+    if (this.idText !== matchId) this.setMatchId(matchId);
+    return (this.idJson ??= Buffer.from(JSON.stringify(matchId), "utf8"));
+  }
+
+  private setMatchId(matchId: string): void {
+    this.idText = matchId;
+    this.idUtf8 = null;
+    this.idJson = null;
   }
 }
 
@@ -104,7 +114,8 @@ export class MatchDataOutgoing extends Outgoing {
   }
 
   private binary(op: number): Uint8Array {
-    const idLen = Buffer.byteLength(this.matchId, "utf8");
+    const id = this.presence.matchIdUtf8(this.matchId);
+    const idLen = id.length;
     const pres = this.presence.binary();
     const dataLen = this.data.length;
     let inner = 0;
@@ -119,7 +130,8 @@ export class MatchDataOutgoing extends Outgoing {
     if (idLen > 0) {
       buf[pos++] = TAG_MATCH_ID;
       pos = putVarint(buf, pos, idLen);
-      pos += buf.write(this.matchId, pos, "utf8");
+      buf.set(id, pos);
+      pos += idLen;
     }
     buf[pos++] = TAG_PRESENCE;
     pos = putVarint(buf, pos, pres.length);
