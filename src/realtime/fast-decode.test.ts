@@ -101,6 +101,9 @@ test("JSON: other orders, both base64 alphabets, unpadded data and explicit fals
     '{"match_data_send":{"op_code":"3","data":"-_-_"}}',
     '{"match_data_send":{"data":"+/+/","reliable":true}}',
     '{"match_data_send":{"match_id":"m.","data":"ZGE"}}',
+    '{"match_data_send":{"match_id":"m.","op_code":5,"data":"ZA==","presences":[]}}', // as the Nakama JS client sends
+    '{"match_data_send":{"presences":[],"op_code":0,"match_id":"m.","data":"ZA==","reliable":true}}',
+    '{"match_data_send":{"data":"ZA==","op_code":123456789}}',
     '{"match_data_send":{"match_id":"m.","op_code":"1","data":"ZB=="}}', // non-zero trailing bits
   ];
   for (const s of frames) {
@@ -116,13 +119,21 @@ test("JSON: other orders, both base64 alphabets, unpadded data and explicit fals
 test("JSON: anything else is left to the generic decoder", () => {
   const others = [
     '{"cid":"1","match_data_send":{"match_id":"m.","op_code":"1","data":"ZA=="}}',
-    '{"match_data_send":{"match_id":"m.","op_code":"1","data":"ZA==","presences":[]}}',
+    '{"match_data_send":{"match_id":"m.","op_code":"1","data":"ZA==","presences":[{"session_id":"s","user_id":"u"}]}}',
     '{"match_data_send":{"match_id":"m.","op_code":"1","data":""}}',
     '{"match_data_send":{"match_id":"m.","op_code":"1"}}',
     '{"match_data_send":{}}',
     '{"match_data_send":{"match_id":"m\\u00e9","op_code":"1","data":"ZA=="}}',
     '{"match_data_send":{"match_id":"m\u00e9","op_code":"1","data":"ZA=="}}',
-    '{"match_data_send":{"match_id":"m.","op_code":1,"data":"ZA=="}}',
+    '{"match_data_send":{"match_id":"m.","op_code":1.0,"data":"ZA=="}}',
+    '{"match_data_send":{"match_id":"m.","op_code":1e2,"data":"ZA=="}}',
+    '{"match_data_send":{"match_id":"m.","op_code":-1,"data":"ZA=="}}',
+    '{"match_data_send":{"match_id":"m.","op_code":01,"data":"ZA=="}}',
+    '{"match_data_send":{"match_id":"m.","op_code":"1,"data":"ZA=="}}',
+    '{"match_data_send":{"match_id":"m.","data":"ZA==","op_code":1234567890}}',
+    '{"match_data_send":{"match_id":"m.","data":"ZA==","presences":[],"presences":[]}}',
+    '{"match_data_send":{"match_id":"m.","data":"ZA==","presences":[ ]}}',
+    '{"match_data_send":{"match_id":"m.","data":"ZA==","presences":null}}',
     '{"match_data_send":{"match_id":"m.","op_code":"01","data":"ZA=="}}',
     '{"match_data_send":{"match_id":"m.","op_code":"-1","data":"ZA=="}}',
     '{"match_data_send":{"match_id":"m.","op_code":"1234567890","data":"ZA=="}}',
@@ -158,8 +169,11 @@ test("JSON: anything else is left to the generic decoder", () => {
 });
 
 test("JSON: random mutations of a frame never decode differently from fromJson", () => {
-  const base = toJson(rt.Envelope, { match_data_send: { match_id: MATCH, op_code: "12", data: Buffer.from("hello world!"), reliable: true } });
-  const alphabet = '{}":,=+/-_ \\abcdefZA019tx.\u00e9';
+  const bases = [
+    toJson(rt.Envelope, { match_data_send: { match_id: MATCH, op_code: "12", data: Buffer.from("hello world!"), reliable: true } }),
+    JSON.stringify({ match_data_send: { match_id: MATCH, op_code: 12, data: "aGVsbG8gd29ybGQh", presences: [] } }),
+  ];
+  const alphabet = '{}[]":,=+/-_ \\abcdefZA019tx.e\u00e9';
   let seed = 7;
   const rnd = (n: number): number => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -167,7 +181,7 @@ test("JSON: random mutations of a frame never decode differently from fromJson",
   };
   let accepted = 0;
   for (let i = 0; i < 20_000; i++) {
-    let s = base;
+    let s = bases[i % bases.length];
     for (let k = 1 + rnd(3); k > 0; k--) {
       const p = rnd(s.length);
       const what = rnd(3);

@@ -1,8 +1,9 @@
 // Owns the relay's inbound shortcut: a frame that is exactly one `match_data_send` (no cid, no
 // presences, ASCII match id, small op code, non-empty data) is read directly into the same envelope the
 // generic decoder would build. Protobuf: fields in order. JSON: the compact text JSON.stringify writes
-// (no whitespace, no escapes, each of match_id / op_code / data / reliable at most once, in any order,
-// op code as a canonical decimal, data in base64 of either alphabet). Anything else returns null and takes
+// (no whitespace, no escapes, each of match_id / op_code / data / reliable / an empty presences list at
+// most once, in any order, op code as a canonical decimal string or number, data in base64 of either
+// alphabet). Anything else returns null and takes
 // the generic decoder, so every error, odd encoding and unknown field is still judged there (tests
 // compare the two).
 import type { rt } from "../../proto/index.js";
@@ -83,7 +84,8 @@ const CLOSE = 0x7d; // }
 /** `{"match_data_send":{` */
 const JSON_HEAD = Buffer.from('{"match_data_send":{', "latin1");
 const K_MATCH_ID = Buffer.from('"match_id":"', "latin1");
-const K_OP_CODE = Buffer.from('"op_code":"', "latin1");
+const K_OP_CODE = Buffer.from('"op_code":', "latin1");
+const K_PRESENCES_NONE = Buffer.from('"presences":[]', "latin1");
 const K_DATA = Buffer.from('"data":"', "latin1");
 const K_RELIABLE = Buffer.from('"reliable":', "latin1");
 const TRUE = Buffer.from("true", "latin1");
@@ -155,6 +157,7 @@ export function decodeMatchDataSendJson(frame: Buffer): rt.Envelope | null {
   let op = -1;
   let data: Uint8Array | null = null;
   let reliable: boolean | null = null;
+  let presences = false;
   for (;;) {
     if (matchId === null && at(frame, pos, K_MATCH_ID)) {
       const s = pos + K_MATCH_ID.length;
@@ -163,13 +166,24 @@ export function decodeMatchDataSendJson(frame: Buffer): rt.Envelope | null {
       matchId = frame.toString("latin1", s, e);
       pos = e + 1;
     } else if (op < 0 && at(frame, pos, K_OP_CODE)) {
-      const s = pos + K_OP_CODE.length;
+      // A numeric string or a number (as the Nakama JavaScript client sends it), canonical decimal.
+      const quoted = frame[pos + K_OP_CODE.length] === Q;
+      const s = pos + K_OP_CODE.length + (quoted ? 1 : 0);
       let e = s;
       let v = 0;
       while (e < end && e - s < 9 && frame[e] >= 0x30 && frame[e] <= 0x39) v = v * 10 + frame[e++] - 0x30;
-      if (e === s || frame[e] !== Q || (frame[s] === 0x30 && e - s > 1)) return null;
+      if (e === s || (frame[s] === 0x30 && e - s > 1)) return null;
+      if (quoted) {
+        if (frame[e] !== Q) return null;
+        e++;
+      } else if (frame[e] !== COMMA && frame[e] !== CLOSE) {
+        return null; // a fraction, an exponent…
+      }
       op = v;
-      pos = e + 1;
+      pos = e;
+    } else if (!presences && at(frame, pos, K_PRESENCES_NONE)) {
+      presences = true;
+      pos += K_PRESENCES_NONE.length;
     } else if (data === null && at(frame, pos, K_DATA)) {
       const s = pos + K_DATA.length;
       const e = plainString(frame, s);
