@@ -93,7 +93,7 @@ const FALSE = Buffer.from("false", "latin1");
 
 /** Base64 digit values of both alphabets (standard and URL-safe, as protojson accepts); -1 elsewhere. */
 const B64 = ((): Int8Array => {
-  const t = new Int8Array(128).fill(-1);
+  const t = new Int8Array(256).fill(-1);
   const std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   for (let i = 0; i < std.length; i++) t[std.charCodeAt(i)] = i;
   t[0x2b] = t[0x2d] = 62; // + -
@@ -128,23 +128,33 @@ function base64(b: Buffer, start: number, end: number): Uint8Array | null {
   if (b[end - 1] === 0x3d) pad = b[end - 2] === 0x3d ? 2 : 1;
   if ((pad > 0 && n % 4 !== 0) || n % 4 === 1) return null;
   n -= pad;
-  const out = Buffer.allocUnsafe(Math.floor((n * 3) / 4));
+  const out = new Uint8Array(Math.floor((n * 3) / 4));
+  const T = B64;
+  const whole = start + n - (n % 4);
   let o = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = start; i < start + n; i++) {
-    const c = b[i];
-    const v = c < 128 ? B64[c] : -1;
-    if (v < 0) return null;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >>> bits) & 0xff;
-    }
+  let i = start;
+  for (; i < whole; i += 4) {
+    const c0 = T[b[i]];
+    const c1 = T[b[i + 1]];
+    const c2 = T[b[i + 2]];
+    const c3 = T[b[i + 3]];
+    if ((c0 | c1 | c2 | c3) < 0) return null;
+    const v = (c0 << 18) | (c1 << 12) | (c2 << 6) | c3;
+    out[o++] = v >>> 16;
+    out[o++] = (v >>> 8) & 255;
+    out[o++] = v & 255;
   }
-  if (o !== out.length) return null;
-  return new Uint8Array(out.buffer, out.byteOffset, o);
+  const rest = start + n - i; // 0, 2 or 3 digits (a whole group less its padding)
+  if (rest >= 2) {
+    const c0 = T[b[i]];
+    const c1 = T[b[i + 1]];
+    const c2 = rest === 3 ? T[b[i + 2]] : 0;
+    if ((c0 | c1 | c2) < 0) return null;
+    const v = (c0 << 18) | (c1 << 12) | (c2 << 6);
+    out[o++] = v >>> 16;
+    if (rest === 3) out[o++] = (v >>> 8) & 255;
+  }
+  return out;
 }
 
 /** The envelope of a plain JSON match_data_send frame, or null (then decode it the generic way). */
