@@ -14,7 +14,7 @@ import type { Logger } from "../log.js";
 import { decodeBinary, envelopeCase, fromJson, rt, type Init } from "../../proto/index.js";
 import { runPipeline, type CallContext } from "../pipeline/hooks.js";
 import type { RealtimeCore } from "./core.js";
-import { decodeMatchDataSend } from "./fast-decode.js";
+import { decodeMatchDataSend, decodeMatchDataSendJson } from "./fast-decode.js";
 import { Outgoing } from "./outgoing.js";
 import { CloseCode, type SessionHandle } from "./session.js";
 import { RtCode, errorEnvelope } from "./wire.js";
@@ -84,7 +84,7 @@ export function callContext(s: SessionHandle): CallContext {
 
 function decode(s: SessionHandle, frame: Buffer): rt.Envelope | null {
   try {
-    if (s.format === "json") return fromJson(rt.Envelope, frame, { unknown: "error" });
+    if (s.format === "json") return decodeMatchDataSendJson(frame) ?? fromJson(rt.Envelope, frame, { unknown: "error" });
     return decodeMatchDataSend(frame) ?? decodeBinary(rt.Envelope, frame);
   } catch {
     return null;

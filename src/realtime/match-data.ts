@@ -45,7 +45,11 @@ function smallOpCode(op: string): number {
 /** The sender's own presence, encoded once per format and kept on the session. */
 export class PresenceBytes {
   private bin: Buffer | null = null;
-  private json: string | null = null;
+  private json: Buffer | null = null;
+  /** The match id this sender last relayed to (a sender relays to one match): UTF-8, and as JSON text. */
+  private idText = "";
+  private idUtf8: Buffer | null = null;
+  private idJson: Buffer | null = null;
 
   constructor(readonly session: SessionHandle) {}
 
@@ -53,8 +57,27 @@ export class PresenceBytes {
     return (this.bin ??= Buffer.from(encodeBinary(rt.UserPresence, selfPresence(this.session))));
   }
 
-  text(): string {
-    return (this.json ??= toJson(rt.UserPresence, selfPresence(this.session)));
+  /** The presence as JSON text, UTF-8. */
+  text(): Buffer {
+    return (this.json ??= Buffer.from(toJson(rt.UserPresence, selfPresence(this.session)), "utf8"));
+  }
+
+  /** `matchId` as UTF-8. */
+  matchIdUtf8(matchId: string): Buffer {
+    if (this.idText !== matchId) this.setMatchId(matchId);
+    return (this.idUtf8 ??= Buffer.from(matchId, "utf8"));
+  }
+
+  /** `matchId` as a JSON string, UTF-8. */
+  matchIdJson(matchId: string): Buffer {
+    if (this.idText !== matchId) this.setMatchId(matchId);
+    return (this.idJson ??= Buffer.from(JSON.stringify(matchId), "utf8"));
+  }
+
+  private setMatchId(matchId: string): void {
+    this.idText = matchId;
+    this.idUtf8 = null;
+    this.idJson = null;
   }
 }
 
@@ -91,7 +114,8 @@ export class MatchDataOutgoing extends Outgoing {
   }
 
   private binary(op: number): Uint8Array {
-    const idLen = Buffer.byteLength(this.matchId, "utf8");
+    const id = this.presence.matchIdUtf8(this.matchId);
+    const idLen = id.length;
     const pres = this.presence.binary();
     const dataLen = this.data.length;
     let inner = 0;
@@ -106,7 +130,8 @@ export class MatchDataOutgoing extends Outgoing {
     if (idLen > 0) {
       buf[pos++] = TAG_MATCH_ID;
       pos = putVarint(buf, pos, idLen);
-      pos += buf.write(this.matchId, pos, "utf8");
+      buf.set(id, pos);
+      pos += idLen;
     }
     buf[pos++] = TAG_PRESENCE;
     pos = putVarint(buf, pos, pres.length);
@@ -129,16 +154,88 @@ export class MatchDataOutgoing extends Outgoing {
   }
 
   private text(op: number): Uint8Array {
-    let s = '{"match_data":{';
-    if (this.matchId !== "") s += `"match_id":${JSON.stringify(this.matchId)},`;
-    s += `"presence":${this.presence.text()}`;
-    if (op !== 0) s += `,"op_code":"${op}"`;
-    if (this.data.length > 0) s += `,"data":"${Buffer.from(this.data.buffer, this.data.byteOffset, this.data.length).toString("base64")}"`;
-    if (this.reliable) s += ',"reliable":true';
-    s += "}}";
-    const buf = this.slab.take(Buffer.byteLength(s, "utf8"));
-    buf.write(s, 0, "utf8");
+    const id = this.matchId === "" ? null : this.presence.matchIdJson(this.matchId);
+    const pres = this.presence.text();
+    const opText = op === 0 ? "" : String(op);
+    const dataLen = this.data.length;
+    const b64Len = 4 * Math.ceil(dataLen / 3);
+    let size = J_HEAD.length + J_PRESENCE.length + pres.length + 2;
+    if (id !== null) size += J_MATCH_ID.length + id.length + 1;
+    if (op !== 0) size += J_OP_CODE.length + opText.length + 1;
+    if (dataLen > 0) size += J_DATA.length + b64Len + 1;
+    if (this.reliable) size += J_RELIABLE.length;
+    const buf = this.slab.take(size);
+    buf.set(J_HEAD, 0);
+    let pos = J_HEAD.length;
+    if (id !== null) {
+      buf.set(J_MATCH_ID, pos);
+      pos += J_MATCH_ID.length;
+      buf.set(id, pos);
+      pos += id.length;
+      buf[pos++] = 0x2c; // ,
+    }
+    buf.set(J_PRESENCE, pos);
+    pos += J_PRESENCE.length;
+    buf.set(pres, pos);
+    pos += pres.length;
+    if (op !== 0) {
+      buf.set(J_OP_CODE, pos);
+      pos += J_OP_CODE.length;
+      for (let i = 0; i < opText.length; i++) buf[pos++] = opText.charCodeAt(i);
+      buf[pos++] = 0x22; // "
+    }
+    if (dataLen > 0) {
+      buf.set(J_DATA, pos);
+      pos += J_DATA.length;
+      pos = putBase64(buf, pos, this.data);
+      buf[pos++] = 0x22;
+    }
+    if (this.reliable) {
+      buf.set(J_RELIABLE, pos);
+      pos += J_RELIABLE.length;
+    }
+    buf[pos++] = 0x7d; // }
+    buf[pos++] = 0x7d;
     return buf;
   }
 }
 
+const J_HEAD = Buffer.from('{"match_data":{', "latin1");
+const J_MATCH_ID = Buffer.from('"match_id":', "latin1");
+const J_PRESENCE = Buffer.from('"presence":', "latin1");
+const J_OP_CODE = Buffer.from(',"op_code":"', "latin1");
+const J_DATA = Buffer.from(',"data":"', "latin1");
+const J_RELIABLE = Buffer.from(',"reliable":true', "latin1");
+const B64_DIGITS = Buffer.from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", "latin1");
+/** Above this many bytes Node's encoder beats the loop below (it needs a string in between). */
+const B64_LOOP_MAX = 256;
+
+/** Writes `data` as standard padded base64 at `pos`; returns the position after it. */
+function putBase64(buf: Buffer, pos: number, data: Uint8Array): number {
+  const n = data.length;
+  if (n > B64_LOOP_MAX) return pos + buf.write(Buffer.from(data.buffer, data.byteOffset, n).toString("base64"), pos, "latin1");
+  const D = B64_DIGITS;
+  const whole = n - (n % 3);
+  let i = 0;
+  for (; i < whole; i += 3) {
+    const v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+    buf[pos++] = D[v >>> 18];
+    buf[pos++] = D[(v >>> 12) & 63];
+    buf[pos++] = D[(v >>> 6) & 63];
+    buf[pos++] = D[v & 63];
+  }
+  if (n - whole === 1) {
+    const v = data[i] << 16;
+    buf[pos++] = D[v >>> 18];
+    buf[pos++] = D[(v >>> 12) & 63];
+    buf[pos++] = 0x3d; // =
+    buf[pos++] = 0x3d;
+  } else if (n - whole === 2) {
+    const v = (data[i] << 16) | (data[i + 1] << 8);
+    buf[pos++] = D[v >>> 18];
+    buf[pos++] = D[(v >>> 12) & 63];
+    buf[pos++] = D[(v >>> 6) & 63];
+    buf[pos++] = 0x3d;
+  }
+  return pos;
+}

@@ -85,6 +85,26 @@ export class SessionHandle {
   /** performance.now() when the transport last reported backpressure. */
   private pressuredAt = 0;
   private dirty = false;
+  /** Messages `writeQueued` handed to the socket in the current flush. */
+  private written = 0;
+
+  /** The corked part of `flush` (made once per session, not once per flush). */
+  private readonly writeQueued = (): void => {
+    const q = this.queue;
+    const wire = this.wire;
+    let written = 0;
+    while (written < q.length) {
+      const r = wire.send(q[written++], this.isBinary);
+      if (r === "ok") continue;
+      if (r === "backpressure") {
+        this.pressured = true;
+        this.pressuredAt = performance.now();
+      }
+      break;
+    }
+    this.written = written;
+  };
+
   /** No more output is accepted (closing or closed). */
   private closing = false;
   /** Cleanup (untrack, unfollow, unregister) has run. */
@@ -214,18 +234,9 @@ export class SessionHandle {
     this.dirty = false;
     const q = this.queue;
     if (this.pressured || q.length === 0 || this.wire.closed) return;
-    let written = 0;
-    this.wire.cork(() => {
-      while (written < q.length) {
-        const r = this.wire.send(q[written++], this.isBinary);
-        if (r === "ok") continue;
-        if (r === "backpressure") {
-          this.pressured = true;
-          this.pressuredAt = performance.now();
-        }
-        break;
-      }
-    });
+    this.written = 0;
+    this.wire.cork(this.writeQueued);
+    const written = this.written;
     if (written === q.length) q.length = 0; // the array is kept for the next batch
     else this.queue = q.slice(written);
   }

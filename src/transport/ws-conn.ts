@@ -104,7 +104,13 @@ export abstract class BaseConn<D> implements WsConn<D> {
 
   /** Delivers one inbound message (already a private copy); a throw closes with 1011. */
   deliver(data: Buffer, isBinary: boolean): void {
-    if (!this.isClosed) this.guard("message", () => this.hooks.message(this, data, isBinary));
+    if (this.isClosed) return;
+    // The guard written out: this runs once per inbound message, so no closure is made for it.
+    try {
+      this.hooks.message(this, data, isBinary);
+    } catch (err) {
+      this.failed("message", err);
+    }
   }
 
   private report(code: number, reason: string): void {
@@ -119,9 +125,13 @@ export abstract class BaseConn<D> implements WsConn<D> {
     try {
       fn();
     } catch (err) {
-      this.log.error({ err, hook }, "websocket hook failed; closing the connection");
-      this.close(CLOSE_INTERNAL, "internal error");
+      this.failed(hook, err);
     }
+  }
+
+  private failed(hook: string, err: unknown): void {
+    this.log.error({ err, hook }, "websocket hook failed; closing the connection");
+    this.close(CLOSE_INTERNAL, "internal error");
   }
 
   private safely(hook: string, fn: () => void): void {
