@@ -363,25 +363,21 @@ class JsMatchCore implements MatchCore {
     if (rest instanceof Failed) throw rest.err;
   }
 
-  private readonly sendRest = (rest: unknown): unknown => {
-    if (typeof rest !== "string") return null;
+  /** Sends the broadcasts a guest text holds; a failure comes back as a value (this runs on the VM's turn). */
+  private replayText(text: string): Failed | null {
     try {
-      this.broadcasts.replay(rest, 0);
+      this.broadcasts.replay(text, 0);
+      return null;
     } catch (err) {
       return new Failed(err);
     }
-    return null;
-  };
+  }
+
+  private readonly sendRest = (rest: unknown): unknown => (typeof rest === "string" ? this.replayText(rest) : null);
 
   private readonly detailQueue = (out: unknown): unknown => {
     const q = (out as { q?: unknown }).q;
-    if (typeof q !== "string") return out;
-    try {
-      this.broadcasts.replay(q, 0);
-    } catch (err) {
-      return new Failed(err);
-    }
-    return out;
+    return typeof q === "string" ? (this.replayText(q) ?? out) : out;
   };
 
   /** matchJoin / matchLeave / matchTerminate: (ctx, logger, nk, dispatcher, tick, state, arg). */
