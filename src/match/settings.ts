@@ -27,9 +27,10 @@ export interface MatchSettings {
   readonly jsMemoryLimitBytes: number;
   readonly jsReadOnlyGlobals: boolean;
   /**
-   * QuickJS build of match VMs. "asyncify" (default): nk functions that wait (storage, matchCreate…)
-   * work in handlers. "sync": ~2.5× cheaper calls, but handlers may only call synchronous nk functions
-   * (measured in bench/matches.ts; no config key yet).
+   * match.js_build: QuickJS build of match VMs. "asyncify" (default): nk functions that wait (storage,
+   * matchCreate…) work in handlers. "sync": a 2-message relay tick 49 against 84 µs (bench/match-core.ts),
+   * but a waiting nk function fails in the handler (INTERNAL "host function … is asynchronous but this VM
+   * uses the sync build"; the host call it started still runs to its end).
    */
   readonly jsBuild: "asyncify" | "sync";
   /**
@@ -55,7 +56,7 @@ export function matchSettingsFrom(config: Config): MatchSettings {
     callTimeoutMs: config.runtime.call_timeout_ms,
     jsMemoryLimitBytes: config.runtime.js_memory_limit_bytes,
     jsReadOnlyGlobals: config.runtime.js_read_only_globals,
-    jsBuild: "asyncify",
+    jsBuild: m.js_build === "sync" ? "sync" : "asyncify",
     jsModuleGroupSize: m.js_vms_per_module,
   });
 }

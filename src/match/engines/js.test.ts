@@ -73,7 +73,7 @@ function msg(data: Uint8Array | null, opCode = 1): MatchMessage {
   return { sender: P1, opCode, data, reliable: true, receiveTimeMs: 1234 };
 }
 
-describe("JS match engine: dispatcher", () => {
+for (const jsBuild of ["asyncify", "sync"] as const) describe(`JS match engine: dispatcher (${jsBuild} build)`, () => {
   test("broadcasts keep call order around kicks, label updates, nk calls and generic broadcasts", async () => {
     const rec = new Recorder();
     const c = await core(`
@@ -90,7 +90,7 @@ describe("JS match engine: dispatcher", () => {
       dispatcher.broadcastMessageDeferred(7, "g", null, s);
       dispatcher.broadcastMessage(8, null, null, s);
       dispatcher.broadcastMessage(70000, "z", null, s);
-      return { state: state };`, rec);
+      return { state: state };`, rec, { jsBuild });
     assert.equal(await c.loop(0, [msg(new Uint8Array([0, 1, 255]))]), true);
     const who = `${U1}/${S1}/ann|x`;
     assert.deepEqual(rec.lines, [
@@ -123,7 +123,7 @@ describe("JS match engine: dispatcher", () => {
       try { dispatcher.broadcastMessage(2, "x", null, { userId: "nope", sessionId: "${S1}", username: "u" }); } catch (e) { errs.push(e.message); }
       try { dispatcher.broadcastMessage(2.5, "x"); } catch (e) { errs.push(e.message); }
       dispatcher.broadcastMessage(3, errs.join(";"));
-      return { state: state };`, rec);
+      return { state: state };`, rec, { jsBuild });
     assert.equal(await c.loop(0, []), true);
     assert.equal(rec.lines.length, 2);
     assert.equal(rec.lines[0], "broadcast 1 [111,107] all - true");
@@ -138,7 +138,7 @@ describe("JS match engine: dispatcher", () => {
       dispatcher.broadcastMessage(1, "a");
       dispatcher.broadcastMessage(2, "b", null, messages[0].sender);
       dispatcher.broadcastMessage(3, "c", null, messages[0].sender);
-      throw new Error("boom");`, rec);
+      throw new Error("boom");`, rec, { jsBuild });
     await assert.rejects(c.loop(0, [msg(null)]), /boom/);
     assert.deepEqual(rec.lines.map((l) => l.split(" ").slice(0, 2).join(" ")), ["broadcast 1", "broadcast 2", "broadcast 3"]);
     await c.close();
@@ -148,7 +148,7 @@ describe("JS match engine: dispatcher", () => {
     const rec = new Recorder();
     const c = await core(`
       dispatcher.broadcastMessage(1, "a");
-      for (;;) {}`, rec, { callTimeoutMs: 200 });
+      for (;;) {}`, rec, { jsBuild, callTimeoutMs: 200 });
     await assert.rejects(c.loop(0, []), /execution time exceeded/);
     assert.deepEqual(rec.lines, ["broadcast 1 [97] all - true"]);
     await c.close();
@@ -161,7 +161,7 @@ describe("JS match engine: dispatcher", () => {
         return { s: m.sender, op: m.opCode, d: m.data === null ? null : Array.prototype.slice.call(new Uint8Array(m.data)),
           ab: m.data instanceof ArrayBuffer, r: m.reliable, t: m.receiveTimeMs };
       })));
-      return { state: state };`, rec);
+      return { state: state };`, rec, { jsBuild });
     const big = new Uint8Array(300).map((_, i) => i % 256);
     await c.loop(0, [msg(new Uint8Array([0, 0, 7])), msg(null, 2), msg(new Uint8Array(0), 3), msg(big, 4)]);
     const text = Buffer.from(JSON.parse(rec.lines[0].split(" ")[2]) as number[]).toString();
@@ -189,7 +189,7 @@ describe("JS match engine: dispatcher", () => {
       dispatcher.broadcastMessage(60, new Uint8Array(3000).fill(255).buffer);
       dispatcher.broadcastMessage(61, new Uint8Array(5000).fill(0).buffer);
       dispatcher.broadcastMessage(62, new ArrayBuffer(0));
-      return { state: state };`, rec);
+      return { state: state };`, rec, { jsBuild });
     const all = new Uint8Array(256).map((_, i) => i);
     const nuls = new Uint8Array(40);
     const check = async (tick: number, input: MatchMessage[]): Promise<void> => {
@@ -220,7 +220,7 @@ describe("JS match engine: dispatcher", () => {
     const rec = new Recorder();
     const c = await core(`
       dispatcher.broadcastMessage(1, tick + ":" + messages.length + ":" + (typeof tick));
-      return { state: state };`, rec);
+      return { state: state };`, rec, { jsBuild });
     await c.loop(0, []);
     await c.loop(7, [msg(null), msg(new Uint8Array(5))]);
     await c.loop(123456789, [msg(new Uint8Array(4000))]);
@@ -245,7 +245,7 @@ describe("JS match engine: dispatcher", () => {
       }
       dispatcher.broadcastMessage(9, null, null, state.kept);
       if (messages.length > 0) dispatcher.broadcastMessageDeferred(8, null, null, messages[messages.length - 1].sender);
-      return { state: state };`, rec);
+      return { state: state };`, rec, { jsBuild });
     await c.loop(0, [msg(null, 1), msg(null, 2)]);
     await c.loop(1, [msg(null, 3), msg(null, 4), msg(null, 1)]);
     const who = (l: string): string => `${l.split(" ")[1]} ${l.split(" ")[4]}`;
@@ -279,6 +279,28 @@ describe("JS match engine: nk", () => {
     assert.equal(rec.lines[0], "nk n");
     const text = Buffer.from(JSON.parse(rec.lines[1].split(" ")[2]) as number[]).toString();
     assert.deepEqual(JSON.parse(text), { keys: "fail,later,note", r: { got: [1, "two", { three: [3] }, null] }, err: "nope", none: "undefined" });
+    await c.close();
+  });
+});
+
+describe("JS match engine: sync build (match.js_build sync)", () => {
+  test("synchronous nk functions work; a waiting one fails in the handler with a catchable error saying why", async () => {
+    const rec = new Recorder();
+    const more: NkBinding[] = [
+      { js: "later", callJs: async (_c, args) => ({ got: args }) },
+      { js: "now", callJs: (_c, args) => ({ got: args }) },
+    ];
+    const c = await core(`
+      var err = "";
+      try { nk.later(1); } catch (e) { err = e.message; }
+      var r = nk.now(2);
+      dispatcher.broadcastMessage(0, JSON.stringify({ err: err, r: r }));
+      return { state: state };`, rec, { jsBuild: "sync" }, more);
+    await c.loop(0, []);
+    const text = Buffer.from(JSON.parse(rec.lines[0].split(" ")[2]) as number[]).toString();
+    const out = JSON.parse(text) as { err: string; r: unknown };
+    assert.match(out.err, /is asynchronous but this VM uses the sync build/);
+    assert.deepEqual(out.r, { got: [2] });
     await c.close();
   });
 });
