@@ -41,9 +41,10 @@ as_owner() {
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The first free port from $1 (default FIRST_PORT) on.
 pick_port() {
-  local p
-  for ((p = FIRST_PORT; p < FIRST_PORT + 50; p++)); do
+  local p from="${1:-$FIRST_PORT}"
+  for ((p = from; p < FIRST_PORT + 50; p++)); do
     if ! port_busy "$p"; then printf '%s\n' "$p"; return 0; fi
   done
   die "no free port in $FIRST_PORT..$((FIRST_PORT + 49))"
@@ -76,13 +77,23 @@ full_page_writes = off
 EOF
 }
 
+# Starts the cluster. A port can look free to pick_port yet fail to bind (a client connection or a socket
+# still closing may hold it as its local port), so a bind failure moves the cluster to the next free port.
 start_server() {
-  local port
-  port="$(cat "$DIR/port")"
-  if port_busy "$port"; then die "port $port is taken by another process; run '$0 stop' and retry"; fi
-  log "starting on 127.0.0.1:$port"
-  as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DIR/server.log" -w -t 60 start >&2 \
-    || { tail -n 30 "$DIR/server.log" >&2 || true; die "server did not start"; }
+  local port tries seen
+  for ((tries = 0; tries < 5; tries++)); do
+    port="$(cat "$DIR/port")"
+    if port_busy "$port"; then die "port $port is taken by another process; run '$0 stop' and retry"; fi
+    log "starting on 127.0.0.1:$port"
+    seen="$( (wc -l <"$DIR/server.log") 2>/dev/null || echo 0)"
+    if as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DIR/server.log" -w -t 60 start >&2; then return 0; fi
+    tail -n +"$((seen + 1))" "$DIR/server.log" | tail -n 30 >&2 || true
+    tail -n +"$((seen + 1))" "$DIR/server.log" | grep -q "could not bind" || die "server did not start"
+    pick_port $((port + 1)) >"$DIR/port"
+    log "port $port could not be bound; trying $(cat "$DIR/port")"
+    as_owner tee -a "$DATA/postgresql.conf" >/dev/null <<<"port = $(cat "$DIR/port")"
+  done
+  die "server did not start (no port could be bound)"
 }
 
 wait_ready() {
