@@ -29,8 +29,8 @@ export interface MatchSettings {
   /**
    * match.js_build: QuickJS build of match VMs. "asyncify" (default): nk functions that wait (storage,
    * matchCreate…) work in handlers. "sync": a 2-message relay tick 49 against 84 µs (bench/match-core.ts),
-   * but a waiting nk function fails in the handler (INTERNAL "host function … is asynchronous but this VM
-   * uses the sync build"; the host call it started still runs to its end).
+   * but a waiting nk function fails in the handler (FAILED_PRECONDITION "nk.<name> waits for its result…",
+   * js.ts nkEntry; the host call it started still runs to its end).
    */
   readonly jsBuild: "asyncify" | "sync";
   /**

@@ -286,11 +286,17 @@ class JsMatchCore implements MatchCore {
  * match cost ≈60 KB of wasm heap and ≈90 KB of JS heap per match.
  */
 function nkEntry(d: MatchCoreDeps, slot: CallSlot, table: NkTable): { call: HostFn; names: string } {
+  const sync = d.settings.jsBuild === "sync";
   return {
     call: (args) => {
       const impl = table.get(args[0] as string);
       if (impl === undefined) throw new GameError(Code.NOT_FOUND, `nk function ${String(args[0])} not found`);
-      return impl({ deps: d.nk, ctx: slot.ctx }, args.slice(1));
+      const out = impl({ deps: d.nk, ctx: slot.ctx }, args.slice(1));
+      if (sync && out instanceof Promise) {
+        out.catch(() => undefined); // started, and left to finish on its own: the handler cannot wait for it
+        throw new GameError(Code.FAILED_PRECONDITION, `nk.${String(args[0])} waits for its result, which match VMs on the sync build (match.js_build: sync) cannot do`);
+      }
+      return out;
     },
     names: [...table.keys()].join(","),
   };
