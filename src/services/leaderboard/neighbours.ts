@@ -6,7 +6,7 @@
 // ascending from the owner, `smaller` descending.
 import type { Db } from "../../storage/db.js";
 import { Coalescer, groupedBy, type GroupRunner } from "../../lib/coalesce.js";
-import { RECORD_COLUMNS, RECORD_NAMES, type RecordRow } from "./record-rows.js";
+import { limitTexts, RECORD_COLUMNS, RECORD_NAMES, type RecordRow } from "./record-rows.js";
 
 export interface NeighbourRead {
   boardId: string;
@@ -42,24 +42,13 @@ const many = (limit: string): string => `WITH me AS (
      UNION ALL SELECT me.k, 1 AS part, g.* FROM me CROSS JOIN LATERAL (${side(">", "ASC", limit)}) g
      UNION ALL SELECT me.k, 2 AS part, s.* FROM me CROSS JOIN LATERAL (${side("<", "DESC", limit)}) s`;
 
-/**
- * Sizes written into the statement texts as constant LIMITs (one text per size; REST asks limit + 1 ≤ 101):
- * with "LIMIT $4" PostgreSQL prices each side as a tenth of the board, never prefers the generic plan, and
- * plans every read again (measured at 1,000,000 records: 0.19–0.24 ms planning for 0.09–0.13 ms executing
- * one owner's read); with the size written in it keeps the generic plan after five executions (0.015 ms).
- * Larger sizes keep the parameter.
- */
+/** Sizes up to this many get their own texts (see limitTexts; REST asks limit + 1 ≤ 101). */
 const LITERAL_LIMIT_MAX = 101;
-
-function literalLimit(n: number): boolean {
-  return Number.isInteger(n) && n >= 1 && n <= LITERAL_LIMIT_MAX;
-}
 
 const ONE_PARAM = one("$4");
 const MANY_PARAM = many("$4");
-/** The texts by size (index = LIMIT), built once. */
-const ONE_BY_SIZE: readonly string[] = Array.from({ length: LITERAL_LIMIT_MAX + 1 }, (_, n) => one(String(n)));
-const MANY_BY_SIZE: readonly string[] = Array.from({ length: LITERAL_LIMIT_MAX + 1 }, (_, n) => many(String(n)));
+const ONE_BY_SIZE = limitTexts(LITERAL_LIMIT_MAX, one);
+const MANY_BY_SIZE = limitTexts(LITERAL_LIMIT_MAX, many);
 
 function compareKeys(a: RecordRow, b: RecordRow): number {
   const big = (x: string, y: string): number => {
@@ -87,9 +76,8 @@ function split(rows: ReadonlyArray<PartRow>): Neighbours {
 /** One owner's neighbours as its own statement. */
 export async function readNeighbours(db: Db, r: NeighbourRead): Promise<Neighbours> {
   const keys = [r.ownerId, r.boardId, new Date(r.expiry * 1000)];
-  const { rows } = literalLimit(r.n)
-    ? await db.query<PartRow>(ONE_BY_SIZE[r.n], keys)
-    : await db.query<PartRow>(ONE_PARAM, [...keys, r.n]);
+  const text = ONE_BY_SIZE.at(r.n);
+  const { rows } = await db.query<PartRow>(text ?? ONE_PARAM, text === undefined ? [...keys, r.n] : keys);
   return split(rows);
 }
 
@@ -97,9 +85,8 @@ export async function readNeighbours(db: Db, r: NeighbourRead): Promise<Neighbou
 async function readMany(db: Db, reads: readonly NeighbourRead[]): Promise<Neighbours[]> {
   const { boardId, expiry, n } = reads[0];
   const keys = [reads.map((r) => r.ownerId), boardId, new Date(expiry * 1000)];
-  const { rows } = literalLimit(n)
-    ? await db.query<PartRow & { k: string }>(MANY_BY_SIZE[n], keys)
-    : await db.query<PartRow & { k: string }>(MANY_PARAM, [...keys, n]);
+  const text = MANY_BY_SIZE.at(n);
+  const { rows } = await db.query<PartRow & { k: string }>(text ?? MANY_PARAM, text === undefined ? [...keys, n] : keys);
   const per: PartRow[][] = reads.map(() => []);
   for (const row of rows) per[Number(row.k) - 1].push(row);
   return per.map(split);

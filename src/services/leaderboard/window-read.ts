@@ -7,7 +7,7 @@
 // gets exactly the rows it would have read alone.
 import type { Db } from "../../storage/db.js";
 import { Coalescer, groupedBy, type GroupRunner } from "../../lib/coalesce.js";
-import { RECORD_COLUMNS, type RecordRow } from "./record-rows.js";
+import { limitTexts, RECORD_COLUMNS, type RecordRow } from "./record-rows.js";
 
 export interface WindowRead {
   boardId: string;
@@ -23,19 +23,8 @@ export interface WindowRead {
 const WHERE = "leaderboard_id = $1 AND expiry_time = $2";
 const ORDER = "ORDER BY score ASC, subscore ASC, owner_id ASC";
 
-/**
- * Window sizes written into the statement text as a constant LIMIT (one text per size, at most this many):
- * PostgreSQL prices a parameter LIMIT as a tenth of the board, so at a million records the plan cache
- * never found its generic plan cheaper than a fresh custom plan, and planned EVERY read again (0.05 ms
- * planning for 0.03 ms executing one window; 0.1–0.2 ms for a group). With the size written in, both
- * shapes switch to their generic plan after five executions (planning 0.005 ms); the plan is the same
- * primary-key range scan. Larger sizes keep the parameter.
- */
+/** Window sizes up to this many get their own text (see limitTexts). */
 const LITERAL_LIMIT_MAX = 100;
-
-function literalLimit(n: number): boolean {
-  return Number.isInteger(n) && n >= 1 && n <= LITERAL_LIMIT_MAX;
-}
 
 /** One window; `limit` is its size as text or "$6". */
 const one = (limit: string): string => `SELECT ${RECORD_COLUMNS} FROM leaderboard_record WHERE ${WHERE}
@@ -51,16 +40,15 @@ const many = (limit: string | null): string => `SELECT w.k, r.* FROM unnest($3::
 
 const ONE_PARAM = one("$6");
 const MANY_PARAM = many(null);
-/** The texts by size (index = LIMIT), built once so each read looks up a string with its hash known. */
-const ONE_BY_SIZE: readonly string[] = Array.from({ length: LITERAL_LIMIT_MAX + 1 }, (_, n) => one(String(n)));
-const MANY_BY_SIZE: readonly string[] = Array.from({ length: LITERAL_LIMIT_MAX + 1 }, (_, n) => many(String(n)));
+/** The texts by size, built once. */
+const ONE_BY_SIZE = limitTexts(LITERAL_LIMIT_MAX, one);
+const MANY_BY_SIZE = limitTexts(LITERAL_LIMIT_MAX, many);
 
 /** One window as its own statement. */
 export async function readWindow(db: Db, r: WindowRead): Promise<RecordRow[]> {
   const keys = [r.boardId, new Date(r.expiry * 1000), r.score, r.subscore, r.ownerId];
-  const { rows } = literalLimit(r.n)
-    ? await db.query<RecordRow>(ONE_BY_SIZE[r.n], keys)
-    : await db.query<RecordRow>(ONE_PARAM, [...keys, r.n]);
+  const text = ONE_BY_SIZE.at(r.n);
+  const { rows } = await db.query<RecordRow>(text ?? ONE_PARAM, text === undefined ? [...keys, r.n] : keys);
   return rows;
 }
 
@@ -68,9 +56,9 @@ export async function readWindow(db: Db, r: WindowRead): Promise<RecordRow[]> {
 async function readMany(db: Db, reads: readonly WindowRead[]): Promise<RecordRow[][]> {
   const { boardId, expiry, n } = reads[0];
   const params: unknown[] = [boardId, new Date(expiry * 1000), reads.map((r) => r.score), reads.map((r) => r.subscore), reads.map((r) => r.ownerId)];
-  const literal = literalLimit(n) && reads.every((r) => r.n === n);
-  if (!literal) params.push(reads.map((r) => r.n));
-  const { rows } = await db.query<RecordRow & { k: string }>(literal ? MANY_BY_SIZE[n] : MANY_PARAM, params);
+  const text = reads.every((r) => r.n === n) ? MANY_BY_SIZE.at(n) : undefined;
+  if (text === undefined) params.push(reads.map((r) => r.n));
+  const { rows } = await db.query<RecordRow & { k: string }>(text ?? MANY_PARAM, params);
   const per: RecordRow[][] = reads.map(() => []);
   for (const row of rows) {
     const { k, ...record } = row;
@@ -80,7 +68,7 @@ async function readMany(db: Db, reads: readonly WindowRead[]): Promise<RecordRow
 }
 
 /** Reads share a statement when they share a board period and a size written into the text. */
-const groupKey = (r: WindowRead): string => `${r.boardId}\u0000${r.expiry}\u0000${literalLimit(r.n) ? r.n : "$"}`;
+const groupKey = (r: WindowRead): string => `${r.boardId}\u0000${r.expiry}\u0000${ONE_BY_SIZE.at(r.n) === undefined ? "$" : r.n}`;
 
 const readGroup = (db: Db): GroupRunner<WindowRead, RecordRow[]> =>
   groupedBy(groupKey, (r) => readWindow(db, r), (rs) => readMany(db, rs));
