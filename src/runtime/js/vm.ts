@@ -158,23 +158,22 @@ class Vm implements JsVm {
   }
 
   call(fn: JsRef, args: readonly unknown[], opts: CallOptions = {}): Promise<unknown> {
-    return this.exec(() => {
-      if (fn.kind !== "function") throw new GameError(Code.INVALID_ARGUMENT, "javascript value reference is not a function");
-      const e = this.refs.entry(fn);
-      opts.prepare?.();
-      const out = this.invoke(e.handle, e.thisArg ?? this.ctx.undefined, args, opts);
-      const after = opts.after;
-      if (after === undefined) return out;
-      return out instanceof Promise ? out.then(after) : after(out);
-    });
+    return this.exec(() => this.callRef(fn, args, opts));
   }
 
   callNow(fn: JsRef, args: readonly unknown[], opts: CallOptions = {}): unknown {
-    return this.execNow(() => {
-      if (fn.kind !== "function") throw new GameError(Code.INVALID_ARGUMENT, "javascript value reference is not a function");
-      const e = this.refs.entry(fn);
-      return this.invoke(e.handle, e.thisArg ?? this.ctx.undefined, args, opts);
-    });
+    return this.execNow(() => this.callRef(fn, args, opts));
+  }
+
+  /** A call of `fn` on the VM's turn, with the caller's prepare/after around it. */
+  private callRef(fn: JsRef, args: readonly unknown[], opts: CallOptions): unknown {
+    if (fn.kind !== "function") throw new GameError(Code.INVALID_ARGUMENT, "javascript value reference is not a function");
+    const e = this.refs.entry(fn);
+    opts.prepare?.();
+    const out = this.invoke(e.handle, e.thisArg ?? this.ctx.undefined, args, opts);
+    const after = opts.after;
+    if (after === undefined) return out;
+    return out instanceof Promise ? out.then(after) : after(out);
   }
 
   read(ref: JsRef): Promise<unknown> {
@@ -232,20 +231,20 @@ class Vm implements JsVm {
 
   /** Queues a task (started at once when the VM is idle); wasm-level failures mark the VM broken. */
   private exec<T>(task: () => T | Promise<T>): Promise<T> {
-    if (this.bridge.inHostFn) {
-      return Promise.reject(new GameError(Code.FAILED_PRECONDITION, "re-entrant call into a javascript vm from its own host function"));
-    }
-    const gate = this.ec.gate;
-    return this.queue.run(gate === undefined ? () => this.start(task) : () => gate.run(() => this.start(task)));
+    if (this.bridge.inHostFn) return Promise.reject(reentrantError());
+    return this.queue.run(this.gated(task));
   }
 
   /** As exec, answering the task's value itself when it ran at once and finished synchronously. */
   private execNow<T>(task: () => T | Promise<T>): T | Promise<T> {
-    if (this.bridge.inHostFn) {
-      throw new GameError(Code.FAILED_PRECONDITION, "re-entrant call into a javascript vm from its own host function");
-    }
+    if (this.bridge.inHostFn) throw reentrantError();
+    return this.queue.runNow(this.gated(task));
+  }
+
+  /** The task started on this VM, behind its module's gate when it shares one. */
+  private gated<T>(task: () => T | Promise<T>): () => T | Promise<T> {
     const gate = this.ec.gate;
-    return this.queue.runNow(gate === undefined ? () => this.start(task) : () => gate.run(() => this.start(task)));
+    return gate === undefined ? () => this.start(task) : () => gate.run(() => this.start(task));
   }
 
   private start<T>(task: () => T | Promise<T>): T | Promise<T> {
@@ -461,4 +460,8 @@ class Vm implements JsVm {
       throw new GameError(Code.INTERNAL, `javascript vm dispose failed: ${String(err)}`, { cause: err });
     }
   }
+}
+
+function reentrantError(): GameError {
+  return new GameError(Code.FAILED_PRECONDITION, "re-entrant call into a javascript vm from its own host function");
 }
