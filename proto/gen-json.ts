@@ -38,11 +38,20 @@ function setKey(r: Record<string, unknown>, k: string, v: unknown): void {
 
 /** Characters JSON.stringify would escape (quote, backslash, controls, surrogates): rare in practice. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** The characters JSON.stringify escapes other than quote and backslash (controls, surrogates). */
+const NEEDS_STRINGIFY = /[\u0000-\u001f\ud800-\udfff]/;
 
-/** JSON string literal; skips JSON.stringify (about half the cost) when nothing needs escaping. */
+/**
+ * JSON string literal; skips JSON.stringify (about half the cost) when nothing needs escaping. Text
+ * that is itself JSON (a storage value, an RPC payload) is full of quotes: when quotes and backslashes
+ * are all there is to escape, escaping just those is the same text JSON.stringify writes, at a tenth
+ * of its cost for a 1 KB value (V8 takes its slow per-character path for any escape).
+ */
 function strText(v: unknown): string {
   if (typeof v !== "string") return expected("string", v);
-  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+  if (!NEEDS_ESCAPE.test(v)) return `"${v}"`;
+  if (NEEDS_STRINGIFY.test(v)) return JSON.stringify(v);
+  return `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }
 
 /** Runtime helpers the generated JSON code calls (`h.*`). */

@@ -66,6 +66,19 @@ void describe("JSON: int32, uint32, double", () => {
   });
 });
 
+void describe("JSON: strings", () => {
+  void it("writes exactly the text JSON.stringify writes, whatever needs escaping", () => {
+    const texts = [
+      "plain", '{"a":"b","c":[1,2]}', 'back\\slash "and" quote', '\\"', '"', "\\",
+      "tab\tnew\nline\u0001", "lone \ud800 surrogate", "pair \ud83d\ude00 and \"q\"", "é ü \u2028 ok",
+      `{"data":"${"x".repeat(990)}","n":1}`,
+    ];
+    for (const text of texts) {
+      assert.equal(toJson(api.StorageObject, { value: text } as never), `{"value":${JSON.stringify(text)}}`, text.slice(0, 40));
+    }
+  });
+});
+
 void describe("JSON: int64 and uint64", () => {
   void it("writes JSON strings (from string, number or bigint values)", () => {
     sameJson(rt.MatchData, { op_code: "7" }, '{"op_code":"7"}');
