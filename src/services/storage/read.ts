@@ -4,14 +4,22 @@
 // unreadable objects are simply absent from the result, as in Nakama. With a read coalescer in the deps
 // (storageCore), concurrent reads of many requests become one statement whose ids each carry their own
 // caller (null = runtime read), and every request gets back exactly what it alone would have read.
+// Rows carry only what the ids do not: an object's collection, key and owner are the id's own (the join
+// matches them exactly: text equality, canonical UUID text), so PostgreSQL neither formats nor sends them
+// and the server neither decodes them nor keeps three more strings per row.
 import type { api } from "../../../proto/index.js";
 import { Coalescer, outcomeOf, type Outcome } from "../../lib/coalesce.js";
-import { OBJECT_COLUMNS, StorageText, timeColumns, toStorageObject, type ObjectRow, type ReadRequest, type StorageDeps, type StorageReadId } from "./types.js";
+import { StorageText, timeColumns, toReadObject, type ReadRequest, type ReadRow, type StorageDeps, type StorageReadId } from "./types.js";
 import { internal } from "./write.js";
 
-const ONE = `SELECT ${OBJECT_COLUMNS} FROM storage WHERE collection = $1 AND key = $2 AND user_id = $3`;
+/** The columns of a read row (ReadRow); `prefix` qualifies them. */
+const readColumns = (prefix: string): string =>
+  `${prefix}value::text AS value, ${prefix}version, ${prefix}read, ${prefix}write, ${timeColumns(prefix)}`;
 
-const MANY = `SELECT s.collection, s.key, s.user_id, s.value::text AS value, s.version, s.read, s.write, ${timeColumns("s.")}
+const ONE = `SELECT ${readColumns("")} FROM storage WHERE collection = $1 AND key = $2 AND user_id = $3`;
+
+/** `n`: the 1-based position of the row's id (int4: a number, not INT8 text). */
+const MANY = `SELECT t.n::int4 AS n, ${readColumns("s.")}
 FROM unnest($1::text[], $2::text[], $3::uuid[]) WITH ORDINALITY AS t(collection, key, user_id, n)
 JOIN storage s ON s.collection = t.collection AND s.key = t.key AND s.user_id = t.user_id`;
 
@@ -19,7 +27,7 @@ const RULE_ONE = " AND (read = 2 OR (read = 1 AND user_id = $4))";
 const RULE_MANY = " WHERE (s.read = 2 OR (s.read = 1 AND s.user_id = $4))";
 
 /** Several requests' ids in one statement: each id row carries its request's caller (null: no rule). */
-const GROUP = `SELECT t.n, s.collection, s.key, s.user_id, s.value::text AS value, s.version, s.read, s.write, ${timeColumns("s.")}
+const GROUP = `SELECT t.n::int4 AS n, ${readColumns("s.")}
 FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[]) WITH ORDINALITY AS t(collection, key, user_id, caller, n)
 JOIN storage s ON s.collection = t.collection AND s.key = t.key AND s.user_id = t.user_id
 WHERE t.caller IS NULL OR s.read = 2 OR (s.read = 1 AND s.user_id = t.caller)`;
@@ -36,19 +44,17 @@ export type ReadCoalescer = Coalescer<ReadRequest, api.StorageObject[]>;
 
 /** One request's read as its own statement. */
 async function readAlone(deps: StorageDeps, callerId: string | null, ids: readonly StorageReadId[]): Promise<api.StorageObject[]> {
-  let sql: string;
-  let params: unknown[];
   if (ids.length === 1) {
     const id = ids[0];
-    params = [id.collection, id.key, id.ownerId];
-    sql = callerId === null ? ONE : ONE + RULE_ONE;
-  } else {
-    params = [ids.map((i) => i.collection), ids.map((i) => i.key), ids.map((i) => i.ownerId)];
-    sql = `${MANY}${callerId === null ? "" : RULE_MANY} ORDER BY t.n`;
+    const params: unknown[] = [id.collection, id.key, id.ownerId];
+    if (callerId !== null) params.push(callerId);
+    const { rows } = await deps.db.query<ReadRow>(callerId === null ? ONE : ONE + RULE_ONE, params);
+    return rows.map((row) => toReadObject(id, row));
   }
+  const params: unknown[] = [ids.map((i) => i.collection), ids.map((i) => i.key), ids.map((i) => i.ownerId)];
   if (callerId !== null) params.push(callerId);
-  const { rows } = await deps.db.query<ObjectRow>(sql, params);
-  return rows.map(toStorageObject);
+  const { rows } = await deps.db.query<ReadRow & { n: number }>(`${MANY}${callerId === null ? "" : RULE_MANY} ORDER BY t.n`, params);
+  return rows.map((row) => toReadObject(ids[row.n - 1], row));
 }
 
 /** Several requests' reads as one statement; rows are dealt back by their id's position. */
@@ -58,8 +64,9 @@ async function readGroup(deps: StorageDeps, requests: readonly ReadRequest[]): P
   const keys: string[] = [];
   const owners: string[] = [];
   const callers: Array<string | null> = [];
-  /** For each id position (0-based), the request it belongs to. */
+  /** For each id position (0-based), the request it belongs to and the id. */
   const requestOf: number[] = [];
+  const idAt: StorageReadId[] = [];
   requests.forEach((r, i) => {
     for (const id of r.ids) {
       collections.push(id.collection);
@@ -67,12 +74,13 @@ async function readGroup(deps: StorageDeps, requests: readonly ReadRequest[]): P
       owners.push(id.ownerId);
       callers.push(r.callerId);
       requestOf.push(i);
+      idAt.push(id);
     }
   });
-  const { rows } = await deps.db.query<ObjectRow & { n: string }>(GROUP, [collections, keys, owners, callers]);
-  rows.sort((a, b) => Number(a.n) - Number(b.n));
+  const { rows } = await deps.db.query<ReadRow & { n: number }>(GROUP, [collections, keys, owners, callers]);
+  rows.sort((a, b) => a.n - b.n);
   const results: api.StorageObject[][] = requests.map(() => []);
-  for (const row of rows) results[requestOf[Number(row.n) - 1]].push(toStorageObject(row));
+  for (const row of rows) results[requestOf[row.n - 1]].push(toReadObject(idAt[row.n - 1], row));
   return results.map((value) => ({ ok: true, value }));
 }
 

@@ -132,6 +132,33 @@ export function toStorageObject(r: ObjectRow): api.StorageObject {
   };
 }
 
+/** A row of a read by id (read.ts): the columns the id does not already give. */
+export interface ReadRow {
+  value: string;
+  version: string;
+  read: number;
+  write: number;
+  /** Unix seconds (INT8 text, see timeColumns). */
+  create_time: string;
+  /** Unix seconds (INT8 text). */
+  update_time: string;
+}
+
+/** The object a read by id found: collection, key and owner are the id's (the statement matched them exactly). */
+export function toReadObject(id: StorageReadId, r: ReadRow): api.StorageObject {
+  return {
+    collection: id.collection,
+    key: id.key,
+    user_id: id.ownerId,
+    value: r.value,
+    version: r.version,
+    permission_read: r.read,
+    permission_write: r.write,
+    create_time: fromSeconds(r.create_time),
+    update_time: fromSeconds(r.update_time),
+  };
+}
+
 /** Orders operations by (collection, key, owner) so concurrent batches lock rows in one order. */
 export function byObjectId<T extends { collection: string; key: string; ownerId: string }>(a: T, b: T): number {
   if (a.collection !== b.collection) return a.collection < b.collection ? -1 : 1;
