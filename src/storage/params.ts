@@ -36,12 +36,18 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
+/** Quote and backslash, the characters an array element escapes. */
+const ELEMENT_ESCAPES = /["\\]/;
+
 function quote(s: string): string {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  // Ids, keys and UUIDs have nothing to escape: test once instead of running two replacements.
+  if (!ELEMENT_ESCAPES.test(s)) return `"${s}"`;
+  return `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }
 
 function element(v: unknown): string {
   if (v === null || v === undefined) return "NULL";
+  if (typeof v === "string") return quote(v);
   if (Array.isArray(v)) return arrayLiteral(v);
   if (v instanceof Uint8Array) return quote(`\\x${hex(v)}`);
   const p = toParam(v);

@@ -215,15 +215,23 @@ for (const [database, coalesced] of testDatabases.flatMap((d) => [[d, false], [d
         op(alice, "cc0", '{"r":0}', { permissionRead: 0 }), op(alice, "cc1", '{"r":1}'), op(alice, "cc2", '{"r":2}', { permissionRead: 2 }),
       ], { authoritative: false });
       const ids = ["cc2", "cc1", "cc0", "cc-missing"].map((key) => ({ collection: "c", key, ownerId: alice }));
-      const callers = [alice, bob, null] as const;
-      const expected = new Map<string | null, string[]>([[alice, ["cc2", "cc1"]], [bob, ["cc2"]], [null, ["cc2", "cc1", "cc0"]]]);
-      const reads = await Promise.all(Array.from({ length: 60 }, (_, i) => {
-        const caller = callers[i % 3];
-        return readObjects(deps, caller, i % 2 === 0 ? ids : [ids[i % 4]]).then((objs) => ({ caller, i, keys: objs.map((o) => o.key) }));
+      // The caller's id in upper case is the same caller (UUIDs compare as values).
+      const callers = [alice, bob, null, alice.toUpperCase()] as const;
+      const expected = new Map<string | null, string[]>([
+        [alice, ["cc2", "cc1"]], [bob, ["cc2"]], [null, ["cc2", "cc1", "cc0"]], [alice.toUpperCase(), ["cc2", "cc1"]],
+      ]);
+      const reads = await Promise.all(Array.from({ length: 80 }, (_, i) => {
+        const caller = callers[i % 4];
+        return readObjects(deps, caller, i % 2 === 0 ? ids : [ids[(i >> 1) % 4]]).then((objs) => ({ caller, i, objs }));
       }));
       for (const r of reads) {
         const all = expected.get(r.caller) ?? [];
-        assert.deepEqual(r.keys, r.i % 2 === 0 ? all : all.filter((k) => k === ids[r.i % 4].key), `read ${r.i}`);
+        assert.deepEqual(r.objs.map((o) => o.key), r.i % 2 === 0 ? all : all.filter((k) => k === ids[(r.i >> 1) % 4].key), `read ${r.i}`);
+        for (const o of r.objs) {
+          assert.equal(o.collection, "c");
+          assert.equal(o.user_id, alice);
+          assert.equal(o.value, `{"r": ${o.key.slice(2)}}`);
+        }
       }
       const [base] = await writeObjects(deps, [op(bob, "cw-match", '{"v":0}')], { authoritative: false });
       const writes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => {
