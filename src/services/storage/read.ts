@@ -112,9 +112,19 @@ async function readGroup(deps: StorageDeps, requests: readonly ReadRequest[]): P
   return outcomes;
 }
 
-/** The read coalescer a long-lived storage core keeps (see coalesce.ts). */
+/**
+ * The read coalescer a long-lived storage core keeps (see coalesce.ts). Groups start on the next turn
+ * (gatherTurn): starting one the moment the previous statement answered sent whoever happened to wait
+ * then, often a single read (at 32 connections groups of 1 and of 31 alternated, mean 12), and every
+ * statement costs the server ≈50 µs and PostgreSQL ≈100 µs of CPU whatever its size. A turn later the
+ * group also holds the requests read in that turn: fewer groups of one (mean ≈14 on a loaded machine;
+ * server CPU per read 3–7% lower in alternated runs there, within the noise of one run).
+ */
 export function readCoalescer(deps: StorageDeps): ReadCoalescer {
-  return new Coalescer<ReadRequest, api.StorageObject[]>((requests) => readGroup(deps, requests), READS_IN_FLIGHT, GROUP_IDS, { fullInFlight: READS_IN_FLIGHT_FULL });
+  return new Coalescer<ReadRequest, api.StorageObject[]>((requests) => readGroup(deps, requests), READS_IN_FLIGHT, GROUP_IDS, {
+    fullInFlight: READS_IN_FLIGHT_FULL,
+    gatherTurn: true,
+  });
 }
 
 /**
