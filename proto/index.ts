@@ -33,7 +33,7 @@ export * as rt from "./rt.js";
 export type { EnumType, Field, MessageType } from "./schema.js";
 export type { DecodeOptions, Init } from "./codec.js";
 export { decodeBinary, encodeBinary, fromJson, oneofCase, toJson, toJsonValue } from "./codec.js";
-export { timestampFrom, timestampParts } from "./scalars.js";
+export { timestampFrom, timestampParts, timestampText } from "./scalars.js";
 
 const envelopeMembers: ReadonlySet<string> = new Set(rt.Envelope.oneofs.message);
 

@@ -20,6 +20,7 @@ import { json, rawJson } from "../transport/json.js";
 import type { Router } from "../transport/router.js";
 import type { HttpRequest } from "../transport/types.js";
 import { verifySessionToken } from "./auth.js";
+import { storageObjectsJson } from "./storage-json.js";
 import { decodeBody, queryScalar, sessionContext } from "./request.js";
 
 export interface StorageRouteDeps {
@@ -76,7 +77,7 @@ export function registerStorageRoutes(router: Router, deps: StorageRouteDeps): v
       if (r.object_ids.length === 0) return { objects: [] };
       return { objects: await readObjects(core, caller.userId, clientReadIds(r.object_ids)) } satisfies api.StorageObjects;
     });
-    return rawJson(toJson(api.StorageObjects, objects));
+    return rawJson(storageObjectsJson(objects.objects));
   });
 
   router.add("PUT", "/v2/storage/delete", async ({ req }) => {
