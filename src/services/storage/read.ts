@@ -20,9 +20,23 @@ const readColumns = (prefix: string): string =>
 
 const ONE = `SELECT ${readColumns("")} FROM storage WHERE collection = $1 AND key = $2 AND user_id = $3`;
 
+/**
+ * The id arrays reach unnest through a subquery kept apart by OFFSET 0, so no plan ever sees their length.
+ * Given them directly, a custom plan (PostgreSQL's first five executions of a prepared statement, and any
+ * later one it judges cheaper) sizes unnest by the array, and a generic plan assumes 10 rows: for groups
+ * mostly under 10 ids the custom plans always looked cheaper and the statement was planned again at every
+ * execution (measured: 33.5 against 15.5 µs of PostgreSQL CPU per object for groups of 1–20). Hidden, both
+ * estimate alike, the generic plan (the same nested loop over the primary key) wins after five executions.
+ */
+function idsFrom(arrayTypes: readonly string[]): string {
+  const arrays = arrayTypes.map((type, i) => `$${i + 1}::${type} AS a${i + 1}`).join(", ");
+  const columns = arrayTypes.map((_, i) => `p.a${i + 1}`).join(", ");
+  return `(SELECT ${arrays} OFFSET 0) p CROSS JOIN LATERAL unnest(${columns}) WITH ORDINALITY`;
+}
+
 /** `n`: the 1-based position of the row's id (int4: a number, not INT8 text). */
 const MANY = `SELECT t.n::int4 AS n, ${readColumns("s.")}
-FROM unnest($1::text[], $2::text[], $3::uuid[]) WITH ORDINALITY AS t(collection, key, user_id, n)
+FROM ${idsFrom(["text[]", "text[]", "uuid[]"])} AS t(collection, key, user_id, n)
 JOIN storage s ON s.collection = t.collection AND s.key = t.key AND s.user_id = t.user_id`;
 
 const RULE_ONE = " AND (read = 2 OR (read = 1 AND user_id = $4))";
@@ -31,7 +45,7 @@ const RULE_MANY = " WHERE (s.read = 2 OR (s.read = 1 AND s.user_id = $4))";
 /** Several requests' ids in one statement: each id row carries its read rule (ReadRule), worked out from its
  * request's caller and the id's owner, so PostgreSQL parses a small integer per id instead of a caller UUID. */
 const GROUP = `SELECT t.n::int4 AS n, ${readColumns("s.")}
-FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int2[]) WITH ORDINALITY AS t(collection, key, user_id, rule, n)
+FROM ${idsFrom(["text[]", "text[]", "uuid[]", "int2[]"])} AS t(collection, key, user_id, rule, n)
 JOIN storage s ON s.collection = t.collection AND s.key = t.key AND s.user_id = t.user_id
 WHERE t.rule = 0 OR s.read = 2 OR (s.read = 1 AND t.rule = 1)`;
 
