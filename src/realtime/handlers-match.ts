@@ -10,7 +10,7 @@ import type { Init, rt } from "../../proto/index.js";
 import { EMPTY, NONE, reply, rtError, type Answer, type HandlerContext, type HandlerTable } from "./dispatch.js";
 import { NAMESPACE_DNS, newId, splitMatchId, toUuid, uuidV5, type MatchIdParts } from "./ids.js";
 import { verifyMatchToken } from "./match-token.js";
-import { MatchDataOutgoing } from "./match-data.js";
+import { relayedMatchData } from "./match-data.js";
 import type { Outgoing } from "./outgoing.js";
 import type { SessionHandle } from "./session.js";
 import { StreamMode, streamId, streamKey, type PresenceMeta, type Stream, type StreamId } from "./tracker.js";
@@ -163,7 +163,7 @@ function matchDataSend(c: HandlerContext, env: rt.Envelope): Answer {
   for (const p of stream.members.values()) {
     const to = p.session;
     if (to === s || (filter !== undefined && !filter.has(to.id))) continue;
-    out ??= new MatchDataOutgoing(c.core.slab, s, msg.match_id, msg.op_code, msg.data, msg.reliable);
+    out ??= relayedMatchData(c.core.slab, s, msg.match_id, msg.op_code, msg.data, msg.reliable);
     to.send(out);
   }
   return NONE;

@@ -8,7 +8,7 @@ import { encodeBinary, rt, toJson, type Init } from "../../proto/index.js";
 import { silentLogger } from "../log.js";
 import { processFrame } from "./dispatch.js";
 import { defaultHandlers } from "./index.js";
-import { MatchDataOutgoing } from "./match-data.js";
+import { relayedMatchData } from "./match-data.js";
 import { testCore, testSession, turn } from "./testkit.js";
 import { selfPresence } from "./wire.js";
 
@@ -27,7 +27,7 @@ test("match_data bytes equal the generic codec's in both formats", () => {
       for (const data of datas) {
         for (const reliable of [false, true]) {
           for (const id of ids) {
-            const out = new MatchDataOutgoing(core.slab, s, id, op, data, reliable);
+            const out = relayedMatchData(core.slab, s, id, op, data, reliable);
             const env: Init<rt.Envelope> = { match_data: { match_id: id, presence: selfPresence(s), op_code: op, data, reliable } };
             assert.deepEqual(Buffer.from(out.bytes("protobuf")), Buffer.from(encodeBinary(rt.Envelope, env)), `protobuf ${op} ${data.length} ${reliable} ${id}`);
             assert.equal(Buffer.from(out.bytes("json")).toString("utf8"), toJson(rt.Envelope, env), `json ${op} ${data.length} ${reliable} ${id}`);
@@ -45,7 +45,7 @@ test("data given as a view into a bigger buffer is encoded from its own bytes on
   const { h } = testSession(core, U1);
   const big = Buffer.from("0123456789abcdef");
   const view = new Uint8Array(big.buffer, big.byteOffset + 4, 6);
-  const out = new MatchDataOutgoing(core.slab, h, MATCH, "3", view, false);
+  const out = relayedMatchData(core.slab, h, MATCH, "3", view, false);
   const env: Init<rt.Envelope> = { match_data: { match_id: MATCH, presence: selfPresence(h), op_code: "3", data: view, reliable: false } };
   assert.deepEqual(Buffer.from(out.bytes("protobuf")), Buffer.from(encodeBinary(rt.Envelope, env)));
   assert.equal(Buffer.from(out.bytes("json")).toString("utf8"), toJson(rt.Envelope, env));
@@ -54,12 +54,12 @@ test("data given as a view into a bigger buffer is encoded from its own bytes on
 test("each format is encoded once, whatever the number of recipients", () => {
   const core = testCore();
   const { h } = testSession(core, U1);
-  const out = new MatchDataOutgoing(core.slab, h, MATCH, "1", Buffer.from("hi"), true);
+  const out = relayedMatchData(core.slab, h, MATCH, "1", Buffer.from("hi"), true);
   assert.equal(out.bytes("protobuf"), out.bytes("protobuf"));
   assert.equal(out.bytes("json"), out.bytes("json"));
   const cached = h.selfPresenceBytes;
   assert.notEqual(cached, null);
-  new MatchDataOutgoing(core.slab, h, MATCH, "2", Buffer.from("x"), false).bytes("protobuf");
+  relayedMatchData(core.slab, h, MATCH, "2", Buffer.from("x"), false).bytes("protobuf");
   assert.equal(h.selfPresenceBytes, cached, "the sender's presence is encoded once per session");
 });
 
@@ -67,7 +67,7 @@ test("the envelope of a directly written match_data is the one the generic codec
   const core = testCore();
   const { h } = testSession(core, U1, "protobuf", "ann");
   const data = Buffer.from("payload");
-  const out = new MatchDataOutgoing(core.slab, h, MATCH, "7", data, true);
+  const out = relayedMatchData(core.slab, h, MATCH, "7", data, true);
   assert.deepEqual(out.envelope, { match_data: { match_id: MATCH, presence: selfPresence(h), op_code: "7", data, reliable: true } });
 });
 
