@@ -214,7 +214,8 @@ export function jsBroadcasts(dispatch: MatchDispatch): JsBroadcasts {
           // Looked up per record: the view is new if the memory grew meanwhile.
           const io = out.io?.();
           if (io === undefined || at + n > io.length) throw matchError("broadcast bytes out of reach", Code.INTERNAL);
-          data = io.slice(at, at + n);
+          // A copy of its own (pooled: no ArrayBuffer per broadcast).
+          data = Buffer.from(io.subarray(at, at + n));
           at += n;
           i += 4;
         } else {
