@@ -114,9 +114,8 @@ function __troupe_match_dispatcher(box, h) {
         box.f(); generic(op, data, presences, sender, reliable); return;
       }
       if (data == null) { kind = 0; n = 0; }
-      else if (data instanceof AB && data.byteLength <= 4096) {
+      else if (data instanceof AB && (n = data.byteLength) <= 4096) {
         // The bytes are taken now (before the sender's fields are read), as the generic path would.
-        n = data.byteLength;
         if (box.w && n <= IO) {
           if (w + n > IO) box.f();
           if (n > 0) i8.set(new U8(data), w);
