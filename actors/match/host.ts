@@ -120,7 +120,7 @@ export class MatchHost implements AuthoritativeMatches, MatchesPort {
     const tracker = this.deps.realtime.tracker;
     let indexed: string | null = null;
     return {
-      id, handlerName, settings: this.deps.settings, log,
+      id, handlerName, settings: this.deps.settings, log, slab: this.deps.realtime.slab,
       untrack: (sessionId: string) => tracker.untrack(sessionId, stream),
       untrackAll: () => tracker.untrackByStream(stream),
       indexChanged: (label: string, size: number) => {

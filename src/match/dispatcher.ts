@@ -1,7 +1,7 @@
 // Owns the host side of a match's dispatcher (MatchDispatch) over one match's members:
-// - broadcastMessage: one `match_data` envelope, encoded once per wire format (Outgoing), handed to
-//   every target member's session; targets that are not members are ignored, an empty target list
-//   sends nothing (Nakama);
+// - broadcastMessage: one `match_data` envelope, encoded once per wire format (MatchDataOutgoing: the
+//   match id and each sender's presence are kept encoded), handed to every target member's session;
+//   targets that are not members are ignored, an empty target list sends nothing (Nakama);
 // - broadcastMessageDeferred: the same envelope queued until the current callback returns, at most
 //   match.deferred_queue_size per callback ("too many deferred message broadcasts per tick");
 // - matchKick: the tracker forgets the presence (so its socket stops getting match traffic), the
@@ -9,8 +9,8 @@
 //   Nakama tells the kicked client nothing), and matchLeave runs for it once the current callback
 //   returns;
 // - matchLabelUpdate: ≤ 2048 bytes, then the listing index and later contexts see it.
-import type { Init, rt } from "../../proto/index.js";
-import { Outgoing } from "../realtime/index.js";
+import { MatchDataOutgoing, MatchIdBytes, Outgoing, PresenceBytes } from "../realtime/index.js";
+import type { ByteSlab } from "../transport/index.js";
 import type { Member, PresenceList } from "./presences.js";
 import { LABEL_MAX_BYTES, MatchErr, matchError, type MatchDispatch, type PresenceTarget, type SenderPresence } from "./types.js";
 
@@ -21,6 +21,8 @@ export interface DispatchOwner {
   readonly presences: PresenceList;
   readonly deferredLimit: number;
   readonly ended: boolean;
+  /** Where broadcasts' bytes are written. */
+  readonly slab: ByteSlab;
   /** The tracker drops the session from the match stream. */
   untrack(sessionId: string): void;
   /** Queues matchLeave for members removed by a kick (run after the current callback). */
@@ -35,8 +37,14 @@ interface Deferred {
 
 const NO_BYTES = new Uint8Array(0);
 
+/** Senders whose encoded presence a dispatcher keeps; past this many it starts over. */
+const SENDERS_MAX = 64;
+
 export class MatchDispatcher implements MatchDispatch {
   private deferred: Deferred[] = [];
+  private idBytes: MatchIdBytes | null = null;
+  /** Broadcast senders' encoded presences, by session id (checked against the sender's other fields). */
+  private readonly senders = new Map<string, PresenceBytes>();
 
   constructor(private readonly owner: DispatchOwner) {}
 
@@ -52,9 +60,9 @@ export class MatchDispatcher implements MatchDispatch {
     const to = targets === null ? null : this.members(targets);
     if (to !== null && to.length === 0) return;
     if (deferred && this.deferred.length >= this.owner.deferredLimit) throw matchError(MatchErr.deferredFull);
-    const matchData: Init<rt.MatchData> = { match_id: this.owner.id, op_code: String(opCode), data: data ?? NO_BYTES, reliable };
-    if (sender !== null) matchData.presence = { user_id: sender.userId, session_id: sender.sessionId, username: sender.username };
-    const out = new Outgoing({ match_data: matchData });
+    const id = (this.idBytes ??= new MatchIdBytes(this.owner.id));
+    const from = sender === null ? null : this.senderBytes(sender);
+    const out = new MatchDataOutgoing(this.owner.slab, id, from, opCode, data ?? NO_BYTES, reliable);
     if (deferred) this.deferred.push({ out, to });
     else this.send(out, to);
   }
@@ -86,6 +94,16 @@ export class MatchDispatcher implements MatchDispatch {
     const list = this.deferred;
     this.deferred = [];
     for (const d of list) this.send(d.out, d.to);
+  }
+
+  /** `sender`'s presence, encoded once while the same sender keeps broadcasting. */
+  private senderBytes(sender: SenderPresence): PresenceBytes {
+    const known = this.senders.get(sender.sessionId);
+    if (known !== undefined && known.presence.user_id === sender.userId && known.presence.username === sender.username) return known;
+    if (this.senders.size >= SENDERS_MAX) this.senders.clear();
+    const bytes = new PresenceBytes({ user_id: sender.userId, session_id: sender.sessionId, username: sender.username });
+    this.senders.set(sender.sessionId, bytes);
+    return bytes;
   }
 
   private members(targets: readonly PresenceTarget[]): Member[] {

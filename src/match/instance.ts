@@ -17,6 +17,7 @@
 import { Code, GameError, toGameError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { Outgoing, PresenceReason, type SessionHandle } from "../realtime/index.js";
+import { ByteSlab } from "../transport/index.js";
 import { MatchDispatcher, type DispatchOwner } from "./dispatcher.js";
 import { InputQueue, JoinMarkers, PresenceList, type Member } from "./presences.js";
 import type { MatchSettings } from "./settings.js";
@@ -37,6 +38,8 @@ export interface MatchEnv {
   indexChanged(label: string, size: number): void;
   /** The match ended: forget it (registry and listing). */
   ended(): void;
+  /** Where broadcasts' bytes are written (the realtime core's); the match makes its own if absent. */
+  readonly slab?: ByteSlab;
 }
 
 /** What a join attempt answers (the realtime layer's MatchJoinResult). */
@@ -63,6 +66,7 @@ export class MatchInstance implements DispatchOwner {
   private isEnded = false;
   private closing: Promise<void> = Promise.resolve();
   private pendingKicks: Member[] = [];
+  private ownSlab: ByteSlab | undefined;
 
   constructor(readonly env: MatchEnv) {
     this.dispatch = new MatchDispatcher(this);
@@ -81,6 +85,9 @@ export class MatchInstance implements DispatchOwner {
   }
   get ended(): boolean {
     return this.isEnded;
+  }
+  get slab(): ByteSlab {
+    return (this.ownSlab ??= this.env.slab ?? new ByteSlab());
   }
   untrack(sessionId: string): void {
     this.env.untrack(sessionId);

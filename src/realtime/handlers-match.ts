@@ -2,15 +2,17 @@
 // members relay data to each other), authoritative ones ("<uuid>.<node>") are routed to the
 // AuthoritativeMatches port (absent: MATCH_NOT_FOUND). Errors and their texts are Nakama's.
 //
-// Hot path: match_data_send looks the stream up once, encodes the outgoing match_data once per format
-// and hands the same bytes to every recipient; the sender is never echoed, and `presences` narrows the
+// Hot path: match_data_send to an authoritative match remembers (per session, by the id text) the
+// match stream it was a member of, so later messages skip the id parse and the tracker lookup while
+// that stream lives; to a relayed match it looks the stream up once, encodes the outgoing match_data
+// once per format and hands the same bytes to every recipient; the sender is never echoed, and `presences` narrows the
 // recipients to the listed session ids. Data for unknown matches or from non-members is dropped
 // silently, as Nakama does; only an unparseable match id gets an error (without cid).
 import type { Init, rt } from "../../proto/index.js";
 import { EMPTY, NONE, reply, rtError, type Answer, type HandlerContext, type HandlerTable } from "./dispatch.js";
 import { NAMESPACE_DNS, newId, splitMatchId, toUuid, uuidV5, type MatchIdParts } from "./ids.js";
 import { verifyMatchToken } from "./match-token.js";
-import { MatchDataOutgoing } from "./match-data.js";
+import { relayedMatchData } from "./match-data.js";
 import type { Outgoing } from "./outgoing.js";
 import type { SessionHandle } from "./session.js";
 import { StreamMode, streamId, streamKey, type PresenceMeta, type Stream, type StreamId } from "./tracker.js";
@@ -146,10 +148,17 @@ function matchDataSend(c: HandlerContext, env: rt.Envelope): Answer {
   if (cached !== null && cached.matchId === msg.match_id && cached.stream.live) {
     stream = cached.stream;
   } else {
+    const target = s.matchTarget;
+    if (target !== null && target.matchId === msg.match_id && target.stream.live) {
+      if (target.stream.members.has(s.id)) c.core.deps.authoritative?.()?.sendData(target.uuid, target.node, s, msg.op_code, msg.data, msg.reliable, Date.now());
+      return NONE;
+    }
     const parts = splitMatchId(msg.match_id);
     if (parts === null) return BAD_ID_NO_CID;
     if (parts.node !== "") {
-      if (c.core.tracker.get(s.id, matchStream(parts)) !== undefined) {
+      const match = c.core.tracker.stream(matchStream(parts));
+      if (match !== undefined && match.members.has(s.id)) {
+        s.matchTarget = { matchId: msg.match_id, stream: match, uuid: parts.uuid, node: parts.node };
         c.core.deps.authoritative?.()?.sendData(parts.uuid, parts.node, s, msg.op_code, msg.data, msg.reliable, Date.now());
       }
       return NONE;
@@ -163,7 +172,7 @@ function matchDataSend(c: HandlerContext, env: rt.Envelope): Answer {
   for (const p of stream.members.values()) {
     const to = p.session;
     if (to === s || (filter !== undefined && !filter.has(to.id))) continue;
-    out ??= new MatchDataOutgoing(c.core.slab, s, msg.match_id, msg.op_code, msg.data, msg.reliable);
+    out ??= relayedMatchData(c.core.slab, s, msg.match_id, msg.op_code, msg.data, msg.reliable);
     to.send(out);
   }
   return NONE;

@@ -10,6 +10,7 @@ export { coreHandlers } from "./handlers-core.js";
 export { statusHandlers } from "./handlers-status.js";
 export { matchHandlers } from "./handlers-match.js";
 export { NAMESPACE_DNS, newId, splitMatchId, toUuid, uuidV5, type MatchIdParts } from "./ids.js";
+export { MatchDataOutgoing, MatchIdBytes, PresenceBytes } from "./match-data.js";
 export { signMatchToken, verifyMatchToken } from "./match-token.js";
 export { Outgoing, type SessionFormat } from "./outgoing.js";
 export type { AuthoritativeMatches, MatchJoinResult, RealtimeDeps, RpcRegistry } from "./ports.js";

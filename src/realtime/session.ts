@@ -119,6 +119,8 @@ export class SessionHandle {
   receivedSinceTick = 0;
   /** The relayed match this session last sent data to, by its match id text (handlers-match.ts). */
   relayTarget: { readonly matchId: string; readonly stream: Stream } | null = null;
+  /** The authoritative match this session last sent data to while a member: id text, stream, id parts. */
+  matchTarget: { readonly matchId: string; readonly stream: Stream; readonly uuid: string; readonly node: string } | null = null;
   /** This session's own presence, encoded once for the match data it relays (match-data.ts). */
   selfPresenceBytes: PresenceBytes | null = null;
   /** This session's runtime context for hooks and RPCs, built once (dispatch.ts callContext). */

@@ -1,26 +1,21 @@
 // Owns the guest side of JavaScript matches: the helper text appended to the bundle of every match VM
 // (plain ES5), which keeps each match's box (handlers, state, ctx, logger, nk, dispatcher) inside the VM,
-// builds the dispatcher over the host's functions and batches plain broadcasts, and the size of the io
-// buffer the host reads and writes in place. The host side is js.ts.
-import { SENDER_SLOTS } from "./shapes.js";
-
-/**
- * Bytes of a match VM's io buffer: a tick's input (when it fits) and the batched broadcasts' payloads
- * (flushed to the host when full) pass through it, read and written in place by the host.
- */
-const IO_BYTES = 1024;
+// builds the dispatcher over the host's functions and batches plain broadcasts. The host side is js.ts
+// (and shapes.ts for the batch and the io buffer's layout).
+import { BATCHED, IO_BYTES, IO_PAYLOAD_BYTES, IO_RECORDS, IO_RECORDS_AT, SENDER_SLOTS } from "./shapes.js";
 
 /**
  * Appended to the bundle of match VMs (plain ES5, strict-mode safe). Codes: 0 no result, 1 a state,
  * 2 not an object, 3 an object without state. `box`: h handlers, s state, c ctx, l logger, n nk, d the
- * dispatcher, q the broadcasts not yet handed to the host, f hands them over. The dispatcher is built in
- * the guest over the host's functions: broadcasts whose arguments are plain (no presence filter, an
+ * dispatcher, take hands the batch over (see shapes.ts jsBroadcasts), f sends it. The dispatcher is built
+ * in the guest over the host's functions: broadcasts whose arguments are plain (no presence filter, an
  * integer op code, string or ArrayBuffer data, a presence-shaped sender) go to the host as primitives:
  * the first one from each sender at once through `fast` (the host checks the sender: a bad one fails at
- * the call), the later ones into `q`, which reaches the host in one piece when the callback returns
- * (its result carries it) or before any other host call (the rest of the dispatcher, nk), so the host
- * sees every broadcast in call order. Anything else goes to the generic functions, which check and
- * report as usual. nk functions are wrapped to hand `q` over first.
+ * the call), the later ones into the batch (records in the io buffer, string payloads in `q`), which
+ * reaches the host in one piece when the callback returns (its result carries it) or before any other
+ * host call (the rest of the dispatcher, nk), so the host sees every broadcast in call order. Without
+ * in-place io (box.w false) every plain broadcast goes through `fast`. Anything else goes to the generic
+ * functions, which check and report as usual. nk functions are wrapped to hand the batch over first.
  *
  * `loop(tick, n, bytes, add, reset)` is matchLoop's entry (returned by the dispatcher's setup, whose
  * closure it shares: guest code is slow in the asyncify build, every property load counts): n messages
@@ -51,8 +46,8 @@ export const HELPER = compact(`
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
   };
   var io = new ArrayBuffer(${IO_BYTES});
-  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function (prefix) { return null; }, f: function () {},
-    j: Function.prototype.call.bind(Array.prototype.join), ps: parse, sl: slice, F: Float64Array, io: io, w: false };
+  var box = { h: null, s: null, c: null, l: logger, n: null, d: null, take: function (code) { return null; }, f: function () {},
+    j: Function.prototype.call.bind(Array.prototype.join), ps: parse, sl: slice, F: Float64Array, U16: Uint16Array, io: io, w: false };
   var wrapped = {}, nkCall = nk.call;
   nk.names.split(",").forEach(function (name) {
     wrapped[name] = function () {
@@ -67,7 +62,7 @@ export const HELPER = compact(`
     box.h = handlers;
     return { found: found, box: box, call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set,
       dispatcher: __troupe_match_dispatcher, io: io,
-      drain: function () { return box.take(""); } };
+      drain: function () { return box.take(0); } };
   };
   var r = InitModule(ctx, logger, wrapped, shim);
   return r && typeof r.then === "function" ? r.then(done) : done();
@@ -75,7 +70,10 @@ export const HELPER = compact(`
 function __troupe_match_set(box, k, v) { box[k] = v; }
 function __troupe_match_dispatcher(box, h) {
   var q = [""], known = Object.create(null), next = 1, gen = 1, fromCharCode = String.fromCharCode, U8 = Uint8Array, AB = ArrayBuffer, join = box.j;
-  var io = box.io, i8 = new U8(io), i64 = new box.F(io), IO = i8.length, F64 = box.F, parse = box.ps, slice = box.sl;
+  var io = box.io, i8 = new U8(io), i64 = new box.F(io), IO = ${IO_PAYLOAD_BYTES}, F64 = box.F, parse = box.ps, slice = box.sl;
+  // The batch's records (see shapes.ts jsBroadcasts): rv[0] their count once handed over, k the count so
+  // far, each four uint16s from rv[1] on.
+  var rv = new box.U16(io, ${IO_RECORDS_AT}, 1 + 4 * ${IO_RECORDS}), k = 0;
   var keep = __troupe_match_keep, result = __troupe_match_result;
   // The current loop's messages: their sender objects (cs), slot-table entries (ct) and the next one (ci);
   // the slot table (p).
@@ -84,18 +82,22 @@ function __troupe_match_dispatcher(box, h) {
   // changes whenever those bytes may have moved on (a record kept, a take()): a copy made at w earlier
   // is still good if w and wg are unchanged.
   var w = 0, wg = 0;
-  // q[0] is the slot of the prefix take() puts before the records (a result's code), so the text is
-  // built by one join.
-  box.take = function (prefix) {
-    if (q.length === 1) return null;
-    q[0] = prefix;
-    var t = join(q, "");
-    q = [""];
+  // The batch handed over with code (a result's code, else 0): null when empty, else the code +
+  // ${BATCHED} when it has no string payloads, else the text of the code's digit and the payloads (q[0] is
+  // the digit's slot, so the text is built by one join).
+  box.take = function (code) {
+    if (k === 0) return null;
+    rv[0] = k;
+    k = 0;
     w = 0;
     wg++;
+    if (q.length === 1) return code + ${BATCHED};
+    q[0] = code;
+    var t = join(q, "");
+    q = [""];
     return t;
   };
-  box.f = function () { if (q.length > 1) h.batch(box.take("")); };
+  box.f = function () { if (k > 0) h.batch(box.take(0)); };
   // Batched bytes are copied into io, which the host reads in place (kind 3), once the host has
   // checked it can (box.w). Otherwise bytes travel as a latin1 string (one char per byte); the VM boundary
   // copies strings up to a NUL, so NUL bytes travel as U+0100, which latin1 decoding turns back into 0.
@@ -112,9 +114,8 @@ function __troupe_match_dispatcher(box, h) {
         box.f(); generic(op, data, presences, sender, reliable); return;
       }
       if (data == null) { kind = 0; n = 0; }
-      else if (data instanceof AB && data.byteLength <= 4096) {
+      else if (data instanceof AB && (n = data.byteLength) <= 4096) {
         // The bytes are taken now (before the sender's fields are read), as the generic path would.
-        n = data.byteLength;
         if (box.w && n <= IO) {
           if (w + n > IO) box.f();
           if (n > 0) i8.set(new U8(data), w);
@@ -141,20 +142,24 @@ function __troupe_match_dispatcher(box, h) {
           if (same && slot !== undefined) { t[4] = slot; t[5] = gen; }
         }
       }
-      if (!deferred && slot !== undefined && op >= 0 && op < 0xD7FF && n < 0xD7FF) {
-        // A batch record (see shapes.ts jsBroadcasts): every value + 1, so that no char is NUL.
+      if (!deferred && slot !== undefined && op >= 0 && op < 0xD7FF && n < 0xD7FF && box.w) {
+        // A batch record (see shapes.ts jsBroadcasts).
+        if (k === ${IO_RECORDS}) box.f();
         if (kind === 3) {
           // Kind 3: the payload is the next n bytes of io (copied again only if the sender's fields ran
-          // code that moved w on).
+          // code, or the records filled up, and moved w on).
           if (at !== w || g !== wg) {
             if (w + n > IO) box.f();
             if (n > 0) i8.set(new U8(data), w);
           }
           w += n;
           wg++;
-          q.push(fromCharCode(reliable !== false ? 8 : 4, op + 1, slot + 1, n + 1));
-        } else if (n > 0) q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, n + 1), payload);
-        else q.push(fromCharCode(kind + (reliable !== false ? 5 : 1), op + 1, slot + 1, 1));
+        } else if (n > 0) q.push(payload);
+        var b = 4 * k++;
+        rv[b + 1] = reliable !== false ? kind + 4 : kind;
+        rv[b + 2] = op;
+        rv[b + 3] = slot;
+        rv[b + 4] = n;
         return;
       }
       if (kind === 3) {
@@ -179,7 +184,7 @@ function __troupe_match_dispatcher(box, h) {
     matchLabelUpdate: function (label) { box.f(); h.matchLabelUpdate(label); },
   });
   // matchLoop's entry (see above): builds the messages, calls the handler, keeps the state.
-  var T = (IO >> 3) - 2;
+  var T = (i8.length >> 3) - 2;
   return function (tick, n, bytes, add, reset) {
     var msgs = [];
     // No arguments: the tick and the message count are io's last two float64s.
@@ -205,7 +210,7 @@ function __troupe_match_dispatcher(box, h) {
     else if (typeof r !== "object") code = 2;
     else if (r.state === null || r.state === undefined) code = 3;
     else { box.s = r.state; code = 1; }
-    return q.length === 1 ? code : result(box, code);
+    return k === 0 ? code : result(box, code);
   };
 }
 function __troupe_match_keep(box, r) {
@@ -215,7 +220,7 @@ function __troupe_match_keep(box, r) {
   box.s = r.state;
   return 1;
 }
-// A code, or the code followed by the JSON text of the broadcasts still to hand over.
+// A code, or the code with the batch still to hand over (see take).
 function __troupe_match_result(box, code) {
   var t = box.take(code);
   return t === null ? code : t;
@@ -229,7 +234,7 @@ function __troupe_match_call(box, name, tick, arg) {
 function __troupe_match_detail(box, name, ctx, a, b, c) {
   var r = name === "matchInit" ? box.h.matchInit(box.c, box.l, box.n, a) : box.h[name](ctx || box.c, box.l, box.n, box.d, a, box.s, b, c);
   var done = function (v) {
-    var code = __troupe_match_keep(box, v), q = box.take("");
+    var code = __troupe_match_keep(box, v), q = box.take(0);
     if (code === 0 || code === 2) return { code: code, q: q };
     return { code: code, q: q, accept: v.accept, rejectMessage: v.rejectMessage, data: v.data, tickRate: v.tickRate, label: v.label };
   };

@@ -52,12 +52,12 @@ function InitModule(ctx, logger, nk, initializer) { initializer.registerMatch("m
 `;
 }
 
-async function core(body: string, rec: Recorder, over: Partial<MatchSettings> = {}, more: NkBinding[] = []): Promise<MatchCore> {
+async function core(body: string, rec: Recorder, over: Partial<MatchSettings> = {}, more: NkBinding[] = [], whole?: string): Promise<MatchCore> {
   const log = silentLogger();
   // One nk function that records its call in the same list (to check order against broadcasts).
   const note: NkBinding = { js: "note", callJs: (_c, args) => void rec.lines.push(`nk ${String(args[0])}`) };
   const factory = new MatchCoreFactory(log);
-  const source = { file: "index.js", source: bundle(body) };
+  const source = { file: "index.js", source: whole ?? bundle(body) };
   const c = await factory.create(
     { native: () => undefined, lua: new Map(), js: (n) => (n === "m" ? source : undefined) },
     {
@@ -213,6 +213,62 @@ for (const jsBuild of ["asyncify", "sync"] as const) describe(`JS match engine: 
     await check(0, [msg(all, 1), msg(nuls, 2), msg(null, 3), msg(new Uint8Array(0), 4)]);
     await check(1, [msg(new Uint8Array(1500).fill(1), 1), msg(new Uint8Array(900).map((_, i) => 255 - (i % 256)), 2)]);
     await check(2, [msg(all, 2), msg(Uint8Array.from([0, 255, 0]), 5)]);
+    await c.close();
+  });
+
+  test("more broadcasts per callback than one batch holds arrive exact and in call order, from every callback", async () => {
+    const rec = new Recorder();
+    const relay = `
+      for (var i = 0; i < 300; i++) {
+        var m = messages[i % messages.length];
+        if (i % 3 === 0) dispatcher.broadcastMessage(i, m.data, null, m.sender, i % 2 === 0);
+        else if (i % 3 === 1) dispatcher.broadcastMessage(i, "s" + i, null, m.sender);
+        else dispatcher.broadcastMessage(i, new Uint8Array(i % 50).fill(i % 256).buffer, null, null, false);
+      }`;
+    const c = await core(`${relay} return { state: state };`, rec, { jsBuild });
+    const who = `${U1}/${S1}/ann|x`;
+    const bytes = (d: Uint8Array | null): string => (d === null ? "null" : `[${[...d].join(",")}]`);
+    const input = [msg(Uint8Array.from([1, 0, 2]), 1), msg(new Uint8Array(40).fill(9), 2)];
+    const want: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const m = input[i % input.length];
+      if (i % 3 === 0) want.push(`broadcast ${i} ${bytes(m.data)} all ${who} ${i % 2 === 0}`);
+      else if (i % 3 === 1) want.push(`broadcast ${i} ${bytes(Buffer.from(`s${i}`))} all ${who} true`);
+      else want.push(`broadcast ${i} ${bytes(new Uint8Array(i % 50).fill(i % 256))} all - false`);
+    }
+    for (let tick = 0; tick < 3; tick++) {
+      rec.lines.length = 0;
+      assert.equal(await c.loop(tick, input), true);
+      assert.deepEqual(rec.lines, want, `tick ${tick}`);
+    }
+    await c.close();
+  });
+
+  test("broadcasts from matchJoinAttempt, matchJoin, matchLeave and matchSignal are sent with each call's result", async () => {
+    const rec = new Recorder();
+    const c = await core("", rec, { jsBuild }, [], `
+var send = function (d, tag, sender) { for (var i = 0; i < 3; i++) d.broadcastMessage(i, tag + i, null, sender); };
+var handler = {
+  matchInit: function (ctx, logger, nk, params) { return { state: {}, tickRate: 10, label: "" }; },
+  matchJoinAttempt: function (ctx, logger, nk, d, tick, state, p) { send(d, "attempt", p); return { state: state, accept: true }; },
+  matchJoin: function (ctx, logger, nk, d, tick, state, ps) { send(d, "join", ps[0]); return { state: state }; },
+  matchLeave: function (ctx, logger, nk, d, tick, state, ps) { send(d, "leave", null); return { state: state }; },
+  matchLoop: function (ctx, logger, nk, d, tick, state, messages) { return { state: state }; },
+  matchTerminate: function () { return null; },
+  matchSignal: function (ctx, logger, nk, d, tick, state, data) { send(d, "signal", null); return { state: state, data: "ok" }; },
+};
+function InitModule(ctx, logger, nk, initializer) { initializer.registerMatch("m", handler); }`);
+    const lines = (): string[] => rec.lines.splice(0).map((l) => `${l.split(" ")[1]} ${Buffer.from(JSON.parse(l.split(" ")[2]) as number[]).toString()} ${l.split(" ")[4]}`);
+    const a = `${U1}/${S1}/ann|x`;
+    const caller = { presence: P1, vars: {}, expiry: 0, lang: "", clientIp: "", clientPort: "" };
+    assert.equal((await c.joinAttempt(0, caller, {})).accept, true);
+    assert.deepEqual(lines(), [`0 attempt0 ${a}`, `1 attempt1 ${a}`, `2 attempt2 ${a}`]);
+    assert.equal(await c.join(0, [P1]), true);
+    assert.deepEqual(lines(), [`0 join0 ${a}`, `1 join1 ${a}`, `2 join2 ${a}`]);
+    assert.equal(await c.leave(1, [P1]), true);
+    assert.deepEqual(lines(), ["0 leave0 -", "1 leave1 -", "2 leave2 -"]);
+    assert.deepEqual(await c.signal(2, "x"), { alive: true, data: "ok" });
+    assert.deepEqual(lines(), ["0 signal0 -", "1 signal1 -", "2 signal2 -"]);
     await c.close();
   });
 

@@ -8,8 +8,9 @@
 //
 // A tick is one VM call carrying few, cheap values: the messages travel as one ArrayBuffer (numbers in
 // typed-array form, payloads end to end) plus, now and then, the JSON of senders the VM has not seen
-// (it keeps them by slot); the broadcasts a callback makes come back in its result as one text (see
-// HELPER in js-helper.ts and shapes.ts jsBroadcasts), so a relay tick crosses the VM boundary once.
+// (it keeps them by slot); the broadcasts a callback makes wait as records in the VM's io buffer and
+// its result announces them (see HELPER in js-helper.ts and shapes.ts jsBroadcasts), so a relay tick
+// crosses the VM boundary once.
 //
 // The VM uses the asyncify build by default (settings.jsBuild): nk functions may be asynchronous
 // (storage, matchCreate…) and look synchronous to handler code, as in Nakama. Match VMs share wasm
@@ -27,7 +28,7 @@ import { matchError, type JoinCaller, type MatchCore, type MatchMessage, type Ma
 import { logFields, type MatchCoreDeps } from "./deps.js";
 import { initResult, joinAttemptResult, joinContext, matchContext, signalResult, stateResult, type Shaped } from "./results.js";
 import { HELPER } from "./js-helper.js";
-import { dispatcherFunctions, guestPresence, guestPresences, jsBroadcasts, type JsBroadcasts } from "./shapes.js";
+import { batchCode, dispatcherFunctions, guestPresence, guestPresences, isBatch, jsBroadcasts, type JsBroadcasts } from "./shapes.js";
 
 export interface JsMatchSource {
   readonly file: string;
@@ -116,13 +117,13 @@ class JsMatchCore implements MatchCore {
 
   /** A callback's result on the VM's turn (the io buffer is still the guest's): the code, broadcasts sent. */
   private readonly result = (out: unknown): unknown => {
-    if (typeof out !== "string") return out;
+    if (!isBatch(out)) return out;
     try {
-      this.broadcasts.replay(out, 1);
+      this.broadcasts.replay(out);
     } catch (err) {
       return new Failed(err);
     }
-    return out.charCodeAt(0) - 48;
+    return batchCode(out);
   };
 
   /** After a failed call: sends the broadcasts the guest still holds. */
@@ -131,21 +132,21 @@ class JsMatchCore implements MatchCore {
     if (rest instanceof Failed) throw rest.err;
   }
 
-  /** Sends the broadcasts a guest text holds; a failure comes back as a value (this runs on the VM's turn). */
-  private replayText(text: string): Failed | null {
+  /** Sends the broadcasts a guest batch holds; a failure comes back as a value (this runs on the VM's turn). */
+  private replayBatch(batch: string | number): Failed | null {
     try {
-      this.broadcasts.replay(text, 0);
+      this.broadcasts.replay(batch);
       return null;
     } catch (err) {
       return new Failed(err);
     }
   }
 
-  private readonly sendRest = (rest: unknown): unknown => (typeof rest === "string" ? this.replayText(rest) : null);
+  private readonly sendRest = (rest: unknown): unknown => (isBatch(rest) ? this.replayBatch(rest) : null);
 
   private readonly detailQueue = (out: unknown): unknown => {
     const q = (out as { q?: unknown }).q;
-    return typeof q === "string" ? (this.replayText(q) ?? out) : out;
+    return isBatch(q) ? (this.replayBatch(q) ?? out) : out;
   };
 
   /** matchJoin / matchLeave / matchTerminate: (ctx, logger, nk, dispatcher, tick, state, arg). */
@@ -167,7 +168,7 @@ class JsMatchCore implements MatchCore {
       throw err;
     }
     if (res instanceof Failed) throw res.err;
-    const out = res as { code: number; q: string | null } & Record<string, unknown>;
+    const out = res as { code: number; q: string | number | null } & Record<string, unknown>;
     return shapedOf(out.code, out);
   }
 
@@ -351,7 +352,7 @@ export async function jsMatchCore(src: JsMatchSource, engine: JsEngine, d: Match
     const io = await vm.guestBytes(refs.io);
     if (io !== undefined) {
       await vm.call(refs.set, [refs.box, "w", true]);
-      broadcasts.io = () => io.bytes();
+      broadcasts.io = io;
     }
     return new JsMatchCore(vm, d, slot, refs, broadcasts, io);
   } catch (err) {

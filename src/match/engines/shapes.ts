@@ -144,15 +144,46 @@ export type HostFn = (args: unknown[]) => unknown;
 export interface JsBroadcasts {
   /** Host function: one broadcast, sent (or deferred) at once. */
   readonly fast: HostFn;
-  /** Host function: `[text]`, a batch the guest collected (`replay`), sent before the guest goes on. */
+  /** Host function: `[batch]`, a batch the guest collected (`replay`), sent before the guest goes on. */
   readonly batch: HostFn;
-  /** Sends the batch held by `text` from index `start` on. */
-  replay(text: string, start: number): void;
+  /** Sends the batch a guest value announces (see `isBatch`). */
+  replay(batch: string | number): void;
   /**
-   * The match VM's io buffer, where kind 3 records' payloads are (set once the host can read it in
-   * place). Read only on the VM's turn.
+   * The match VM's io buffer, where the batch's records and kind 3 payloads are (set once the host can
+   * read it in place; the guest batches nothing before). Read only on the VM's turn.
    */
-  io: (() => Uint8Array | undefined) | undefined;
+  io: GuestIo | undefined;
+}
+
+/** A match VM's io buffer, read in place: undefined when out of reach. */
+export interface GuestIo {
+  bytes(): Uint8Array | undefined;
+  /** The same bytes as uint16s (after bytes() in the same turn). */
+  uint16(): Uint16Array;
+}
+
+/**
+ * Bytes of a match VM's io buffer: a tick's input (when it fits; tick and message count in its last two
+ * float64s), the batched broadcasts' kind 3 payloads (the first IO_PAYLOAD_BYTES) and the batch's
+ * records (from IO_RECORDS_AT: a uint16 count, then up to IO_RECORDS records), read and written in place
+ * by the host.
+ */
+export const IO_BYTES = 2048;
+export const IO_PAYLOAD_BYTES = 1024;
+export const IO_RECORDS_AT = 1024;
+export const IO_RECORDS = 125;
+
+/** A batch with no string payloads comes as its code plus this (codes are below it). */
+export const BATCHED = 16;
+
+/** A guest call's value that announces a batch (else it is a plain code, or null). */
+export function isBatch(v: unknown): v is string | number {
+  return typeof v === "string" || (typeof v === "number" && v >= BATCHED);
+}
+
+/** The code a batch announcement carries. */
+export function batchCode(v: string | number): number {
+  return typeof v === "number" ? v - BATCHED : v.charCodeAt(0) - 48;
 }
 
 /**
@@ -170,11 +201,12 @@ export const SENDER_SLOTS = 1024;
  * 1 text / 2 bytes as latin1 text (NULs as U+0100), key "userId|sessionId|username" (checked here: a bad
  * one fails at the guest's call); a slot > 0 remembers the accepted sender under that number.
  *
- * A batch is one text of records, each four chars (every value + 1, so no char is NUL): header
- * (kind + 4 if reliable), op code, sender slot (0: none), payload length; then the payload, except for
- * kind 3 (bytes): its payload is the next `length` bytes of the VM's io buffer (the batch's kind 3
- * payloads lie there end to end from offset 0). The guest batches only integer op codes below 0xD7FF,
- * payloads shorter than that, and senders already accepted.
+ * A batch is records in the VM's io buffer (their count at IO_RECORDS_AT, then four uint16s each:
+ * kind + 4 if reliable, op code, sender slot (0: none), payload length), handed over as a value: the
+ * code + BATCHED, or a text whose first char is the code's digit followed by the string payloads of
+ * kinds 1 and 2 end to end (`length` chars each); kind 3's payload (bytes) is the next `length` bytes of
+ * io (the batch's kind 3 payloads lie there end to end from offset 0). The guest batches only integer
+ * op codes below 0xD7FF, payloads shorter than that, and senders already accepted.
  */
 export function jsBroadcasts(dispatch: MatchDispatch): JsBroadcasts {
   const slots: Array<SenderPresence | undefined> = [];
@@ -199,31 +231,39 @@ export function jsBroadcasts(dispatch: MatchDispatch): JsBroadcasts {
       if (from !== null && typeof slot === "number" && slot > 0 && slot < SENDER_SLOTS) slots[slot] = from;
       dispatch.broadcast(opCode, data, null, from, reliable !== false, deferred === true);
     },
-    batch: ([text]) => {
-      if (typeof text === "string") out.replay(text, 0);
+    batch: ([batch]) => {
+      if (isBatch(batch)) out.replay(batch);
     },
-    replay: (text, start) => {
+    replay: (batch) => {
+      const guest = out.io;
+      const base = IO_RECORDS_AT >> 1;
+      if (guest === undefined || guest.bytes() === undefined) throw matchError("broadcast bytes out of reach", Code.INTERNAL);
+      const count = guest.uint16()[base];
+      if (count > IO_RECORDS) throw matchError("broadcast batch out of reach", Code.INTERNAL);
+      const text = typeof batch === "string" ? batch : "";
       let at = 0;
-      for (let i = start; i + 3 < text.length; ) {
-        const head = text.charCodeAt(i) - 1;
-        const op = text.charCodeAt(i + 1) - 1;
-        const slot = text.charCodeAt(i + 2) - 1;
-        const n = text.charCodeAt(i + 3) - 1;
+      let i = 1;
+      for (let r = base + 1, end = base + 1 + 4 * count; r < end; r += 4) {
+        // Looked up per record: the views are new if the memory grew meanwhile.
+        const io = guest.bytes();
+        if (io === undefined) throw matchError("broadcast bytes out of reach", Code.INTERNAL);
+        const rv = guest.uint16();
+        const head = rv[r];
+        const n = rv[r + 3];
         let data: Uint8Array | null;
         if ((head & 3) === 3) {
-          // Looked up per record: the view is new if the memory grew meanwhile.
-          const io = out.io?.();
-          if (io === undefined || at + n > io.length) throw matchError("broadcast bytes out of reach", Code.INTERNAL);
-          data = io.slice(at, at + n);
+          if (at + n > IO_PAYLOAD_BYTES) throw matchError("broadcast bytes out of reach", Code.INTERNAL);
+          // A copy of its own (pooled: no ArrayBuffer per broadcast).
+          data = Buffer.from(io.subarray(at, at + n));
           at += n;
-          i += 4;
-        } else {
-          data = bytes(head & 3, text.slice(i + 4, i + 4 + n));
-          i += 4 + n;
-        }
+        } else if (n > 0) {
+          data = bytes(head & 3, text.slice(i, i + n));
+          i += n;
+        } else data = bytes(head & 3, "");
+        const slot = rv[r + 2];
         const from = slot === 0 ? null : slots[slot];
         if (from === undefined) throw matchError("unknown sender in a broadcast batch", Code.INTERNAL);
-        dispatch.broadcast(op, data, null, from, (head & 4) !== 0, false);
+        dispatch.broadcast(rv[r + 1], data, null, from, (head & 4) !== 0, false);
       }
     },
     io: undefined,

@@ -12,6 +12,7 @@ import type { LowLevel } from "./internals.js";
 export class GuestBytes {
   private u8: Uint8Array | undefined;
   private f64: Float64Array | undefined;
+  private u16: Uint16Array | undefined;
 
   private constructor(
     private readonly low: LowLevel,
@@ -67,6 +68,7 @@ export class GuestBytes {
     if (this.u8 === undefined || this.u8.buffer !== heap.buffer) {
       this.u8 = new Uint8Array(heap.buffer, this.data, this.length);
       this.f64 = new Float64Array(heap.buffer, this.data, this.length >> 3);
+      this.u16 = new Uint16Array(heap.buffer, this.data, this.length >> 1);
     }
     return this.u8;
   }
@@ -74,5 +76,10 @@ export class GuestBytes {
   /** The same bytes as float64s (call bytes() first in the same turn). */
   float64(): Float64Array {
     return this.f64!;
+  }
+
+  /** The same bytes as uint16s (call bytes() first in the same turn). */
+  uint16(): Uint16Array {
+    return this.u16!;
   }
 }
