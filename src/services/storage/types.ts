@@ -99,37 +99,8 @@ export function timeColumns(prefix = ""): string {
 /** The columns every object read selects; `value::text` keeps PostgreSQL's own JSON formatting. */
 export const OBJECT_COLUMNS = `collection, key, user_id, value::text AS value, version, read, write, ${timeColumns()}`;
 
-export interface ObjectRow {
-  collection: string;
-  key: string;
-  user_id: string;
-  value: string;
-  version: string;
-  read: number;
-  write: number;
-  /** Unix seconds (INT8 text, see timeColumns). */
-  create_time: string;
-  /** Unix seconds (INT8 text). */
-  update_time: string;
-}
-
 function fromSeconds(unix: string): Date {
   return new Date(Number(unix) * 1000);
-}
-
-/** A row as Nakama returns objects from reads and listings (timestamps cut to whole seconds). */
-export function toStorageObject(r: ObjectRow): api.StorageObject {
-  return {
-    collection: r.collection,
-    key: r.key,
-    user_id: r.user_id,
-    value: r.value,
-    version: r.version,
-    permission_read: r.read,
-    permission_write: r.write,
-    create_time: fromSeconds(r.create_time),
-    update_time: fromSeconds(r.update_time),
-  };
 }
 
 /** A row of a read by id (read.ts): the columns the id does not already give. */
@@ -142,6 +113,18 @@ export interface ReadRow {
   create_time: string;
   /** Unix seconds (INT8 text). */
   update_time: string;
+}
+
+/** A row of a listing or a read by owner: the object's id columns too. */
+export interface ObjectRow extends ReadRow {
+  collection: string;
+  key: string;
+  user_id: string;
+}
+
+/** A row as Nakama returns objects from reads and listings (timestamps cut to whole seconds). */
+export function toStorageObject(r: ObjectRow): api.StorageObject {
+  return toReadObject({ collection: r.collection, key: r.key, ownerId: r.user_id }, r);
 }
 
 /** The object a read by id found: collection, key and owner are the id's (the statement matched them exactly). */
