@@ -34,6 +34,7 @@ export type { EnumType, Field, MessageType } from "./schema.js";
 export type { DecodeOptions, Init } from "./codec.js";
 export { decodeBinary, encodeBinary, fromJson, oneofCase, toJson, toJsonValue } from "./codec.js";
 export { timestampFrom, timestampParts, timestampText } from "./scalars.js";
+export { jsonString, quotedText } from "./gen-json.js";
 
 const envelopeMembers: ReadonlySet<string> = new Set(rt.Envelope.oneofs.message);
 

@@ -4,20 +4,7 @@
 // the value: it is PostgreSQL's jsonb text, which never holds a raw control character (jsonb writes
 // them escaped) nor a lone surrogate (it arrives as UTF-8), so quotes and backslashes are all it can need
 // escaped; the generic encoder must first scan each 1 KB value for everything JSON.stringify escapes.
-import { timestampText, type api } from "../../proto/index.js";
-
-/** Characters JSON.stringify escapes in a string (quote, backslash, controls, surrogates). */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** A JSON string literal, as JSON.stringify writes it. */
-function text(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
-}
-
-/** A JSON string literal of jsonb text (see the module header): the text JSON.stringify would write. */
-function jsonbText(s: string): string {
-  return `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
-}
+import { jsonString as text, quotedText as jsonbText, timestampText, type api } from "../../proto/index.js";
 
 function object(o: api.StorageObject): string {
   let out = "{";

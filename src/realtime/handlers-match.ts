@@ -148,22 +148,24 @@ function matchDataSend(c: HandlerContext, env: rt.Envelope): Answer {
   if (cached !== null && cached.matchId === msg.match_id && cached.stream.live) {
     stream = cached.stream;
   } else {
-    const target = s.matchTarget;
-    if (target !== null && target.matchId === msg.match_id && target.stream.live) {
+    // An authoritative match's member: its remembered stream, or the one the id names (then remembered).
+    let target = s.matchTarget;
+    if (target === null || target.matchId !== msg.match_id || !target.stream.live) {
+      const parts = splitMatchId(msg.match_id);
+      if (parts === null) return BAD_ID_NO_CID;
+      if (parts.node === "") {
+        target = null;
+        stream = relayStream(c, msg.match_id, parts.uuid);
+      } else {
+        const match = c.core.tracker.stream(matchStream(parts));
+        if (match === undefined || !match.members.has(s.id)) return NONE;
+        target = s.matchTarget = { matchId: msg.match_id, stream: match, uuid: parts.uuid, node: parts.node };
+      }
+    }
+    if (target !== null) {
       if (target.stream.members.has(s.id)) c.core.deps.authoritative?.()?.sendData(target.uuid, target.node, s, msg.op_code, msg.data, msg.reliable, Date.now());
       return NONE;
     }
-    const parts = splitMatchId(msg.match_id);
-    if (parts === null) return BAD_ID_NO_CID;
-    if (parts.node !== "") {
-      const match = c.core.tracker.stream(matchStream(parts));
-      if (match !== undefined && match.members.has(s.id)) {
-        s.matchTarget = { matchId: msg.match_id, stream: match, uuid: parts.uuid, node: parts.node };
-        c.core.deps.authoritative?.()?.sendData(parts.uuid, parts.node, s, msg.op_code, msg.data, msg.reliable, Date.now());
-      }
-      return NONE;
-    }
-    stream = relayStream(c, msg.match_id, parts.uuid);
   }
   const filter = msg.presences.length === 0 ? undefined : filterOf(msg.presences);
   if (filter === null) return NONE;
