@@ -110,7 +110,7 @@ export const schema = {
     join_attempt_queue_size: int(128, "Join attempts in progress per match.", { min: 1 }),
     deferred_queue_size: int(128, "Deferred broadcasts held per match until the end of a tick.", { min: 1 }),
     js_vms_per_module: int(8, "Troupe: JavaScript match VMs sharing one QuickJS wasm module (1: one module per match).", { min: 1, max: 64 }),
-    js_build: str("asyncify", "Troupe: QuickJS build of JavaScript match VMs. asyncify: handlers may call every nk function. sync: ticks cost about 40% less, but nk functions that wait (storage, database, HTTP, accounts…) fail in match handlers with an error.", { oneOf: ["asyncify", "sync"] }),
+    js_build: str("auto", "Troupe: QuickJS build of JavaScript match VMs. asyncify: handlers may call every nk function. sync: guest code runs 2-7x faster, but nk functions that wait (storage, database, HTTP, accounts…) are refused in match handlers with an error. auto: sync when the bundle's text names no nk function that waits, else asyncify.", { oneOf: ["auto", "asyncify", "sync"] }),
     join_marker_deadline_ms: int(15000, "Milliseconds a join waits for the match to acknowledge it.", { min: 1 }),
     max_empty_sec: int(0, "Seconds an authoritative match may stay empty before it is stopped; 0: forever."),
     label_update_interval_ms: int(1000, "Milliseconds between label index updates.", { min: 1 }),

@@ -27,12 +27,13 @@ export interface MatchSettings {
   readonly jsMemoryLimitBytes: number;
   readonly jsReadOnlyGlobals: boolean;
   /**
-   * match.js_build: QuickJS build of match VMs. "asyncify" (default): nk functions that wait (storage,
-   * matchCreate…) work in handlers. "sync": a 2-message relay tick 49 against 84 µs (bench/match-core.ts),
-   * but a waiting nk function fails in the handler (FAILED_PRECONDITION "nk.<name> waits for its result…",
-   * js.ts nkEntry; the host call it started still runs to its end).
+   * match.js_build: QuickJS build of match VMs. "asyncify": nk functions that wait (storage, matchCreate…)
+   * work in handlers. "sync": guest code runs 2-7x faster (a 2-message relay tick 16 against 48 µs,
+   * bench/match-core.ts), but an nk function that waits is refused before it starts (FAILED_PRECONDITION
+   * "nk.<name> waits for its result…", js.ts nkEntry). "auto" (default): sync for a bundle whose text
+   * names no waiting nk function, else asyncify (engines/js.ts jsBuildOf).
    */
-  readonly jsBuild: "asyncify" | "sync";
+  readonly jsBuild: "auto" | "asyncify" | "sync";
   /**
    * match.js_vms_per_module: match VMs sharing one wasm module (default 8; 1 = a module per match). Saves
    * ≈0.3 MB per match; calls into a module wait while one of its VMs is suspended (src/runtime/js/engine.ts).
@@ -56,7 +57,7 @@ export function matchSettingsFrom(config: Config): MatchSettings {
     callTimeoutMs: config.runtime.call_timeout_ms,
     jsMemoryLimitBytes: config.runtime.js_memory_limit_bytes,
     jsReadOnlyGlobals: config.runtime.js_read_only_globals,
-    jsBuild: m.js_build === "sync" ? "sync" : "asyncify",
+    jsBuild: m.js_build === "sync" || m.js_build === "asyncify" ? m.js_build : "auto",
     jsModuleGroupSize: m.js_vms_per_module,
   });
 }

@@ -4,13 +4,13 @@
 // cache (each module is compiled once for all match VMs).
 import { Code, GameError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { createJsEngine, type JsEngine } from "../../runtime/js/index.js";
+import { createJsEngine, type JsBuild, type JsEngine } from "../../runtime/js/index.js";
 import { LuaChunkCache, type LuaModuleSource } from "../../runtime/lua/index.js";
 import type { EngineKind } from "../../runtime/registry.js";
 import type { NativeMatchHandlers } from "../../runtime/types/native.js";
 import type { MatchCore } from "../types.js";
 import type { MatchCoreDeps } from "./deps.js";
-import { jsMatchCore, jsNkTable, type JsMatchSource, type NkTable } from "./js.js";
+import { jsBuildOf, jsMatchCore, jsNkTable, type JsMatchSource, type NkTable } from "./js.js";
 import { luaMatchCore } from "./lua.js";
 import { nativeMatchCore } from "./native.js";
 
@@ -31,6 +31,8 @@ export class MatchCoreFactory {
   private jsEngine: Promise<JsEngine> | null = null;
   /** JS nk tables by bindings list (one list per server): built once, not per match. */
   private readonly nkTables = new WeakMap<object, NkTable>();
+  /** The QuickJS build each bundle's match VMs use (match.js_build), chosen and logged once per bundle. */
+  private readonly builds = new WeakMap<JsMatchSource, JsBuild>();
 
   constructor(private readonly log: Logger) {}
 
@@ -48,7 +50,10 @@ export class MatchCoreFactory {
     if (native !== undefined) return nativeMatchCore(native, d);
     if (src.lua.has(d.handlerName)) return luaMatchCore({ modules: src.lua, chunks: this.chunks }, d);
     const js = src.js(d.handlerName);
-    if (js !== undefined) return jsMatchCore(js, await this.engine(), d, this.nkTable(d));
+    if (js !== undefined) {
+      const table = this.nkTable(d);
+      return jsMatchCore(js, await this.engine(), d, table, this.buildOf(js, table, d));
+    }
     throw new GameError(Code.NOT_FOUND, "not found");
   }
 
@@ -56,6 +61,21 @@ export class MatchCoreFactory {
     let t = this.nkTables.get(d.bindings);
     if (t === undefined) this.nkTables.set(d.bindings, (t = jsNkTable(d.bindings)));
     return t;
+  }
+
+  private buildOf(js: JsMatchSource, table: NkTable, d: MatchCoreDeps): JsBuild {
+    let build = this.builds.get(js);
+    if (build !== undefined) return build;
+    const choice = jsBuildOf(js.source, table, d.settings.jsBuild);
+    build = choice.build;
+    this.builds.set(js, build);
+    const why = d.settings.jsBuild !== "auto"
+      ? "set by match.js_build"
+      : choice.reason === null
+        ? "match.js_build auto: the bundle names no nk function that waits"
+        : `match.js_build auto: the bundle names nk.${choice.reason}, which waits`;
+    this.log.info({ file: js.file, build }, `JavaScript match VMs use QuickJS's ${build} build (${why})`);
+    return build;
   }
 
   private engine(): Promise<JsEngine> {

@@ -9,6 +9,7 @@ import type { NkBinding, NkDeps } from "../../runtime/nk/types.js";
 import type { MatchSettings } from "../settings.js";
 import type { MatchCore, MatchDispatch, MatchMessage, MatchPresence, PresenceTarget, SenderPresence } from "../types.js";
 import { MatchCoreFactory } from "./index.js";
+import { jsBuildOf, jsNkTable } from "./js.js";
 
 const settings: MatchSettings = {
   node: "n1", inputQueueSize: 8, callQueueSize: 8, signalQueueSize: 2, joinAttemptQueueSize: 2, deferredQueueSize: 2,
@@ -55,7 +56,7 @@ function InitModule(ctx, logger, nk, initializer) { initializer.registerMatch("m
 async function core(body: string, rec: Recorder, over: Partial<MatchSettings> = {}, more: NkBinding[] = [], whole?: string): Promise<MatchCore> {
   const log = silentLogger();
   // One nk function that records its call in the same list (to check order against broadcasts).
-  const note: NkBinding = { js: "note", callJs: (_c, args) => void rec.lines.push(`nk ${String(args[0])}`) };
+  const note: NkBinding = { js: "note", callJs: (_c, args) => void rec.lines.push(`nk ${String(args[0])}`), jsImmediate: true };
   const factory = new MatchCoreFactory(log);
   const source = { file: "index.js", source: whole ?? bundle(body) };
   const c = await factory.create(
@@ -67,6 +68,11 @@ async function core(body: string, rec: Recorder, over: Partial<MatchSettings> = 
   );
   await c.init({});
   return c;
+}
+
+/** The payload of a recorded broadcast line, as text. */
+function payloadText(line: string): string {
+  return Buffer.from(JSON.parse(line.split(" ")[2]) as number[]).toString();
 }
 
 function msg(data: Uint8Array | null, opCode = 1): MatchMessage {
@@ -340,23 +346,61 @@ describe("JS match engine: nk", () => {
 });
 
 describe("JS match engine: sync build (match.js_build sync)", () => {
-  test("synchronous nk functions work; a waiting one fails in the handler with a catchable error naming it", async () => {
+  test("nk functions that answer at once work; one that waits is refused before it starts, with a catchable error", async () => {
     const rec = new Recorder();
+    let started = 0;
     const more: NkBinding[] = [
-      { js: "later", callJs: async (_c, args) => ({ got: args }) },
-      { js: "now", callJs: (_c, args) => ({ got: args }) },
+      { js: "later", callJs: async (_c, args) => ((started++), { got: args }) },
+      { js: "now", callJs: (_c, args) => ({ got: args }), jsImmediate: true },
     ];
     const c = await core(`
-      var err = "";
-      try { nk.later(1); } catch (e) { err = e.message; }
+      var err = "", code = 0;
+      try { nk.later(1); } catch (e) { err = e.message; code = e.code; }
       var r = nk.now(2);
-      dispatcher.broadcastMessage(0, JSON.stringify({ err: err, r: r }));
+      dispatcher.broadcastMessage(0, JSON.stringify({ err: err, code: code, r: r }));
       return { state: state };`, rec, { jsBuild: "sync" }, more);
     await c.loop(0, []);
-    const text = Buffer.from(JSON.parse(rec.lines[0].split(" ")[2]) as number[]).toString();
-    const out = JSON.parse(text) as { err: string; r: unknown };
-    assert.equal(out.err, "nk.later waits for its result, which match VMs on the sync build (match.js_build: sync) cannot do");
+    const out = JSON.parse(payloadText(rec.lines[0])) as { err: string; code: number; r: unknown };
+    assert.equal(out.err, "nk.later waits for its result, which match VMs on the sync build cannot do (set match.js_build: asyncify)");
+    assert.equal(out.code, 9); // FAILED_PRECONDITION
     assert.deepEqual(out.r, { got: [2] });
+    assert.equal(started, 0);
     await c.close();
+  });
+});
+
+describe("JS match engine: build choice (match.js_build auto)", () => {
+  const waiting = (): NkBinding[] => [{ js: "later", callJs: async (_c, args) => ({ got: args }) }];
+  // Calls nk.later through a name the bundle's text does not contain, and reports what happened.
+  const probe = `
+      var name = ["lat", "er"].join(""), out;
+      try { out = nk[name](7); } catch (e) { out = e.message; }
+      dispatcher.broadcastMessage(0, JSON.stringify(out));
+      return { state: state };`;
+
+  test("a bundle that names no waiting nk function runs on the sync build", async () => {
+    const rec = new Recorder();
+    const c = await core(probe, rec, { jsBuild: "auto" }, waiting());
+    await c.loop(0, []);
+    assert.equal(JSON.parse(payloadText(rec.lines[0])), "nk.later waits for its result, which match VMs on the sync build cannot do (set match.js_build: asyncify)");
+    await c.close();
+  });
+
+  test("a bundle that names one, anywhere (here in another function), runs on the asyncify build", async () => {
+    const rec = new Recorder();
+    const whole = `${bundle(probe)}\nfunction unused(nk) { return nk.later(1); }\n`;
+    const c = await core("", rec, { jsBuild: "auto" }, waiting(), whole);
+    await c.loop(0, []);
+    assert.deepEqual(JSON.parse(payloadText(rec.lines[0])), { got: [7] });
+    await c.close();
+  });
+
+  test("only whole words count", () => {
+    const table = jsNkTable([...waiting(), { js: "now", callJs: () => 1, jsImmediate: true }]);
+    const build = (text: string): string => jsBuildOf(text, table, "auto").build;
+    assert.equal(build("nk.now(1); var laterals = 2; var x_later = 1; $later();"), "sync");
+    for (const text of ["nk.later(1)", 'nk["later"](1)', "var { later } = nk;", "// calls later\n"]) assert.equal(build(text), "asyncify", text);
+    assert.deepEqual(jsBuildOf("nk.later()", table, "sync"), { build: "sync", reason: "match.js_build" });
+    assert.deepEqual(jsBuildOf("nk.later()", table, "auto"), { build: "asyncify", reason: "later" });
   });
 });

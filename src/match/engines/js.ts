@@ -12,14 +12,16 @@
 // its result announces them (see HELPER in js-helper.ts and shapes.ts jsBroadcasts), so a relay tick
 // crosses the VM boundary once.
 //
-// The VM uses the asyncify build by default (settings.jsBuild): nk functions may be asynchronous
-// (storage, matchCreate…) and look synchronous to handler code, as in Nakama. Match VMs share wasm
-// modules, settings.jsModuleGroupSize per module (see src/runtime/js/engine.ts).
+// The VM runs on one of QuickJS's two builds (settings.jsBuild, chosen per bundle by jsBuildOf). On the
+// asyncify build nk functions may wait (storage, matchCreate…) and look synchronous to handler code, as
+// in Nakama. The sync build runs guest code several times faster but cannot suspend a handler, so there
+// only the nk functions that answer at once (NkBinding.jsImmediate) run; the others are refused before
+// they start. Match VMs share wasm modules, settings.jsModuleGroupSize per module (src/runtime/js/engine.ts).
 import { Code, GameError } from "../../errors.js";
 import { CallSlot } from "../../runtime/engine.js";
 import { ExecutionMode, jsContext, systemContext, type RuntimeContext } from "../../runtime/context.js";
 import { jsInitializer } from "../../runtime/initializer.js";
-import { createJsVm, isJsRef, type GuestBytes, type HostFn, type JsEngine, type JsRef, type JsVm } from "../../runtime/js/index.js";
+import { createJsVm, isJsRef, type GuestBytes, type HostFn, type JsBuild, type JsEngine, type JsRef, type JsVm } from "../../runtime/js/index.js";
 import { jsLoggerObject } from "../../runtime/logger.js";
 import { configViewJs } from "../../runtime/nk/config-view.js";
 import type { NkBinding } from "../../runtime/nk/types.js";
@@ -286,41 +288,79 @@ class JsMatchCore implements MatchCore {
  * into the guest's nk object (one small guest closure per name). A host function per nk binding per
  * match cost ≈60 KB of wasm heap and ≈90 KB of JS heap per match.
  */
-function nkEntry(d: MatchCoreDeps, slot: CallSlot, table: NkTable): { call: HostFn; names: string } {
-  const sync = d.settings.jsBuild === "sync";
+function nkEntry(d: MatchCoreDeps, slot: CallSlot, table: NkTable, build: JsBuild): { call: HostFn; names: string } {
+  const sync = build === "sync";
   return {
     call: (args) => {
-      const impl = table.get(args[0] as string);
-      if (impl === undefined) throw new GameError(Code.NOT_FOUND, `nk function ${String(args[0])} not found`);
-      const out = impl({ deps: d.nk, ctx: slot.ctx }, args.slice(1));
+      const name = args[0] as string;
+      const entry = table.fns.get(name);
+      if (entry === undefined) throw new GameError(Code.NOT_FOUND, `nk function ${String(name)} not found`);
+      // On the sync build a handler cannot wait: a function that may is refused before it starts.
+      if (sync && !entry.immediate) throw waits(name);
+      const out = entry.call({ deps: d.nk, ctx: slot.ctx }, args.slice(1));
       if (sync && out instanceof Promise) {
-        out.catch(() => undefined); // started, and left to finish on its own: the handler cannot wait for it
-        throw new GameError(Code.FAILED_PRECONDITION, `nk.${String(args[0])} waits for its result, which match VMs on the sync build (match.js_build: sync) cannot do`);
+        // A function marked immediate that waited after all (a bug in its marking): reported, left to finish.
+        out.catch(() => undefined);
+        d.log.error({ fn: name }, "nk function marked immediate returned a promise");
+        throw waits(name);
       }
       return out;
     },
-    names: [...table.keys()].join(","),
+    names: [...table.fns.keys()].join(","),
   };
 }
 
-/** nk bindings available to JS by name (built once per bindings list: see jsNkTable). */
-export type NkTable = ReadonlyMap<string, NonNullable<NkBinding["callJs"]>>;
+function waits(name: string): GameError {
+  return new GameError(
+    Code.FAILED_PRECONDITION,
+    `nk.${name} waits for its result, which match VMs on the sync build cannot do (set match.js_build: asyncify)`,
+  );
+}
+
+/** nk bindings available to JS (built once per bindings list: see jsNkTable). */
+export interface NkTable {
+  /** By JS name: the host function, and whether it answers at once (NkBinding.jsImmediate). */
+  readonly fns: ReadonlyMap<string, { readonly call: NonNullable<NkBinding["callJs"]>; readonly immediate: boolean }>;
+  /** Finds, in a bundle's text, the name of an nk function that waits (a whole word), if any. */
+  readonly waiting: RegExp | null;
+}
 
 /** The JS-visible nk bindings of `bindings`, by name. */
 export function jsNkTable(bindings: readonly NkBinding[]): NkTable {
-  const out = new Map<string, NonNullable<NkBinding["callJs"]>>();
-  for (const b of bindings) if (b.js !== undefined && b.callJs !== undefined) out.set(b.js, b.callJs);
-  return out;
+  const fns = new Map<string, { call: NonNullable<NkBinding["callJs"]>; immediate: boolean }>();
+  for (const b of bindings) if (b.js !== undefined && b.callJs !== undefined) fns.set(b.js, { call: b.callJs, immediate: b.jsImmediate === true });
+  // nk names are plain identifiers (letters and digits): no escaping needed.
+  const names = [...fns].filter(([, e]) => !e.immediate).map(([name]) => name);
+  return { fns, waiting: names.length === 0 ? null : new RegExp(`(?<![\\w$])(?:${names.join("|")})(?![\\w$])`) };
+}
+
+/** The build a bundle's match VMs use, and why (for the log line). */
+export interface JsBuildChoice {
+  readonly build: JsBuild;
+  /** "match.js_build", or for auto the waiting nk function the bundle names first, or null for none. */
+  readonly reason: string | null;
+}
+
+/**
+ * match.js_build "auto": the sync build when no nk function that waits is named anywhere in the bundle's
+ * text (as a whole word: nk.storageRead, nk["storageRead"], const { storageRead } = nk…), else asyncify.
+ * A name built at run time (nk["storage" + "Read"]) is not seen; on the sync build that call is refused
+ * with an error naming the setting that serves it.
+ */
+export function jsBuildOf(source: string, table: NkTable, setting: MatchCoreDeps["settings"]["jsBuild"]): JsBuildChoice {
+  if (setting !== "auto") return { build: setting, reason: "match.js_build" };
+  const found = table.waiting?.exec(source) ?? null;
+  return found === null ? { build: "sync", reason: null } : { build: "asyncify", reason: found[0] };
 }
 
 /** Runs InitModule in the VM through the boot helper; returns the box of the handlers named `d.handlerName`. */
-async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBroadcasts, table: NkTable): Promise<Refs> {
+async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBroadcasts, table: NkTable, build: JsBuild): Promise<Refs> {
   // Registrations made by InitModule in a match VM are checked as usual, then forgotten.
   const regs = new Registrations<JsRef | Record<string, JsRef>>();
   const fns = { isFunction: (v: unknown): v is JsRef => isJsRef(v) && v.kind === "function", keep: (f: JsRef) => f };
   const initializer = jsInitializer({ regs, log: d.log, fns }, { getConfig: () => configViewJs(d.nk.config), runOnce: () => undefined });
   const logger = await vm.makeRef(jsLoggerObject(slot));
-  const nk = await vm.makeRef(nkEntry(d, slot, table));
+  const nk = await vm.makeRef(nkEntry(d, slot, table, build));
   const initCtx = systemContext(d.base, ExecutionMode.INIT_MODULE);
   const out = (await vm.callGlobal("__troupe_match_boot", [jsContext(initCtx), logger, nk, initializer, d.handlerName.toLowerCase()], {
     refKeys: ["box", "call", "detail", "set", "dispatcher", "drain", "io"],
@@ -337,17 +377,19 @@ async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBr
 }
 
 /** Creates the match's VM, runs InitModule in it and finds the handlers registered under the match name. */
-export async function jsMatchCore(src: JsMatchSource, engine: JsEngine, d: MatchCoreDeps, table = jsNkTable(d.bindings)): Promise<MatchCore> {
+export async function jsMatchCore(
+  src: JsMatchSource, engine: JsEngine, d: MatchCoreDeps, table = jsNkTable(d.bindings), build = jsBuildOf(src.source, table, d.settings.jsBuild).build,
+): Promise<MatchCore> {
   const slot = new CallSlot(d.log, d.base, "js");
   const s = d.settings;
   const vm = await createJsVm({
     source: src.source + HELPER, file: src.file, globals: {}, callTimeoutMs: s.callTimeoutMs, memoryLimitBytes: s.jsMemoryLimitBytes,
     log: d.log, engine, env: { ...d.base.env }, readOnlyGlobals: s.jsReadOnlyGlobals, initFunction: "__troupe_match_boot",
-    build: s.jsBuild, moduleGroupSize: s.jsModuleGroupSize,
+    build, moduleGroupSize: s.jsModuleGroupSize,
   });
   try {
     const broadcasts = jsBroadcasts(d.dispatch);
-    const refs = await boot(vm, d, slot, broadcasts, table);
+    const refs = await boot(vm, d, slot, broadcasts, table, build);
     // The io buffer in place: the guest then writes batched bytes there (box.w).
     const io = await vm.guestBytes(refs.io);
     if (io !== undefined) {

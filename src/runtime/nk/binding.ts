@@ -15,6 +15,8 @@ export interface DefineSpec {
   luaRawStrings?: boolean;
   luaFn?: LuaImpl;
   jsFn?: JsImpl;
+  /** jsFn never returns a Promise (NkBinding.jsImmediate). */
+  immediate?: boolean;
 }
 
 export function define(spec: DefineSpec): NkBinding {
@@ -31,6 +33,13 @@ export function define(spec: DefineSpec): NkBinding {
     const fn = spec.jsFn;
     b.js = name;
     b.callJs = (call, args) => fn(new Args("js", name, args), call);
+    if (spec.immediate === true) b.jsImmediate = true;
   }
   return b;
+}
+
+/** Marks every JS function of `bindings` as answering at once (NkBinding.jsImmediate); returns them. */
+export function immediate(bindings: NkBinding[]): NkBinding[] {
+  for (const b of bindings) if (b.callJs !== undefined) b.jsImmediate = true;
+  return bindings;
 }

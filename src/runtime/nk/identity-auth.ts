@@ -211,6 +211,7 @@ const tokenGenerate = define({
     const r = call.deps.sessions.generateToken(t.userId, t.username, t.exp, t.vars);
     return { token: r.token, exp: r.expiresAt };
   },
+  immediate: true,
 });
 
 export function authBindings(): NkBinding[] {

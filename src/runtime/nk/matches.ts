@@ -91,8 +91,8 @@ function signal(a: Args, call: NkCall): Promise<string> {
 export function matchBindings(): NkBinding[] {
   return [
     define({ lua: "match_create", js: "matchCreate", luaFn: async (a, c) => [await create(a, c)], jsFn: create }),
-    define({ lua: "match_get", js: "matchGet", luaFn: (a, c) => [get(a, c)], jsFn: get }),
-    define({ lua: "match_list", js: "matchList", luaFn: (a, c) => [list(a, c)], jsFn: list }),
+    define({ lua: "match_get", js: "matchGet", luaFn: (a, c) => [get(a, c)], jsFn: get, immediate: true }),
+    define({ lua: "match_list", js: "matchList", luaFn: (a, c) => [list(a, c)], jsFn: list, immediate: true }),
     define({ lua: "match_signal", js: "matchSignal", luaFn: async (a, c) => [await signal(a, c)], jsFn: signal }),
   ];
 }

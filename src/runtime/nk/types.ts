@@ -108,6 +108,11 @@ export interface NkBinding {
   luaRawStrings?: boolean;
   /** Host-side implementations; args/returns are plain host values (the engines marshal guest⇄host). */
   callJs?: (call: NkCall, args: unknown[]) => unknown;
+  /**
+   * `callJs` answers at once: it never returns a Promise (no database, network or other actor behind it).
+   * Only these run in JS match VMs on QuickJS's sync build, where a handler cannot wait (src/match/engines/js.ts).
+   */
+  jsImmediate?: boolean;
   /** Returns the Lua results (multiple returns); may return a Promise of them. */
   callLua?: (call: NkCall, args: unknown[]) => unknown[] | Promise<unknown[]>;
 }

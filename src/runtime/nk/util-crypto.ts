@@ -14,7 +14,7 @@ import { Code, GameError } from "../../errors.js";
 import { checkPassword, hashPassword } from "../../identity/password.js";
 import { jsonEncode } from "../lua/index.js";
 import { isPlainObject, type Args } from "./args.js";
-import { define } from "./binding.js";
+import { define, immediate } from "./binding.js";
 import { GoCodecError, goBase64Decode } from "./go-codecs.js";
 import type { NkBinding } from "./types.js";
 
@@ -286,5 +286,6 @@ function jwtBinding(): NkBinding {
 }
 
 export function cryptoBindings(): NkBinding[] {
-  return [...hashBindings(), ...aesBindings(16), ...aesBindings(32), rsaBinding(), ...bcryptBindings(), jwtBinding()];
+  // bcrypt runs on libuv's thread pool: its functions wait.
+  return [...immediate([...hashBindings(), ...aesBindings(16), ...aesBindings(32), rsaBinding()]), ...bcryptBindings(), ...immediate([jwtBinding()])];
 }

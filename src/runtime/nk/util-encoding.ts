@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { newUuid, parseUuid } from "../../session/uuid.js";
 import { jsonDecode, jsonEncode } from "../lua/index.js";
 import { isAbsent, wrapError, type Args } from "./args.js";
-import { define } from "./binding.js";
+import { define, immediate } from "./binding.js";
 import { GoCodecError, goBase64Decode, goBase64Encode, goHexDecode, padBase64 } from "./go-codecs.js";
 import type { NkBinding } from "./types.js";
 
@@ -189,5 +189,5 @@ function randomCount(a: Args): Uint8Array {
 }
 
 export function encodingBindings(): NkBinding[] {
-  return [...base64Bindings(), ...base16Bindings(), ...uuidBindings(), ...jsonBindings(), ...binaryBindings()];
+  return immediate([...base64Bindings(), ...base16Bindings(), ...uuidBindings(), ...jsonBindings(), ...binaryBindings()]);
 }

@@ -11,7 +11,7 @@
 //   time(): Lua only, ms since the epoch; time({year=…, month=…, day=…, hour=12, min, sec, msec}) → ms.
 import { cronNext, cronPrev } from "../../lib/cron.js";
 import { isPlainObject, stringMap, type Args } from "./args.js";
-import { define } from "./binding.js";
+import { define, immediate } from "./binding.js";
 import { configViewLua } from "./config-view.js";
 import type { RuntimeEvent } from "./shared.js";
 import type { NkBinding, NkCall } from "./types.js";
@@ -147,11 +147,11 @@ function luaTime(a: Args, call: NkCall): number {
 }
 
 export function miscBindings(): NkBinding[] {
-  return [
+  return immediate([
     ...cronBindings(),
     ...localcacheBindings(),
     define({ lua: "event", js: "event", luaFn: luaEvent, jsFn: jsEvent }),
     define({ lua: "time", luaFn: (a, call) => [luaTime(a, call)] }),
     define({ lua: "get_config", luaFn: (_a, call) => [configViewLua(call.deps.config)] }),
-  ];
+  ]);
 }
