@@ -10,7 +10,8 @@ import type { EngineKind } from "../../runtime/registry.js";
 import type { NativeMatchHandlers } from "../../runtime/types/native.js";
 import type { MatchCore } from "../types.js";
 import type { MatchCoreDeps } from "./deps.js";
-import { jsBuildOf, jsMatchCore, jsNkTable, type JsMatchSource, type NkTable } from "./js.js";
+import { jsBuildOf } from "./js-build.js";
+import { jsMatchCore, jsNkTable, type JsMatchSource, type NkTable } from "./js.js";
 import { luaMatchCore } from "./lua.js";
 import { nativeMatchCore } from "./native.js";
 
@@ -31,7 +32,10 @@ export class MatchCoreFactory {
   private jsEngine: Promise<JsEngine> | null = null;
   /** JS nk tables by bindings list (one list per server): built once, not per match. */
   private readonly nkTables = new WeakMap<object, NkTable>();
-  /** The QuickJS build each bundle's match VMs use (match.js_build), chosen and logged once per bundle. */
+  /**
+   * The QuickJS build each bundle's match VMs use (match.js_build), chosen and logged once per bundle. With
+   * "auto", the bundle's first match VM runs on asyncify and reports what the choice needs (js-build.ts).
+   */
   private readonly builds = new WeakMap<JsMatchSource, JsBuild>();
 
   constructor(private readonly log: Logger) {}
@@ -52,7 +56,10 @@ export class MatchCoreFactory {
     const js = src.js(d.handlerName);
     if (js !== undefined) {
       const table = this.nkTable(d);
-      return jsMatchCore(js, await this.engine(), d, table, this.buildOf(js, table, d));
+      const setting = d.settings.jsBuild;
+      const build = setting === "auto" ? this.builds.get(js) : setting;
+      if (build !== undefined) return jsMatchCore(js, await this.engine(), d, table, build);
+      return jsMatchCore(js, await this.engine(), d, table, "asyncify", (seen) => this.choose(js, table, seen));
     }
     throw new GameError(Code.NOT_FOUND, "not found");
   }
@@ -63,19 +70,14 @@ export class MatchCoreFactory {
     return t;
   }
 
-  private buildOf(js: JsMatchSource, table: NkTable, d: MatchCoreDeps): JsBuild {
-    let build = this.builds.get(js);
-    if (build !== undefined) return build;
-    const choice = jsBuildOf(js.source, table, d.settings.jsBuild);
-    build = choice.build;
-    this.builds.set(js, build);
-    const why = d.settings.jsBuild !== "auto"
-      ? "set by match.js_build"
-      : choice.reason === null
-        ? "match.js_build auto: the bundle names no nk function that waits"
-        : `match.js_build auto: the bundle names nk.${choice.reason}, which waits`;
-    this.log.info({ file: js.file, build }, `JavaScript match VMs use QuickJS's ${build} build (${why})`);
-    return build;
+  private choose(js: JsMatchSource, table: NkTable, seen: readonly string[]): void {
+    if (this.builds.has(js)) return;
+    const choice = jsBuildOf(js.source, table.waiting, "auto", seen);
+    this.builds.set(js, choice.build);
+    const why = choice.reason === null
+      ? "the code match VMs can run names no nk function that waits"
+      : `match VMs can run code that names nk.${choice.reason}, which waits`;
+    this.log.info({ file: js.file, build: choice.build }, `JavaScript match VMs use QuickJS's ${choice.build} build (match.js_build auto: ${why})`);
   }
 
   private engine(): Promise<JsEngine> {

@@ -37,10 +37,20 @@ function compact(text: string): string {
 }
 
 export const HELPER = compact(`
-;function __troupe_match_boot(ctx, logger, nk, initializer, want) {
-  var found = false, handlers = null, shim = {}, parse = JSON.parse;
+;function __troupe_match_boot(ctx, logger, nk, initializer, want, survey) {
+  var found = false, handlers = null, shim = {}, parse = JSON.parse, toText = Function.prototype.call.bind(Function.prototype.toString);
   var slice = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
-  for (var k in initializer) shim[k] = initializer[k];
+  // survey: the source text of InitModule and of every function registered other than match handlers
+  // (see js-build.ts).
+  var seen = survey ? [toText(InitModule)] : null;
+  var record = function (k) {
+    var f = initializer[k];
+    return function () {
+      for (var i = 0; i < arguments.length; i++) if (typeof arguments[i] === "function") seen.push(toText(arguments[i]));
+      return f.apply(this, arguments);
+    };
+  };
+  for (var k in initializer) shim[k] = survey && k !== "registerMatch" && typeof initializer[k] === "function" ? record(k) : initializer[k];
   shim.registerMatch = function (name, h) {
     initializer.registerMatch(name, h);
     if (typeof name === "string" && name.toLowerCase() === want) { found = true; handlers = h; }
@@ -60,7 +70,7 @@ export const HELPER = compact(`
   box.n = wrapped;
   var done = function () {
     box.h = handlers;
-    return { found: found, box: box, call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set,
+    return { found: found, box: box, call: __troupe_match_call, detail: __troupe_match_detail, set: __troupe_match_set, seen: seen,
       dispatcher: __troupe_match_dispatcher, io: io,
       drain: function () { return box.take(0); } };
   };

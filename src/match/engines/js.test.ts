@@ -9,7 +9,8 @@ import type { NkBinding, NkDeps } from "../../runtime/nk/types.js";
 import type { MatchSettings } from "../settings.js";
 import type { MatchCore, MatchDispatch, MatchMessage, MatchPresence, PresenceTarget, SenderPresence } from "../types.js";
 import { MatchCoreFactory } from "./index.js";
-import { jsBuildOf, jsNkTable } from "./js.js";
+import { jsBuildOf } from "./js-build.js";
+import { jsNkTable } from "./js.js";
 
 const settings: MatchSettings = {
   node: "n1", inputQueueSize: 8, callQueueSize: 8, signalQueueSize: 2, joinAttemptQueueSize: 2, deferredQueueSize: 2,
@@ -53,12 +54,15 @@ function InitModule(ctx, logger, nk, initializer) { initializer.registerMatch("m
 `;
 }
 
-async function core(body: string, rec: Recorder, over: Partial<MatchSettings> = {}, more: NkBinding[] = [], whole?: string): Promise<MatchCore> {
+async function core(
+  body: string, rec: Recorder, over: Partial<MatchSettings> = {}, more: NkBinding[] = [], whole?: string,
+  shared?: { factory: MatchCoreFactory; source: { file: string; source: string } },
+): Promise<MatchCore> {
   const log = silentLogger();
   // One nk function that records its call in the same list (to check order against broadcasts).
   const note: NkBinding = { js: "note", callJs: (_c, args) => void rec.lines.push(`nk ${String(args[0])}`), jsImmediate: true };
-  const factory = new MatchCoreFactory(log);
-  const source = { file: "index.js", source: whole ?? bundle(body) };
+  const factory = shared?.factory ?? new MatchCoreFactory(log);
+  const source = shared?.source ?? { file: "index.js", source: whole ?? bundle(body) };
   const c = await factory.create(
     { native: () => undefined, lua: new Map(), js: (n) => (n === "m" ? source : undefined) },
     {
@@ -370,37 +374,65 @@ describe("JS match engine: sync build (match.js_build sync)", () => {
 });
 
 describe("JS match engine: build choice (match.js_build auto)", () => {
-  const waiting = (): NkBinding[] => [{ js: "later", callJs: async (_c, args) => ({ got: args }) }];
+  const later: NkBinding = { js: "later", callJs: async (_c, args) => ({ got: args }) };
+  const refused = "nk.later waits for its result, which match VMs on the sync build cannot do (set match.js_build: asyncify)";
   // Calls nk.later through a name the bundle's text does not contain, and reports what happened.
   const probe = `
       var name = ["lat", "er"].join(""), out;
       try { out = nk[name](7); } catch (e) { out = e.message; }
       dispatcher.broadcastMessage(0, JSON.stringify(out));
       return { state: state };`;
+  /** What the probe saw in the bundle's first and second match VMs (one factory, as in a server). */
+  async function firstAndSecond(whole: string): Promise<unknown[]> {
+    const shared = { factory: new MatchCoreFactory(silentLogger()), source: { file: "index.js", source: whole } };
+    const seen: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      const rec = new Recorder();
+      const c = await core("", rec, { jsBuild: "auto" }, [later], whole, shared);
+      await c.loop(0, []);
+      seen.push(JSON.parse(payloadText(rec.lines[0])));
+      await c.close();
+    }
+    return seen;
+  }
+  const withInit = (init: string, extra = ""): string => {
+    const from = 'function InitModule(ctx, logger, nk, initializer) { initializer.registerMatch("m", handler); }';
+    assert.ok(bundle(probe).includes(from));
+    return bundle(probe).replace(from, `${extra}\nfunction InitModule(ctx, logger, nk, initializer) {\n  initializer.registerMatch("m", handler);\n${init}\n}`);
+  };
 
-  test("a bundle that names no waiting nk function runs on the sync build", async () => {
-    const rec = new Recorder();
-    const c = await core(probe, rec, { jsBuild: "auto" }, waiting());
-    await c.loop(0, []);
-    assert.equal(JSON.parse(payloadText(rec.lines[0])), "nk.later waits for its result, which match VMs on the sync build cannot do (set match.js_build: asyncify)");
-    await c.close();
+  test("no waiting nk function named: the first match VM runs on asyncify, the next ones on sync", async () => {
+    assert.deepEqual(await firstAndSecond(bundle(probe)), [{ got: [7] }, refused]);
   });
 
-  test("a bundle that names one, anywhere (here in another function), runs on the asyncify build", async () => {
-    const rec = new Recorder();
-    const whole = `${bundle(probe)}\nfunction unused(nk) { return nk.later(1); }\n`;
-    const c = await core("", rec, { jsBuild: "auto" }, waiting(), whole);
-    await c.loop(0, []);
-    assert.deepEqual(JSON.parse(payloadText(rec.lines[0])), { got: [7] });
-    await c.close();
+  test("waiting calls only in functions registered with the initializer (inline or by a name used nowhere else): sync", async () => {
+    const init = `  initializer.registerRpc("a", function (ctx, logger, nk, payload) { return JSON.stringify(nk.later(1)); });
+  initializer.registerRpc("b", rpcB);
+  initializer.registerRpc("c", rpcC);
+  initializer.registerRpc("d", (ctx, logger, nk, payload) => nk.later(4));`;
+    const extra = `function rpcB(ctx, logger, nk, payload) { return nk.later(2); }
+var rpcC = function (ctx, logger, nk, payload) { return nk.later(3); };`;
+    assert.deepEqual(await firstAndSecond(withInit(init, extra)), [{ got: [7] }, refused]);
+  });
+
+  test("a registered function the match code can reach, or a waiting name anywhere else, keeps asyncify", async () => {
+    const cases = [
+      // The RPC function is also called from InitModule (a third mention of its name).
+      withInit('  initializer.registerRpc("b", rpcB);\n  rpcB;', "function rpcB(ctx, logger, nk, payload) { return nk.later(2); }"),
+      // Registered through a wrapper of the module's own: the wrapper may keep it.
+      withInit('  wrap(function () { return nk.later(1); });', "function wrap(f) { return f; }"),
+      // Named in match code (here, a comment in the handler file).
+      `${bundle(probe)}\n// nk.later is used elsewhere\n`,
+    ];
+    for (const whole of cases) assert.deepEqual(await firstAndSecond(whole), [{ got: [7] }, { got: [7] }], whole);
   });
 
   test("only whole words count", () => {
-    const table = jsNkTable([...waiting(), { js: "now", callJs: () => 1, jsImmediate: true }]);
-    const build = (text: string): string => jsBuildOf(text, table, "auto").build;
+    const table = jsNkTable([later, { js: "now", callJs: () => 1, jsImmediate: true }]);
+    const build = (text: string): string => jsBuildOf(text, table.waiting, "auto").build;
     assert.equal(build("nk.now(1); var laterals = 2; var x_later = 1; $later();"), "sync");
     for (const text of ["nk.later(1)", 'nk["later"](1)', "var { later } = nk;", "// calls later\n"]) assert.equal(build(text), "asyncify", text);
-    assert.deepEqual(jsBuildOf("nk.later()", table, "sync"), { build: "sync", reason: "match.js_build" });
-    assert.deepEqual(jsBuildOf("nk.later()", table, "auto"), { build: "asyncify", reason: "later" });
+    assert.deepEqual(jsBuildOf("nk.later()", table.waiting, "sync"), { build: "sync", reason: "match.js_build" });
+    assert.deepEqual(jsBuildOf("nk.later()", table.waiting, "auto"), { build: "asyncify", reason: "later" });
   });
 });

@@ -334,27 +334,10 @@ export function jsNkTable(bindings: readonly NkBinding[]): NkTable {
   return { fns, waiting: names.length === 0 ? null : new RegExp(`(?<![\\w$])(?:${names.join("|")})(?![\\w$])`) };
 }
 
-/** The build a bundle's match VMs use, and why (for the log line). */
-export interface JsBuildChoice {
-  readonly build: JsBuild;
-  /** "match.js_build", or for auto the waiting nk function the bundle names first, or null for none. */
-  readonly reason: string | null;
-}
-
-/**
- * match.js_build "auto": the sync build when no nk function that waits is named anywhere in the bundle's
- * text (as a whole word: nk.storageRead, nk["storageRead"], const { storageRead } = nk…), else asyncify.
- * A name built at run time (nk["storage" + "Read"]) is not seen; on the sync build that call is refused
- * with an error naming the setting that serves it.
- */
-export function jsBuildOf(source: string, table: NkTable, setting: MatchCoreDeps["settings"]["jsBuild"]): JsBuildChoice {
-  if (setting !== "auto") return { build: setting, reason: "match.js_build" };
-  const found = table.waiting?.exec(source) ?? null;
-  return found === null ? { build: "sync", reason: null } : { build: "asyncify", reason: found[0] };
-}
-
 /** Runs InitModule in the VM through the boot helper; returns the box of the handlers named `d.handlerName`. */
-async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBroadcasts, table: NkTable, build: JsBuild): Promise<Refs> {
+async function boot(
+  vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBroadcasts, table: NkTable, build: JsBuild, survey?: (seen: string[]) => void,
+): Promise<Refs> {
   // Registrations made by InitModule in a match VM are checked as usual, then forgotten.
   const regs = new Registrations<JsRef | Record<string, JsRef>>();
   const fns = { isFunction: (v: unknown): v is JsRef => isJsRef(v) && v.kind === "function", keep: (f: JsRef) => f };
@@ -362,9 +345,11 @@ async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBr
   const logger = await vm.makeRef(jsLoggerObject(slot));
   const nk = await vm.makeRef(nkEntry(d, slot, table, build));
   const initCtx = systemContext(d.base, ExecutionMode.INIT_MODULE);
-  const out = (await vm.callGlobal("__troupe_match_boot", [jsContext(initCtx), logger, nk, initializer, d.handlerName.toLowerCase()], {
+  const args = [jsContext(initCtx), logger, nk, initializer, d.handlerName.toLowerCase(), survey !== undefined];
+  const out = (await vm.callGlobal("__troupe_match_boot", args, {
     refKeys: ["box", "call", "detail", "set", "dispatcher", "drain", "io"],
-  })) as { found: boolean; dispatcher: JsRef } & Omit<Refs, "loop">;
+  })) as { found: boolean; dispatcher: JsRef; seen: unknown } & Omit<Refs, "loop">;
+  if (survey !== undefined && Array.isArray(out.seen)) survey(out.seen.filter((t): t is string => typeof t === "string"));
   logger.release();
   nk.release();
   if (!out.found) throw matchError(`match handler "${d.handlerName}" not found`);
@@ -376,9 +361,12 @@ async function boot(vm: JsVm, d: MatchCoreDeps, slot: CallSlot, broadcasts: JsBr
   return { box: out.box, io: out.io, call: out.call, detail: out.detail, set: out.set, loop, drain: out.drain };
 }
 
-/** Creates the match's VM, runs InitModule in it and finds the handlers registered under the match name. */
+/**
+ * Creates the match's VM on `build`, runs InitModule in it and finds the handlers registered under the
+ * match name. `survey`, when given, receives the texts js-build.ts needs (InitModule's, registered functions').
+ */
 export async function jsMatchCore(
-  src: JsMatchSource, engine: JsEngine, d: MatchCoreDeps, table = jsNkTable(d.bindings), build = jsBuildOf(src.source, table, d.settings.jsBuild).build,
+  src: JsMatchSource, engine: JsEngine, d: MatchCoreDeps, table: NkTable, build: JsBuild, survey?: (seen: string[]) => void,
 ): Promise<MatchCore> {
   const slot = new CallSlot(d.log, d.base, "js");
   const s = d.settings;
@@ -389,7 +377,7 @@ export async function jsMatchCore(
   });
   try {
     const broadcasts = jsBroadcasts(d.dispatch);
-    const refs = await boot(vm, d, slot, broadcasts, table, build);
+    const refs = await boot(vm, d, slot, broadcasts, table, build, survey);
     // The io buffer in place: the guest then writes batched bytes there (box.w).
     const io = await vm.guestBytes(refs.io);
     if (io !== undefined) {
