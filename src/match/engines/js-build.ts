@@ -12,9 +12,11 @@
 //   The first match VM of a bundle (on the asyncify build) reports InitModule's text and the text of every
 //   function registered other than match handlers (HELPER's survey); later ones use the choice.
 // - What is left is searched for the name of any nk function that waits, as a whole word (nk.storageRead,
-//   nk["storageRead"], const { storageRead } = nk, a comment). A name built at run time
-//   (nk["storage" + "Read"]) is not seen: on the sync build that call is refused before it starts, with an
-//   error naming the setting that serves it (js.ts nkEntry).
+//   nk["storageRead"], const { storageRead } = nk, a comment; js.ts jsNkTable). matchSignal is also the
+//   name of a match handler every bundle defines, so it counts only after a dot or in quotes. Not seen: a
+//   name built at run time (nk["storage" + "Read"]), and matchSignal taken from nk by destructuring. On the
+//   sync build such a call is refused before it starts, with an error naming the setting that serves it
+//   (js.ts nkEntry).
 import type { JsBuild } from "../../runtime/js/index.js";
 import type { MatchSettings } from "../settings.js";
 

@@ -432,6 +432,15 @@ var rpcC = function (ctx, logger, nk, payload) { return nk.later(3); };`;
     const build = (text: string): string => jsBuildOf(text, table.waiting, "auto").build;
     assert.equal(build("nk.now(1); var laterals = 2; var x_later = 1; $later();"), "sync");
     for (const text of ["nk.later(1)", 'nk["later"](1)', "var { later } = nk;", "// calls later\n"]) assert.equal(build(text), "asyncify", text);
+    // matchSignal is also a handler's name: only a property read (after a dot, or quoted) counts.
+    const signal = jsNkTable([{ js: "matchSignal", callJs: async () => "" }]);
+    const withSignal = (text: string): string => jsBuildOf(text, signal.waiting, "auto").build;
+    for (const text of ["var h = { matchSignal: function () {} };", "function matchSignal(ctx) {}\nvar h = { matchInit, matchSignal };"]) {
+      assert.equal(withSignal(text), "sync", text);
+    }
+    for (const text of ["nk.matchSignal(id, d)", "nk . matchSignal(id)", 'nk["matchSignal"](id)', "var s = nk.matchSignal;"]) {
+      assert.equal(withSignal(text), "asyncify", text);
+    }
     assert.deepEqual(jsBuildOf("nk.later()", table.waiting, "sync"), { build: "sync", reason: "match.js_build" });
     assert.deepEqual(jsBuildOf("nk.later()", table.waiting, "auto"), { build: "asyncify", reason: "later" });
   });
