@@ -12,7 +12,7 @@
 //   The first match VM of a bundle (on the asyncify build) reports InitModule's text and the text of every
 //   function registered other than match handlers (HELPER's survey); later ones use the choice.
 // - What is left is searched for the name of any nk function that waits, as a whole word (nk.storageRead,
-//   nk["storageRead"], const { storageRead } = nk, a comment; js.ts jsNkTable). matchSignal is also the
+//   nk["storageRead"], const { storageRead } = nk, a comment; waitingPattern). matchSignal is also the
 //   name of a match handler every bundle defines, so it counts only after a dot or in quotes. Not seen: a
 //   name built at run time (nk["storage" + "Read"]), and matchSignal taken from nk by destructuring. On the
 //   sync build such a call is refused before it starts, with an error naming the setting that serves it
@@ -37,8 +37,26 @@ const word = (name: string): RegExp => new RegExp(`(?<![\\w$])${name.replace(/\$
 export function jsBuildOf(source: string, waiting: RegExp | null, setting: MatchSettings["jsBuild"], seen?: readonly string[]): JsBuildChoice {
   if (setting !== "auto") return { build: setting, reason: "match.js_build" };
   const text = seen === undefined ? source : matchReachable(source, seen);
-  const found = waiting === null ? null : new RegExp(waiting.source).exec(text);
+  const found = waiting?.exec(text) ?? null;
   return found === null ? { build: "sync", reason: null } : { build: "asyncify", reason: found[0] };
+}
+
+/** The match handler names of Nakama's JS API. */
+const HANDLER_NAMES: ReadonlySet<string> = new Set(["matchInit", "matchJoinAttempt", "matchJoin", "matchLeave", "matchLoop", "matchTerminate", "matchSignal"]);
+
+/**
+ * Finds any of `names` (the nk functions that wait) in a bundle's text as a whole word. A name that is also
+ * a match handler's (matchSignal) counts only where it reads as a property (after a dot, or quoted): every
+ * bundle defines the handler, as a key, a declaration or a shorthand. nk names are plain identifiers.
+ */
+export function waitingPattern(names: readonly string[]): RegExp | null {
+  const words = names.filter((n) => !HANDLER_NAMES.has(n));
+  const props = names.filter((n) => HANDLER_NAMES.has(n));
+  const parts = [
+    ...(words.length > 0 ? [`(?<![\\w$])(?:${words.join("|")})`] : []),
+    ...(props.length > 0 ? [`(?:(?<=[.]\\s*)|(?<=["'\`]))(?:${props.join("|")})`] : []),
+  ];
+  return parts.length === 0 ? null : new RegExp(`(?:${parts.join("|")})(?![\\w$])`);
 }
 
 /** The bundle's text without the registered functions a match VM cannot reach (see the file's head). */

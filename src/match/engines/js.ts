@@ -29,6 +29,7 @@ import { Registrations } from "../../runtime/registry.js";
 import { matchError, type JoinCaller, type MatchCore, type MatchMessage, type MatchPresence } from "../types.js";
 import { logFields, type MatchCoreDeps } from "./deps.js";
 import { initResult, joinAttemptResult, joinContext, matchContext, signalResult, stateResult, type Shaped } from "./results.js";
+import { waitingPattern } from "./js-build.js";
 import { HELPER } from "./js-helper.js";
 import { batchCode, dispatcherFunctions, guestPresence, guestPresences, isBatch, jsBroadcasts, type JsBroadcasts } from "./shapes.js";
 
@@ -317,9 +318,6 @@ function waits(name: string): GameError {
   );
 }
 
-/** The match handler names of Nakama's JS API. */
-const HANDLER_NAMES: ReadonlySet<string> = new Set(["matchInit", "matchJoinAttempt", "matchJoin", "matchLeave", "matchLoop", "matchTerminate", "matchSignal"]);
-
 /** nk bindings available to JS (built once per bindings list: see jsNkTable). */
 export interface NkTable {
   /** By JS name: the host function, and whether it answers at once (NkBinding.jsImmediate). */
@@ -332,17 +330,7 @@ export interface NkTable {
 export function jsNkTable(bindings: readonly NkBinding[]): NkTable {
   const fns = new Map<string, { call: NonNullable<NkBinding["callJs"]>; immediate: boolean }>();
   for (const b of bindings) if (b.js !== undefined && b.callJs !== undefined) fns.set(b.js, { call: b.callJs, immediate: b.jsImmediate === true });
-  // nk names are plain identifiers (letters and digits): no escaping needed. A name that is also a match
-  // handler's (matchSignal) counts only where it reads as a property of something (after a dot, or quoted):
-  // every bundle defines the handler, as a key, a declaration or a shorthand.
-  const names = [...fns].filter(([, e]) => !e.immediate).map(([name]) => name);
-  const words = names.filter((n) => !HANDLER_NAMES.has(n));
-  const props = names.filter((n) => HANDLER_NAMES.has(n));
-  const parts = [
-    ...(words.length > 0 ? [`(?<![\\w$])(?:${words.join("|")})`] : []),
-    ...(props.length > 0 ? [`(?:(?<=[.]\\s*)|(?<=["'\`]))(?:${props.join("|")})`] : []),
-  ];
-  return { fns, waiting: parts.length === 0 ? null : new RegExp(`(?:${parts.join("|")})(?![\\w$])`) };
+  return { fns, waiting: waitingPattern([...fns].filter(([, e]) => !e.immediate).map(([name]) => name)) };
 }
 
 /** Runs InitModule in the VM through the boot helper; returns the box of the handlers named `d.handlerName`. */
