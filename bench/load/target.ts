@@ -17,6 +17,8 @@ export interface Target {
   readonly pid?: number;
   /** Inspector port of a local server started for it (memory after a full GC: bench/lib/inspect.ts). */
   readonly inspectPort?: number;
+  /** A local server's stdout log lines so far (JSON text). */
+  readonly logLines?: readonly string[];
 }
 
 export interface OpenedTarget {
@@ -93,7 +95,7 @@ export async function openTarget(spec: TargetSpec, local: LocalServerSpec): Prom
   const server: BenchServer = await startBenchServer(flags, { core: 0, nodeArgs });
   const target: Target = {
     label: spec.serverFlags.length === 0 ? "local troupe" : `local troupe (${spec.serverFlags.join(" ")})`, url: server.url, host: "127.0.0.1", port: server.port,
-    serverKey: spec.serverKey, httpKey: spec.httpKey, pid: server.pid, ...(inspectPort !== undefined ? { inspectPort } : {}),
+    serverKey: spec.serverKey, httpKey: spec.httpKey, pid: server.pid, logLines: server.lines, ...(inspectPort !== undefined ? { inspectPort } : {}),
   };
   return { target, close: () => server.stop() };
 }

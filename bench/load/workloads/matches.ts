@@ -89,6 +89,16 @@ async function createMatches(ctx: RunContext, tokens: readonly string[]): Promis
   }
 }
 
+/** The QuickJS build a local server logged for its JS match VMs (match.js_build auto), if it did. */
+function loggedJsBuild(lines: readonly string[] | undefined): string | null {
+  for (const line of lines ?? []) {
+    if (!line.includes("JavaScript match VMs use QuickJS")) continue;
+    const build = (JSON.parse(line) as { build?: unknown }).build;
+    if (typeof build === "string") return build;
+  }
+  return null;
+}
+
 const rssMb = (pid: number | undefined): number | null => {
   if (pid === undefined) return null;
   try {
@@ -160,6 +170,8 @@ export const authoritative: Workload = {
       const rss1 = rssMb(ctx.target.pid);
       await runTraffic(ctx, { senders: senders(ctx, groups, ids), sendsPerSec: size * p * msgRate, fanout: p, unit: "delivery" }, "authoritative");
       ctx.rec.extra("tick rate", ctx.opts.tickRate);
+      const build = loggedJsBuild(ctx.target.logLines);
+      if (build !== null) ctx.rec.extra("JS match build (logged)", build);
       if (rss0 !== null && rss1 !== null) ctx.rec.extra("MB per match (with its sockets)", Number(((rss1 - rss0) / size).toFixed(3)));
       const after = await gcMemory(ctx);
       if (base !== null && empty !== null && open !== null && joined !== null && after !== null) {
